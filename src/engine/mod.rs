@@ -1,0 +1,50 @@
+//! The Monte Carlo engine: runs any [`Model`] over many replications in
+//! parallel, and summarises every recorded value with streaming statistics.
+//!
+//! The engine knows nothing of SEZs. Results depend only on the model and
+//! the replication count, never on the thread count: replications run in
+//! fixed-size chunks whose partial statistics are merged in chunk order.
+
+pub mod stats;
+
+/// Names of everything a model records per replication.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutputLayout {
+    /// One entry per recorded time series: (output name, zone or group).
+    pub series: Vec<SeriesName>,
+    /// Calendar years of the series (all series share them).
+    pub years: Vec<i32>,
+    /// Per-replication scalar outcomes.
+    pub scalars: Vec<String>,
+    /// Per-replication inputs (static parameter draws), by parameter path.
+    pub inputs: Vec<String>,
+}
+
+/// A time series' identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SeriesName {
+    pub output: String,
+    pub zone: String,
+}
+
+/// One replication's values, in the layout's order. Allocated once per
+/// worker and reused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// `series[s * years + t]`.
+    pub series: Vec<f64>,
+    pub scalars: Vec<f64>,
+    pub inputs: Vec<f64>,
+}
+
+/// A simulation model the engine can run.
+pub trait Model: Sync {
+    /// Per-worker scratch space, made once per chunk and reused.
+    type Workspace: Send;
+    /// What the model records.
+    fn layout(&self) -> &OutputLayout;
+    /// A fresh workspace.
+    fn workspace(&self) -> Self::Workspace;
+    /// Run replication `replication`, writing every value into `record`.
+    fn run(&self, replication: u64, workspace: &mut Self::Workspace, record: &mut Record);
+}

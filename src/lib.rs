@@ -1,0 +1,18 @@
+//! sezsim: Monte Carlo simulation of Special Economic Zone growth under
+//! uncertainty.
+//!
+//! The library is the product; the `sezsim` binary is a thin command line
+//! over it. Modules, by what they own:
+//!
+//! - [`scenario`]: reads scenario files (TOML plus CSV) into a validated
+//!   [`scenario::Scenario`]; the only module that reads input files.
+//! - [`uncertainty`]: distributions, random streams, correlated and Latin
+//!   hypercube sampling of static parameters.
+//! - [`engine`]: runs any [`engine::Model`] over replications in parallel and
+//!   summarises the results.
+//! - [`diagnostics`]: located, user-facing input errors.
+
+pub mod diagnostics;
+pub mod engine;
+pub mod scenario;
+pub mod uncertainty;

@@ -1,0 +1,2 @@
+//! The `sezsim` command line: a thin layer over the library.
+fn main() {}

@@ -1,0 +1,12 @@
+//! The uncertainty layer: distributions, random streams, and the sampling of
+//! static parameters (random or Latin hypercube, Gaussian-copula correlation).
+//!
+//! Nothing here knows about SEZs or scenario files.
+
+pub mod distribution;
+pub mod sampling;
+pub mod streams;
+
+pub use distribution::{Distribution, DistributionError};
+pub use sampling::{RankCorrelation, SamplingError, SamplingMethod, StaticSampler};
+pub use streams::{StreamKey, StreamRng};
