@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// A place in an input file. Lines and columns count from 1; a CSV error
 /// has a line and no column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
     pub file: PathBuf,
     pub line: Option<usize>,

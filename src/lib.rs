@@ -10,9 +10,15 @@
 //!   hypercube sampling of static parameters.
 //! - [`engine`]: runs any [`engine::Model`] over replications in parallel and
 //!   summarises the results.
+//! - [`model`]: the models (SEZ growth, benchmarks) and their output names.
+//! - [`output`]: writes tables and files, atomically; the only module that writes.
+//! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
 
 pub mod diagnostics;
 pub mod engine;
+pub mod error;
+pub mod model;
+pub mod output;
 pub mod scenario;
 pub mod uncertainty;

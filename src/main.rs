@@ -1,2 +1,19 @@
-//! The `sezsim` command line: a thin layer over the library.
-fn main() {}
+//! The `sezsim` command line: parse, run the library, map errors to exit
+//! codes (0 success, 1 runtime failure, 2 bad input or usage).
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(if e.is_input_error() { 2 } else { 1 })
+        }
+    }
+}

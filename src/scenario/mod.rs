@@ -1,1 +1,31 @@
-//! Scenario files (placeholder).
+//! Scenario files: TOML plus the CSV files it names, read in two stages.
+//!
+//! 1. [`raw`]: every file of the `extends` chain parsed into a tree that keeps
+//!    each value's file and position, merged child over parent.
+//! 2. [`build`]: the merged tree read into a validated [`Scenario`]: defaults
+//!    applied, series loaded, parameters registered by path, every value
+//!    checked. All problems are reported together, each with its file, line,
+//!    column and key path.
+//!
+//! This is the only module that reads input files.
+
+mod build;
+mod csvdata;
+pub mod raw;
+mod reader;
+pub mod summary;
+mod types;
+
+use std::path::Path;
+
+pub use build::{MAX_REPLICATIONS, MAX_YEARS, ValueRange};
+pub use types::*;
+
+use crate::diagnostics::Diagnostics;
+
+/// Read and validate the scenario at `path`, with every file it extends and
+/// every CSV it names.
+pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
+    let raw = raw::load_raw(path).map_err(|(_, errors)| Diagnostics(errors))?;
+    build::build(&raw).map_err(Diagnostics)
+}

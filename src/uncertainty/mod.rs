@@ -4,9 +4,11 @@
 //! Nothing here knows about SEZs or scenario files.
 
 pub mod distribution;
+pub mod parameters;
 pub mod sampling;
 pub mod streams;
 
 pub use distribution::{Distribution, DistributionError};
+pub use parameters::{ParamId, Parameter, ParameterDraw, ParameterSampler, ParameterSet};
 pub use sampling::{RankCorrelation, SamplingError, SamplingMethod, StaticSampler};
 pub use streams::{StreamKey, StreamRng};

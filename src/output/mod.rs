@@ -1,0 +1,8 @@
+//! Outputs: files written from results. The only module that writes.
+//!
+//! Every file is written atomically: to a temporary name beside the target,
+//! renamed into place when complete, so an interrupted command never leaves
+//! a half-written file and never destroys the previous one.
+
+pub mod atomic;
+pub mod sample;

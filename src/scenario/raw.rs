@@ -1,0 +1,471 @@
+//! The raw stage of loading: TOML files parsed into a located tree and
+//! merged along their `extends` chain.
+//!
+//! Every value remembers the file and byte span it came from, so errors found
+//! much later (after inheritance merged several files) still point at the
+//! line that wrote the offending value. Nothing here knows what the keys mean
+//! except the merge rules of inheritance.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostic, Location};
+
+/// Parent chains longer than this are refused: no real scenario needs it,
+/// and it bounds work on hostile input.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Scenario files larger than this are refused before parsing.
+pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Index of a file in a [`SourceMap`].
+pub type FileId = usize;
+
+/// One file read while loading.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user (or a parent reference) named it, joined to its parent's folder.
+    pub path: PathBuf,
+    /// The text of the file.
+    pub text: String,
+}
+
+/// Every file read while loading a scenario, for locating errors and for
+/// the run manifest (which hashes them).
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// Register a file; returns its id.
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        self.files.push(SourceFile { path, text });
+        self.files.len() - 1
+    }
+
+    /// The file with this id.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    /// All files, in the order they were read.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// The location of byte `offset` of file `id`.
+    pub fn location(&self, id: FileId, offset: usize) -> Location {
+        let f = &self.files[id];
+        Location::at_offset(&f.path, &f.text, offset)
+    }
+}
+
+/// Where a value was written: file and byte offset of its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    pub offset: usize,
+}
+
+/// A TOML value with its origin.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub value: Value,
+    pub origin: Origin,
+}
+
+/// A TOML value; tables keep their keys' origins.
+#[derive(Debug, Clone)]
+pub enum Value {
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(String),
+    Array(Vec<Node>),
+    Table(Table),
+}
+
+impl Value {
+    /// The TOML type name, for "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Boolean(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+            Value::Array(_) => "an array",
+            Value::Table(_) => "a table",
+        }
+    }
+}
+
+/// A key of a table, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    pub key_origin: Origin,
+    pub value: Node,
+}
+
+/// A table, keys in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub entries: Vec<Entry>,
+}
+
+impl Table {
+    /// The entry for `key`.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Entry> {
+        let i = self.entries.iter().position(|e| e.key == key)?;
+        Some(self.entries.remove(i))
+    }
+}
+
+/// The merged document of a scenario and its ancestors.
+#[derive(Debug, Clone)]
+pub struct RawScenario {
+    pub sources: SourceMap,
+    /// The merged top-level table.
+    pub root: Table,
+    /// Origin of the root file's start, for errors about missing keys.
+    pub root_origin: Origin,
+}
+
+/// Read `path` and every file it extends, and merge them child over parent.
+///
+/// Fails with every problem found in the files read (syntax errors stop the
+/// chain at that file).
+pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)> {
+    let mut sources = SourceMap::default();
+    let mut errors = Vec::new();
+    let mut chain: Vec<(FileId, Table)> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut next: Option<(PathBuf, Option<Location>)> = Some((path.to_path_buf(), None));
+
+    while let Some((file, referenced_at)) = next.take() {
+        if chain.len() >= MAX_EXTENDS_DEPTH {
+            errors.push(
+                Diagnostic::new(format!(
+                    "`extends` chain is longer than {MAX_EXTENDS_DEPTH} files"
+                ))
+                .at(referenced_at.unwrap_or_else(|| Location::file(&file)))
+                .key("extends")
+                .help("shorten the chain of parent scenarios"),
+            );
+            break;
+        }
+        let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        if !seen.insert(identity) {
+            errors.push(
+                Diagnostic::new(format!(
+                    "`extends` forms a cycle: {} is already in the chain",
+                    file.display()
+                ))
+                .at(referenced_at.unwrap_or_else(|| Location::file(&file)))
+                .key("extends")
+                .help("a scenario may not extend itself or one of its descendants"),
+            );
+            break;
+        }
+        let text = match read_text(&file, referenced_at.as_ref()) {
+            Ok(text) => text,
+            Err(d) => {
+                errors.push(d);
+                break;
+            }
+        };
+        let id = sources.add(file.clone(), text);
+        let mut table = match parse(&sources, id) {
+            Ok(t) => t,
+            Err(d) => {
+                errors.push(d);
+                break;
+            }
+        };
+        if let Some(entry) = table.remove("extends") {
+            match &entry.value.value {
+                Value::String(parent) => {
+                    let base = file.parent().unwrap_or(Path::new(""));
+                    let loc = sources.location(id, entry.value.origin.offset);
+                    next = Some((base.join(parent), Some(loc)));
+                }
+                other => errors.push(
+                    Diagnostic::new(format!(
+                        "expected a file path (a string), found {}",
+                        other.type_name()
+                    ))
+                    .at(sources.location(id, entry.value.origin.offset))
+                    .key("extends")
+                    .help("write extends = \"parent.toml\" before the first [table] header"),
+                ),
+            }
+        }
+        chain.push((id, table));
+    }
+
+    if !errors.is_empty() {
+        return Err((sources, errors));
+    }
+    // Merge from the oldest ancestor down to the file the user named.
+    let mut iter = chain.into_iter().rev();
+    let (_, mut root) = iter.next().expect("at least the named file was read");
+    for (_, child) in iter {
+        merge_tables(&mut root, child, "");
+    }
+    Ok(RawScenario {
+        sources,
+        root,
+        root_origin: Origin { file: 0, offset: 0 },
+    })
+}
+
+/// Read a file as UTF-8 text, refusing empty, huge and binary files.
+pub(crate) fn read_text(file: &Path, referenced_at: Option<&Location>) -> Result<String, Diagnostic> {
+    let at = || referenced_at.cloned().unwrap_or_else(|| Location::file(file));
+    let meta = std::fs::metadata(file).map_err(|e| {
+        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e)))
+            .at(at())
+            .help("check the path; paths are relative to the file that names them")
+    })?;
+    if meta.is_dir() {
+        return Err(Diagnostic::new(format!("{} is a folder, not a file", file.display())).at(at()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::new(format!(
+            "{} is {} bytes; input files are limited to {} MiB",
+            file.display(),
+            meta.len(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+        .at(at()));
+    }
+    let bytes = std::fs::read(file).map_err(|e| {
+        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e))).at(at())
+    })?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Diagnostic::new(format!("{} is empty", file.display()))
+            .at(Location::file(file))
+            .help("an empty file is almost always a mistake (an interrupted copy?)"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::new("file is not UTF-8 text")
+            .at(Location::line(file, line))
+            .help("save the file as UTF-8")
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn parse(sources: &SourceMap, id: FileId) -> Result<Table, Diagnostic> {
+    let text = &sources.file(id).text;
+    match DeTable::parse(text) {
+        Ok(table) => Ok(convert_table(table.into_inner(), id)),
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            Err(Diagnostic::new(format!("invalid TOML: {}", e.message().trim_end()))
+                .at(sources.location(id, offset)))
+        }
+    }
+}
+
+fn convert_table(table: DeTable<'_>, file: FileId) -> Table {
+    let entries = table
+        .into_iter()
+        .map(|(key, value)| {
+            let key_origin = Origin {
+                file,
+                offset: key.span().start,
+            };
+            Entry {
+                key: key.into_inner().into_owned(),
+                key_origin,
+                value: convert_value(value, file),
+            }
+        })
+        .collect();
+    Table { entries }
+}
+
+fn convert_value(value: toml::Spanned<DeValue<'_>>, file: FileId) -> Node {
+    let origin = Origin {
+        file,
+        offset: value.span().start,
+    };
+    let value = match value.into_inner() {
+        DeValue::String(s) => Value::String(s.into_owned()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(v) => Value::Integer(v),
+            // Out of i64 range: keep it as a float so range checks report it.
+            Err(_) => Value::Float(i.as_str().parse().unwrap_or(f64::INFINITY)),
+        },
+        DeValue::Float(f) => Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Boolean(b),
+        DeValue::Datetime(d) => Value::Datetime(d.to_string()),
+        DeValue::Array(a) => Value::Array(a.into_iter().map(|v| convert_value(v, file)).collect()),
+        DeValue::Table(t) => Value::Table(convert_table(t, file)),
+    };
+    Node { value, origin }
+}
+
+/// Merge `child` over `parent` (SCENARIO.md "Inheritance"): tables merge key
+/// by key; `zones` merge by `id` and `energy_projects` by `name`; every other
+/// value (arrays and CSV references included) is replaced whole.
+pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
+    for entry in child.entries {
+        let key_path = if path.is_empty() {
+            entry.key.clone()
+        } else {
+            format!("{path}.{}", entry.key)
+        };
+        let Some(existing) = parent.get_mut(&entry.key) else {
+            parent.entries.push(entry);
+            continue;
+        };
+        match (&mut existing.value.value, entry.value.value) {
+            (Value::Table(p), Value::Table(c)) => merge_tables(p, c, &key_path),
+            (Value::Array(p), Value::Array(c)) if key_path == "zones" => {
+                merge_array_by_key(p, c, "id", &key_path)
+            }
+            (Value::Array(p), Value::Array(c)) if key_path == "energy_projects" => {
+                merge_array_by_key(p, c, "name", &key_path)
+            }
+            (_, value) => {
+                existing.value = Node {
+                    value,
+                    origin: entry.value.origin,
+                };
+                existing.key_origin = entry.key_origin;
+            }
+        }
+    }
+}
+
+fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path: &str) {
+    for item in child {
+        let item_key = identity_of(&item, key);
+        let target = item_key.and_then(|k| {
+            parent
+                .iter_mut()
+                .find(|p| identity_of(p, key) == Some(k))
+                .map(|p| (k.to_owned(), p))
+        });
+        match (target, item.value) {
+            (Some((k, existing)), Value::Table(c)) => {
+                if let Value::Table(p) = &mut existing.value {
+                    merge_tables(p, c, &format!("{path}.{k}"));
+                }
+            }
+            (_, value) => parent.push(Node {
+                value,
+                origin: item.origin,
+            }),
+        }
+    }
+}
+
+fn identity_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    match &node.value {
+        Value::Table(t) => match &t.get(key)?.value.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(src: &str) -> Table {
+        let mut sources = SourceMap::default();
+        let id = sources.add("t.toml".into(), src.into());
+        parse(&sources, id).unwrap()
+    }
+
+    fn float_at(t: &Table, path: &[&str]) -> f64 {
+        let mut node = &t.get(path[0]).unwrap().value;
+        for p in &path[1..] {
+            match &node.value {
+                Value::Table(inner) => node = &inner.get(p).unwrap().value,
+                _ => panic!("not a table at {p}"),
+            }
+        }
+        match node.value {
+            Value::Float(f) => f,
+            Value::Integer(i) => i as f64,
+            _ => panic!("not a number"),
+        }
+    }
+
+    #[test]
+    fn tables_merge_key_by_key_and_child_wins() {
+        let mut parent = table("[global]\na = 1.0\nb = 2.0\n");
+        let child = table("[global]\nb = 3.0\nc = 4.0\n");
+        merge_tables(&mut parent, child, "");
+        assert_eq!(float_at(&parent, &["global", "a"]), 1.0);
+        assert_eq!(float_at(&parent, &["global", "b"]), 3.0);
+        assert_eq!(float_at(&parent, &["global", "c"]), 4.0);
+    }
+
+    #[test]
+    fn zones_merge_by_id_and_new_ones_are_appended() {
+        let mut parent = table(
+            "[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 1.0\nbackup_mw = 5.0\n\
+             [[zones]]\nid = \"b\"\n",
+        );
+        let child = table("[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 2.0\n[[zones]]\nid = \"c\"\n");
+        merge_tables(&mut parent, child, "");
+        let Value::Array(zones) = &parent.get("zones").unwrap().value.value else {
+            panic!()
+        };
+        let ids: Vec<_> = zones.iter().map(|z| identity_of(z, "id").unwrap()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        let Value::Table(a) = &zones[0].value else { panic!() };
+        assert_eq!(float_at(a, &["energy", "grid_mw"]), 2.0);
+        assert_eq!(float_at(a, &["energy", "backup_mw"]), 5.0);
+    }
+
+    #[test]
+    fn other_arrays_are_replaced_whole() {
+        let mut parent = table("[outputs]\nquantiles = [0.1, 0.5, 0.9]\n");
+        let child = table("[outputs]\nquantiles = [0.5]\n");
+        merge_tables(&mut parent, child, "");
+        let Value::Table(o) = &parent.get("outputs").unwrap().value.value else { panic!() };
+        let Value::Array(q) = &o.get("quantiles").unwrap().value.value else { panic!() };
+        assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn merged_values_remember_their_file() {
+        let mut sources = SourceMap::default();
+        let p = sources.add("p.toml".into(), "[global]\na = 1.0\nb = 1.0\n".into());
+        let c = sources.add("c.toml".into(), "[global]\nb = 2.0\n".into());
+        let mut parent = parse(&sources, p).unwrap();
+        merge_tables(&mut parent, parse(&sources, c).unwrap(), "");
+        let Value::Table(g) = &parent.get("global").unwrap().value.value else { panic!() };
+        assert_eq!(g.get("a").unwrap().value.origin.file, p);
+        assert_eq!(g.get("b").unwrap().value.origin.file, c);
+    }
+}

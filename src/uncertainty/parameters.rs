@@ -1,0 +1,205 @@
+//! The set of static parameters of a scenario, and the sampler that turns a
+//! replication index into one value per parameter.
+//!
+//! Parameters are registered once, by dotted path, and addressed afterwards
+//! by [`ParamId`]. Fixed parameters take no random numbers; each uncertain one
+//! gets its own stream keyed by its path, so adding a parameter never moves
+//! the draws of another (common random numbers).
+
+use std::collections::HashMap;
+
+use super::distribution::Distribution;
+use super::sampling::{RankCorrelation, SamplingError, SamplingMethod, StaticSampler};
+
+/// Index of a parameter in its [`ParameterSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParamId(pub u32);
+
+impl ParamId {
+    /// The index into a value slice.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One registered parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Dotted path, e.g. `zones.rashakai.investment.capital_per_ha`.
+    pub path: String,
+    pub distribution: Distribution,
+}
+
+/// Every static parameter, in registration order.
+#[derive(Debug, Clone, Default)]
+pub struct ParameterSet {
+    params: Vec<Parameter>,
+    by_path: HashMap<String, ParamId>,
+}
+
+impl ParameterSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Register `path`; a path registered twice keeps its first id and
+    /// distribution (callers guarantee unique paths).
+    pub fn register(&mut self, path: String, distribution: Distribution) -> ParamId {
+        if let Some(&id) = self.by_path.get(&path) {
+            return id;
+        }
+        let id = ParamId(self.params.len() as u32);
+        self.by_path.insert(path.clone(), id);
+        self.params.push(Parameter { path, distribution });
+        id
+    }
+
+    /// The parameter with this id.
+    pub fn get(&self, id: ParamId) -> &Parameter {
+        &self.params[id.index()]
+    }
+
+    /// The id of `path`.
+    pub fn id(&self, path: &str) -> Option<ParamId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Number of parameters, fixed ones included.
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    /// True when no parameter is registered.
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+
+    /// All parameters with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (ParamId, &Parameter)> {
+        self.params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (ParamId(i as u32), p))
+    }
+
+    /// The uncertain (non-fixed) parameters, in registration order.
+    pub fn uncertain(&self) -> impl Iterator<Item = (ParamId, &Parameter)> {
+        self.iter().filter(|(_, p)| !p.distribution.is_fixed())
+    }
+
+    /// Every path, for "did you mean" suggestions.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.params.iter().map(|p| p.path.as_str())
+    }
+
+    /// Every parameter at its distribution's mean (deterministic mode).
+    pub fn means(&self) -> Vec<f64> {
+        self.params.iter().map(|p| p.distribution.mean()).collect()
+    }
+}
+
+/// Draws every parameter's value for any replication.
+#[derive(Debug, Clone)]
+pub struct ParameterSampler {
+    /// Values of all parameters with uncertain ones left as placeholders.
+    template: Vec<f64>,
+    /// Ids of the uncertain parameters, in sampler order.
+    uncertain: Vec<ParamId>,
+    distributions: Vec<Distribution>,
+    sampler: StaticSampler,
+}
+
+impl ParameterSampler {
+    /// Prepare sampling of `set` for `replications` replications under
+    /// `seed`. `correlations` pair uncertain parameters.
+    pub fn new(
+        set: &ParameterSet,
+        seed: u64,
+        replications: u64,
+        method: SamplingMethod,
+        correlations: &[(ParamId, ParamId, f64)],
+    ) -> Result<Self, SamplingError> {
+        let template = set.means();
+        let uncertain: Vec<ParamId> = set.uncertain().map(|(id, _)| id).collect();
+        let position: HashMap<ParamId, usize> =
+            uncertain.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let purposes: Vec<String> = uncertain
+            .iter()
+            .map(|&id| format!("param:{}", set.get(id).path))
+            .collect();
+        let targets: Vec<RankCorrelation> = correlations
+            .iter()
+            .filter_map(|&(a, b, spearman)| {
+                Some(RankCorrelation {
+                    a: *position.get(&a)?,
+                    b: *position.get(&b)?,
+                    spearman,
+                })
+            })
+            .collect();
+        let sampler = StaticSampler::new(seed, replications, method, &purposes, &targets)?;
+        let distributions = uncertain
+            .iter()
+            .map(|&id| set.get(id).distribution.clone())
+            .collect();
+        Ok(ParameterSampler {
+            template,
+            uncertain,
+            distributions,
+            sampler,
+        })
+    }
+
+    /// Ids of the uncertain parameters, in the order of [`Self::draw_uncertain`].
+    pub fn uncertain_ids(&self) -> &[ParamId] {
+        &self.uncertain
+    }
+
+    /// A value buffer with every fixed parameter filled in: reuse it and call
+    /// [`Self::draw`] per replication.
+    pub fn buffer(&self) -> ParameterDraw {
+        ParameterDraw {
+            values: self.template.clone(),
+            uniforms: vec![0.0; self.uncertain.len()],
+        }
+    }
+
+    /// Write replication `replication`'s values into `draw` (no allocation).
+    pub fn draw(&self, replication: u64, draw: &mut ParameterDraw) {
+        self.sampler.uniforms(replication, &mut draw.uniforms);
+        for ((&id, dist), &u) in self
+            .uncertain
+            .iter()
+            .zip(&self.distributions)
+            .zip(&draw.uniforms)
+        {
+            draw.values[id.index()] = dist.inverse_cdf(u);
+        }
+    }
+
+    /// The uncertain parameters' values of the last [`Self::draw`], in sampler order.
+    pub fn draw_uncertain<'a>(
+        &'a self,
+        draw: &'a ParameterDraw,
+    ) -> impl Iterator<Item = f64> + 'a {
+        self.uncertain.iter().map(move |id| draw.values[id.index()])
+    }
+}
+
+/// Per-worker buffers for drawn parameter values.
+#[derive(Debug, Clone)]
+pub struct ParameterDraw {
+    /// Value of every parameter, indexed by [`ParamId::index`].
+    pub values: Vec<f64>,
+    uniforms: Vec<f64>,
+}
+
+impl ParameterDraw {
+    /// The value of parameter `id`.
+    #[inline]
+    pub fn get(&self, id: ParamId) -> f64 {
+        self.values[id.index()]
+    }
+}

@@ -1,0 +1,232 @@
+//! Loading valid scenarios: every feature of the format, and inheritance.
+
+use std::path::Path;
+
+use sezsim::scenario::{self, ModelSpec, Scenario, SeriesSource, SezSpec};
+use sezsim::uncertainty::SamplingMethod;
+
+fn load(path: &str) -> Scenario {
+    match scenario::load(Path::new(path)) {
+        Ok(s) => s,
+        Err(e) => panic!("{path} should load:\n{e}"),
+    }
+}
+
+fn sez(s: &Scenario) -> &SezSpec {
+    match &s.model {
+        ModelSpec::Sez(spec) => spec,
+        other => panic!("expected a sez model, got {}", other.kind()),
+    }
+}
+
+fn value(s: &Scenario, path: &str) -> f64 {
+    let id = s.parameters.id(path).unwrap_or_else(|| panic!("no parameter {path}"));
+    s.parameters.get(id).distribution.mean()
+}
+
+fn kind(s: &Scenario, path: &str) -> &'static str {
+    let id = s.parameters.id(path).unwrap_or_else(|| panic!("no parameter {path}"));
+    s.parameters.get(id).distribution.kind()
+}
+
+#[test]
+fn scenario_using_every_feature_loads() {
+    let s = load("tests/fixtures/full/base.toml");
+    assert_eq!(s.name, "full_base");
+    assert_eq!(s.description.as_deref(), Some("A test scenario"));
+    assert_eq!((s.start_year, s.years, s.replications, s.seed), (2025, 8, 500, 7));
+    assert_eq!(s.sampling, SamplingMethod::LatinHypercube);
+    assert_eq!(s.discount_rate, 0.05);
+
+    // All ten distribution kinds, and zone_defaults applied under each zone.
+    for (path, k) in [
+        ("global.grid_availability_logit_sd", "gamma"),
+        ("global.demand_persistence", "beta"),
+        ("global.demand_volatility", "lognormal"),
+        ("global.regulatory_shock_probability", "discrete"),
+        ("global.regulatory_shock_cut", "pert"),
+        ("zones.north.investment.developable_share", "uniform"),
+        ("zones.south.investment.capital_per_ha", "triangular"),
+        ("zones.north.investment.bass_q", "normal"),
+        ("zones.north.investment.depreciation", "fixed"),
+        ("zones.south.investment.incentive_uplift", "bernoulli"),
+    ] {
+        assert_eq!(kind(&s, path), k, "{path}");
+    }
+    // PERT with lambda 3: mean = (min + 3 mode + max) / 5.
+    assert!((value(&s, "global.regulatory_shock_cut") - (0.2 + 3.0 * 0.35 + 0.7) / 5.0).abs() < 1e-12);
+
+    let spec = sez(&s);
+    let ids: Vec<_> = spec.zones.iter().map(|z| z.id.as_str()).collect();
+    assert_eq!(ids, ["north", "south"]);
+    // Defaults: opening_delay 0, initial_capital 0, backup 0 / 1, public_cost 0.
+    assert_eq!(value(&s, "zones.north.investment.opening_delay"), 0.0);
+    assert_eq!(value(&s, "zones.north.investment.initial_capital"), 0.0);
+    assert_eq!(value(&s, "zones.north.energy.backup_mw"), 0.0);
+    assert_eq!(value(&s, "zones.north.energy.backup_availability"), 1.0);
+    assert_eq!(spec.zones[0].fiscal.public_cost.values, vec![0.0; 8]);
+    // The zone's own keys win over the defaults.
+    assert_eq!(value(&s, "zones.south.investment.initial_capital"), 20.0);
+    assert_eq!(value(&s, "zones.south.energy.backup_mw"), 5.0);
+
+    // Series: step function, first row back-filled; CSV paths relative to the TOML.
+    assert_eq!(
+        spec.global.grid_availability.values,
+        vec![0.8, 0.8, 0.8, 0.9, 0.9, 0.9, 0.9, 0.9]
+    );
+    assert!(matches!(&spec.global.grid_availability.source,
+        SeriesSource::Csv { column, .. } if column == "median"));
+    assert_eq!(spec.zones[0].workforce.trainees_per_year.values, vec![100.0, 100.0, 200.0, 200.0, 200.0, 200.0, 200.0, 200.0]);
+    assert_eq!(spec.zones[1].fiscal.public_cost.values, vec![10.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(spec.global.port_capacity_teu.values[5], 80000.0);
+
+    // IO table and sourcing in IO order.
+    assert_eq!(spec.io.sectors, ["textiles", "services"]);
+    assert_eq!(spec.io.coefficients[(0, 1)], 0.1);
+    assert_eq!(spec.io.jobs_per_musd, [50.0, 30.0]);
+    assert_eq!(spec.zones[0].linkages.sourcing, [0.7, 0.3]);
+
+    // Energy projects from CSV with triangular delays, registered by name.
+    assert_eq!(spec.energy_projects.len(), 2);
+    assert_eq!(spec.energy_projects[1].name, "south_line");
+    assert_eq!(spec.energy_projects[1].zone, 1);
+    assert_eq!(kind(&s, "energy_projects.north_solar.delay"), "triangular");
+    assert!((value(&s, "energy_projects.north_solar.delay") - 4.0 / 3.0).abs() < 1e-12);
+
+    // Committed investments from CSV, with stable per-zone-year stream keys.
+    let c = &spec.committed_investments;
+    assert_eq!(c.len(), 3);
+    assert_eq!((c[0].zone, c[0].year, c[0].amount, c[0].probability, c[0].foreign), (0, 2026, 100.0, 0.5, true));
+    assert!(!c[1].foreign && c[2].foreign);
+    assert_eq!(c[0].stream, "committed.north.2026.0");
+    assert_eq!(c[1].stream, "committed.north.2026.1");
+
+    // Correlations resolved to parameters; outputs as written.
+    assert_eq!(s.correlations.len(), 2);
+    assert_eq!(s.parameters.get(s.correlations[1].b).path, "global.regulatory_shock_cut");
+    assert_eq!(s.outputs.quantiles, [0.1, 0.5, 0.9]);
+    assert_eq!(s.outputs.table_years, [2025, 2032]);
+    assert_eq!(s.outputs.charts, ["exports", "capital"]);
+    assert_eq!(s.outputs.targets, [("exports_final".to_string(), 100.0)]);
+
+    // Every input file is recorded with its hash: TOML plus six CSVs.
+    assert_eq!(s.inputs.len(), 8);
+    assert!(s.inputs.iter().all(|f| f.sha256.len() == 64));
+}
+
+#[test]
+fn extends_child_changes_exactly_what_it_names() {
+    let base = load("tests/fixtures/full/base.toml");
+    let child = load("tests/fixtures/full/child.toml");
+    assert_eq!(child.name, "full_child");
+    // Not named by the child: inherited.
+    assert_eq!(child.title, base.title);
+    assert_eq!(child.replications, base.replications);
+    assert_eq!(child.outputs, base.outputs);
+
+    // Named: a global value, a zone merged by id, a zone appended.
+    assert_eq!(value(&child, "global.demand_persistence"), 0.5);
+    assert_eq!(value(&child, "zones.north.energy.grid_mw"), 35.0);
+    let ids: Vec<_> = sez(&child).zones.iter().map(|z| z.id.clone()).collect();
+    assert_eq!(ids, ["north", "south", "east"]);
+    // The appended zone takes zone_defaults from the parent.
+    assert_eq!(value(&child, "zones.east.energy.grid_mw"), 20.0);
+
+    // Every parameter the child does not name is identical to the parent's.
+    let named = ["global.demand_persistence", "zones.north.energy.grid_mw"];
+    for (_, p) in base.parameters.iter() {
+        if named.contains(&p.path.as_str()) {
+            continue;
+        }
+        let id = child.parameters.id(&p.path).unwrap_or_else(|| panic!("{} lost", p.path));
+        let c = &child.parameters.get(id).distribution;
+        assert_eq!(c.to_string(), p.distribution.to_string(), "{}", p.path);
+    }
+    // The north zone's other sections are merged, not replaced.
+    assert_eq!(
+        sez(&child).zones[0].workforce.trainees_per_year,
+        sez(&base).zones[0].workforce.trainees_per_year
+    );
+    // Both files are recorded as inputs.
+    assert!(child.inputs.iter().any(|f| f.path.ends_with("child.toml")));
+    assert!(child.inputs.iter().any(|f| f.path.ends_with("base.toml")));
+}
+
+#[test]
+fn extends_chains_and_keeps_csv_paths_relative_to_their_file() {
+    let g = load("tests/fixtures/full/variants/grandchild.toml");
+    assert_eq!(g.name, "full_grandchild");
+    assert_eq!(g.replications, 100);
+    assert_eq!(g.outputs.quantiles, [0.5]);
+    // From the middle file.
+    assert_eq!(value(&g, "zones.north.energy.grid_mw"), 35.0);
+    // The CSV named by base.toml is still found although grandchild.toml
+    // lives in another folder.
+    assert_eq!(sez(&g).global.grid_availability.values[3], 0.9);
+}
+
+#[test]
+fn shipped_scenarios_load() {
+    for f in [
+        "scenarios/cpec_baseline.toml",
+        "scenarios/cpec_energy_reliability.toml",
+        "scenarios/cpec_skills_scaleup.toml",
+        "scenarios/cpec_policy_shock.toml",
+        "scenarios/cpec_incentives_restored.toml",
+    ] {
+        let s = load(f);
+        assert_eq!(sez(&s).zones.len(), 4, "{f}");
+    }
+    let e = load("scenarios/cpec_energy_reliability.toml");
+    assert_eq!(sez(&e).global.grid_availability.values, vec![0.97; 16]);
+    assert_eq!(value(&e, "energy_projects.bostan_feeder.delay"), 0.0);
+}
+
+#[test]
+fn benchmark_models_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let ishigami = dir.path().join("ishigami.toml");
+    std::fs::write(
+        &ishigami,
+        r#"
+[scenario]
+name = "ishigami"
+replications = 1000
+[model]
+kind = "ishigami"
+[inputs]
+x1 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
+x2 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
+x3 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
+"#,
+    )
+    .unwrap();
+    let s = scenario::load(&ishigami).unwrap();
+    assert!(matches!(s.model, ModelSpec::Ishigami { a, b, .. } if a == 7.0 && b == 0.1));
+    assert_eq!(s.parameters.uncertain().count(), 3);
+
+    let sobol = dir.path().join("sobol.toml");
+    std::fs::write(
+        &sobol,
+        r#"
+[scenario]
+name = "sobol"
+[model]
+kind = "sobol_g"
+a = [0, 1, 4.5]
+[inputs]
+x1 = { dist = "uniform", min = 0, max = 1 }
+x2 = { dist = "uniform", min = 0, max = 1 }
+x3 = { dist = "uniform", min = 0, max = 1 }
+"#,
+    )
+    .unwrap();
+    let s = scenario::load(&sobol).unwrap();
+    match &s.model {
+        ModelSpec::SobolG { a, inputs } => {
+            assert_eq!(a, &[0.0, 1.0, 4.5]);
+            assert_eq!(s.parameters.get(inputs[2]).path, "inputs.x3");
+        }
+        other => panic!("expected sobol_g, got {}", other.kind()),
+    }
+}
