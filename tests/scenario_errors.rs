@@ -1,7 +1,6 @@
 //! One test per class of input error: each asserts that the message names
 //! the right file, line and key path, and says what was expected.
 
-use std::path::Path;
 
 use sezsim::diagnostics::{Diagnostic, Diagnostics};
 use sezsim::scenario;
@@ -338,7 +337,7 @@ spearman = -0.9
 between = ["zones.beta.investment.capital_per_ha", "global.regulatory_shock_cut"]
 spearman = -0.9
 "#;
-    let t = broken("spearman = 0.5", "spearman = 0.9") + extra;
+    let t = broken("spearman = 0.5", "spearman = -0.9") + extra;
     let d = expect(&errors(&t), "not positive definite", "scenario.toml", None, Some("correlations"));
     assert!(d.message.contains("global.regulatory_shock_cut"), "{d}");
     assert!(d.message.contains("zones.alpha.investment.capital_per_ha"), "{d}");

@@ -142,25 +142,24 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
 
     let kind = b.model_kind(&mut top);
     let header = b.header(&mut top, kind);
-    let model = match (kind, &header) {
-        (Some(ModelKind::Sez), Some(h)) => b.sez(&mut top, h).map(|s| ModelSpec::Sez(Box::new(s))),
-        (Some(k @ (ModelKind::Ishigami | ModelKind::SobolG)), _) => b.benchmark(&mut top, k),
-        _ => None,
+    let model = match kind {
+        Some(ModelKind::Sez) => b.sez(&mut top, &header).map(|s| ModelSpec::Sez(Box::new(s))),
+        Some(k @ (ModelKind::Ishigami | ModelKind::SobolG)) => b.benchmark(&mut top, k),
+        None => None,
     };
     let correlations = b.correlations(&mut top);
-    let outputs = header
-        .as_ref()
-        .and_then(|h| b.outputs(&mut top, kind, h));
+    let outputs = b.outputs(&mut top, kind, &header);
     top.finish(&mut b.ctx);
 
-    if let (Some(h), true) = (&header, b.ctx.errors.is_empty()) {
-        b.check_positive_definite(h.seed, &correlations);
+    if b.ctx.errors.is_empty() {
+        b.check_positive_definite(header.seed, &correlations);
     }
     let errors = b.ctx.finish();
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (Some(h), Some(model), Some(outputs)) = (header, model, outputs) else {
+    let h = header;
+    let (Some(model), Some(outputs)) = (model, outputs) else {
         // Every None above comes with an error; this is unreachable in
         // practice but must not panic.
         return Err(vec![Diagnostic::new("scenario could not be read").at(Location::file(
@@ -215,8 +214,12 @@ enum ModelKind {
     SobolG,
 }
 
-/// `[scenario]`, validated.
+/// `[scenario]`, validated. When some of it is invalid, the rest of the
+/// scenario is still checked against fallback values (the errors already
+/// recorded guarantee no `Scenario` is built from them).
 struct Header {
+    /// False when `start_year` or `years` is invalid: skip checks that need the horizon.
+    horizon_known: bool,
     name: String,
     title: String,
     description: Option<String>,
@@ -306,8 +309,22 @@ impl<'s> Builder<'s> {
         kind
     }
 
-    fn header(&mut self, top: &mut TableReader, kind: Option<ModelKind>) -> Option<Header> {
-        let mut s = self.section(top, "scenario", "[scenario]", true)?;
+    fn header(&mut self, top: &mut TableReader, kind: Option<ModelKind>) -> Header {
+        let fallback = Header {
+            horizon_known: false,
+            name: String::new(),
+            title: String::new(),
+            description: None,
+            start_year: 2025,
+            years: 1,
+            replications: 1,
+            seed: 0,
+            discount_rate: 0.0,
+            sampling: SamplingMethod::Random,
+        };
+        let Some(mut s) = self.section(top, "scenario", "[scenario]", true) else {
+            return fallback;
+        };
         let sez = kind == Some(ModelKind::Sez);
         let mut ok = true;
 
@@ -382,21 +399,19 @@ impl<'s> Builder<'s> {
         };
         ok &= sampling.is_some();
         s.finish(&mut self.ctx);
-        if !ok {
-            return None;
-        }
-        let name = name?;
-        Some(Header {
+        let name = name.unwrap_or_default();
+        Header {
+            horizon_known: ok || (start_year.is_some() && years.is_some()),
             title: title.unwrap_or_else(|| name.clone()),
             name,
             description,
-            start_year: start_year? as i32,
-            years: years? as u32,
-            replications: replications? as u64,
-            seed: seed? as u64,
-            discount_rate: discount_rate?,
-            sampling: sampling?,
-        })
+            start_year: start_year.map_or(fallback.start_year, |v| v as i32),
+            years: years.map_or(fallback.years, |v| v as u32),
+            replications: replications.map_or(fallback.replications, |v| v as u64),
+            seed: seed.map_or(fallback.seed, |v| v as u64),
+            discount_rate: discount_rate.unwrap_or(fallback.discount_rate),
+            sampling: sampling.unwrap_or(fallback.sampling),
+        }
     }
 
     fn opt_string(&mut self, r: &mut TableReader, key: &'static str) -> Option<String> {
@@ -495,7 +510,9 @@ impl<'s> Builder<'s> {
             };
             reader::plain_number(&mut b.ctx, node, &r.key_path(key))
         };
-        let result: Option<Result<Distribution, DistributionError>> = match kind.as_str() {
+        // Every field is read before any `?` below, so unknown and missing
+        // keys are all reported; the `?` only leave this closure.
+        let result: Option<Result<Distribution, DistributionError>> = (|| match kind.as_str() {
             "fixed" => num(self, &mut r, "value", None).map(Distribution::fixed),
             "uniform" => {
                 let (a, b) = (num(self, &mut r, "min", None), num(self, &mut r, "max", None));
@@ -560,7 +577,7 @@ impl<'s> Builder<'s> {
                 r.accept(&["value", "min", "max", "mean", "sd", "mode", "lambda", "alpha", "beta", "shape", "scale", "values", "weights", "p"]);
                 None
             }
-        };
+        })();
         r.section = format!("a `{kind}` distribution");
         r.finish(&mut self.ctx);
         match result? {
@@ -1061,7 +1078,7 @@ impl<'s> Builder<'s> {
         let sum: f64 = shares.iter().sum();
         if ok && (sum - 1.0).abs() > SUM_TOLERANCE {
             self.ctx
-                .error(node.origin, &path, format!("sourcing shares must sum to 1, but they sum to {sum}"))
+                .error(node.origin, &path, format!("sourcing shares must sum to 1, but they sum to {}", (sum * 1e9).round() / 1e9))
                 .help = Some("they split the zone's local purchases across sectors".into());
             ok = false;
         }
@@ -1319,7 +1336,7 @@ impl<'s> Builder<'s> {
             if !(0.0..=1.0).contains(&probability) {
                 problems.push(format!("probability must be in [0, 1], found {probability}"));
             }
-            if year < h.start_year as i64 || year > last_year {
+            if h.horizon_known && (year < h.start_year as i64 || year > last_year) {
                 problems.push(format!("year {year} is outside the horizon {}-{last_year}; it would never be realised", h.start_year));
             }
             if !problems.is_empty() {
@@ -1525,7 +1542,8 @@ impl<'s> Builder<'s> {
             if let Some(items) = reader::array(&mut self.ctx, n, "outputs.table_years") {
                 let mut years = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    match reader::integer(&mut self.ctx, item, &format!("outputs.table_years[{i}]"), h.start_year as i64, last_year as i64) {
+                    let (lo, hi) = if h.horizon_known { (h.start_year as i64, last_year as i64) } else { (MIN_YEAR, MAX_YEAR) };
+                    match reader::integer(&mut self.ctx, item, &format!("outputs.table_years[{i}]"), lo, hi) {
                         Some(y) => years.push(y as i32),
                         None => ok = false,
                     }

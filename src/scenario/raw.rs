@@ -183,7 +183,7 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
         let text = match read_text(&file, referenced_at.as_ref()) {
             Ok(text) => text,
             Err(d) => {
-                errors.push(d);
+                errors.push(if referenced_at.is_some() { d.key("extends") } else { d });
                 break;
             }
         };

@@ -129,8 +129,11 @@ impl ParameterSampler {
             .iter()
             .map(|&id| format!("param:{}", set.get(id).path))
             .collect();
+        // A zero target needs no copula: leaving it out keeps the
+        // parameter's draws bit-identical to the uncorrelated case.
         let targets: Vec<RankCorrelation> = correlations
             .iter()
+            .filter(|&&(_, _, spearman)| spearman != 0.0)
             .filter_map(|&(a, b, spearman)| {
                 Some(RankCorrelation {
                     a: *position.get(&a)?,

@@ -1,0 +1,185 @@
+//! The `sezsim` binary: exit codes, messages, `check` and `sample`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn sezsim() -> Command {
+    Command::cargo_bin("sezsim").unwrap()
+}
+
+/// `sample` output of `scenario` as a string.
+fn sample(scenario: &Path, n: u64, threads: usize) -> String {
+    let out = sezsim()
+        .args(["sample", "-n", &n.to_string(), "--threads", &threads.to_string()])
+        .arg(scenario)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn columns(csv: &str) -> Vec<Vec<String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    (0..header.len())
+        .map(|c| {
+            std::iter::once(header[c].to_string())
+                .chain(rows.iter().map(|r| r[c].to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn check_summarises_the_shipped_baseline() {
+    sezsim()
+        .args(["check", "scenarios/cpec_baseline.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("zones (4)"))
+        .stdout(predicate::str::contains("rashakai"))
+        .stdout(predicate::str::contains("zones.dhabeji.investment.opening_delay"))
+        .stdout(predicate::str::contains("correlations (2)"))
+        .stdout(predicate::str::contains("data/port_capacity.csv column `teu`"))
+        .stdout(predicate::str::contains("is valid"));
+}
+
+#[test]
+fn bad_input_exits_2_with_a_located_message_and_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.toml");
+    std::fs::write(&f, "[scenario]\nname = \"x\"\nyears = \"many\"\n").unwrap();
+    sezsim()
+        .arg("check")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml:3:9: `scenario.years`: expected an integer, found a string"))
+        .stderr(predicate::str::contains("panicked").not());
+    sezsim()
+        .args(["check", "does/not/exist.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    sezsim().args(["sample"]).assert().code(2);
+    sezsim().args(["frobnicate"]).assert().code(2);
+    sezsim()
+        .args(["sample", "scenarios/cpec_baseline.toml", "-n", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--replications must be from 1"));
+    sezsim()
+        .args(["sample", "scenarios/cpec_baseline.toml", "--threads", "0"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_shows_an_example() {
+    sezsim()
+        .args(["sample", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Example:"));
+}
+
+#[test]
+fn sample_writes_one_column_per_uncertain_parameter() {
+    let csv = sample(Path::new("scenarios/cpec_baseline.toml"), 50, 2);
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("replication,global.grid_availability_logit_sd,"));
+    assert!(header.contains("energy_projects.rashakai_160mw_line.delay"));
+    assert!(!header.contains("tax_rate"), "fixed parameters are not sampled");
+    assert_eq!(csv.lines().count(), 51);
+    // Triangular(0.2, 0.35, 0.7)... every drawn regulatory_shock_cut within its support.
+    let cols = columns(&csv);
+    let cut = cols.iter().find(|c| c[0] == "global.regulatory_shock_cut").unwrap();
+    assert!(cut[1..].iter().all(|v| {
+        let v: f64 = v.parse().unwrap();
+        (0.2..=0.7).contains(&v)
+    }));
+}
+
+#[test]
+fn sample_is_identical_for_1_and_4_threads() {
+    // 10,000 replications span several parallel chunks.
+    for f in ["scenarios/cpec_baseline.toml", "tests/fixtures/full/base.toml"] {
+        let n = 10_000;
+        assert_eq!(sample(Path::new(f), n, 1), sample(Path::new(f), n, 4), "{f}");
+    }
+}
+
+#[test]
+fn sample_out_writes_the_file_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("draws.csv");
+    sezsim()
+        .args(["sample", "scenarios/cpec_baseline.toml", "-n", "20", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text, sample(Path::new("scenarios/cpec_baseline.toml"), 20, 1));
+    // Only the file itself: no temporary left beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// Write `child` (which extends the baseline by absolute path) to a temp dir.
+fn variant(dir: &Path, body: &str) -> std::path::PathBuf {
+    let base = std::fs::canonicalize("scenarios/cpec_baseline.toml").unwrap();
+    let path = dir.join("variant.toml");
+    std::fs::write(&path, format!("extends = {:?}\n{body}", base.to_str().unwrap())).unwrap();
+    path
+}
+
+#[test]
+fn raising_one_location_moves_only_that_column_and_raises_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    // Shift capital_per_ha of one zone up by 0.1 (min, mode, max).
+    let v = variant(
+        dir.path(),
+        "[[zones]]\nid = \"rashakai\"\n[zones.investment]\ncapital_per_ha = { dist = \"triangular\", min = 1.1, mode = 1.7, max = 2.4 }\n",
+    );
+    let n = 2000;
+    let base = columns(&sample(Path::new("scenarios/cpec_baseline.toml"), n, 2));
+    let var = columns(&sample(&v, n, 2));
+    assert_eq!(base.len(), var.len());
+    let moved = "zones.rashakai.investment.capital_per_ha";
+    for (b, v) in base.iter().zip(&var) {
+        assert_eq!(b[0], v[0]);
+        if b[0] == moved {
+            for (x, y) in b[1..].iter().zip(&v[1..]) {
+                let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+                assert!(y > x, "{moved}: {y} is not above {x}");
+            }
+        } else {
+            assert_eq!(b, v, "column {} changed", b[0]);
+        }
+    }
+}
+
+#[test]
+fn adding_an_uncertain_parameter_leaves_existing_columns_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    // Bostan's teu_per_musd was fixed (15); make it uncertain.
+    let v = variant(
+        dir.path(),
+        "[[zones]]\nid = \"bostan\"\n[zones.exports]\nteu_per_musd = { dist = \"uniform\", min = 10, max = 20 }\n",
+    );
+    let n = 2000;
+    let base = columns(&sample(Path::new("scenarios/cpec_baseline.toml"), n, 2));
+    let var = columns(&sample(&v, n, 2));
+    assert_eq!(var.len(), base.len() + 1);
+    for b in &base {
+        let v = var.iter().find(|v| v[0] == b[0]).unwrap();
+        assert_eq!(b, v, "column {} changed", b[0]);
+    }
+    assert!(var.iter().any(|v| v[0] == "zones.bostan.exports.teu_per_musd"));
+}
