@@ -29,7 +29,9 @@ enum Command {
     },
     /// Write the static parameter draws: one row per replication, one column
     /// per uncertain parameter path.
-    #[command(after_help = "Example:\n  sezsim sample scenarios/cpec_baseline.toml -n 1000 --out draws.csv")]
+    #[command(
+        after_help = "Example:\n  sezsim sample scenarios/cpec_baseline.toml -n 1000 --out draws.csv"
+    )]
     Sample {
         /// The scenario file (TOML).
         scenario: PathBuf,
@@ -103,9 +105,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let threads = common.threads()?;
             let seed = common.seed.unwrap_or(s.seed);
             match out {
-                Some(path) => atomic::write_file(&path, |w| {
-                    sample::write_samples(&s, n, seed, threads, w)
-                }),
+                Some(path) => {
+                    atomic::write_file(&path, |w| sample::write_samples(&s, n, seed, threads, w))
+                }
                 None => {
                     let stdout = std::io::stdout();
                     let mut lock = std::io::BufWriter::new(stdout.lock());

@@ -66,8 +66,9 @@ impl fmt::Display for Location {
 /// One problem in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Where it is; `None` only for problems with no file (command-line values).
-    pub location: Option<Location>,
+    /// Where it is; `None` only for problems with no file (command-line
+    /// values). Boxed to keep `Result<_, Diagnostic>` small.
+    pub location: Option<Box<Location>>,
     /// The dotted key path (`zones.rashakai.investment.bass_p`), where one applies.
     pub key_path: Option<String>,
     /// What is wrong and what was expected.
@@ -89,7 +90,7 @@ impl Diagnostic {
 
     /// Attach a location.
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -186,6 +187,9 @@ mod tests {
             .at(Location::line(Path::new("x.csv"), 3))
             .key("global.seed")
             .help("write 42");
-        assert_eq!(d.to_string(), "error: x.csv:3: `global.seed`: expected a number\n  help: write 42");
+        assert_eq!(
+            d.to_string(),
+            "error: x.csv:3: `global.seed`: expected a number\n  help: write 42"
+        );
     }
 }

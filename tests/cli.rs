@@ -12,11 +12,21 @@ fn sezsim() -> Command {
 /// `sample` output of `scenario` as a string.
 fn sample(scenario: &Path, n: u64, threads: usize) -> String {
     let out = sezsim()
-        .args(["sample", "-n", &n.to_string(), "--threads", &threads.to_string()])
+        .args([
+            "sample",
+            "-n",
+            &n.to_string(),
+            "--threads",
+            &threads.to_string(),
+        ])
         .arg(scenario)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -41,9 +51,13 @@ fn check_summarises_the_shipped_baseline() {
         .success()
         .stdout(predicate::str::contains("zones (4)"))
         .stdout(predicate::str::contains("rashakai"))
-        .stdout(predicate::str::contains("zones.dhabeji.investment.opening_delay"))
+        .stdout(predicate::str::contains(
+            "zones.dhabeji.investment.opening_delay",
+        ))
         .stdout(predicate::str::contains("correlations (2)"))
-        .stdout(predicate::str::contains("data/port_capacity.csv column `teu`"))
+        .stdout(predicate::str::contains(
+            "data/port_capacity.csv column `teu`",
+        ))
         .stdout(predicate::str::contains("is valid"));
 }
 
@@ -57,7 +71,9 @@ fn bad_input_exits_2_with_a_located_message_and_no_panic() {
         .arg(&f)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.toml:3:9: `scenario.years`: expected an integer, found a string"))
+        .stderr(predicate::str::contains(
+            "bad.toml:3:9: `scenario.years`: expected an integer, found a string",
+        ))
         .stderr(predicate::str::contains("panicked").not());
     sezsim()
         .args(["check", "does/not/exist.toml"])
@@ -96,11 +112,17 @@ fn sample_writes_one_column_per_uncertain_parameter() {
     let header = csv.lines().next().unwrap();
     assert!(header.starts_with("replication,global.grid_availability_logit_sd,"));
     assert!(header.contains("energy_projects.rashakai_160mw_line.delay"));
-    assert!(!header.contains("tax_rate"), "fixed parameters are not sampled");
+    assert!(
+        !header.contains("tax_rate"),
+        "fixed parameters are not sampled"
+    );
     assert_eq!(csv.lines().count(), 51);
     // Triangular(0.2, 0.35, 0.7)... every drawn regulatory_shock_cut within its support.
     let cols = columns(&csv);
-    let cut = cols.iter().find(|c| c[0] == "global.regulatory_shock_cut").unwrap();
+    let cut = cols
+        .iter()
+        .find(|c| c[0] == "global.regulatory_shock_cut")
+        .unwrap();
     assert!(cut[1..].iter().all(|v| {
         let v: f64 = v.parse().unwrap();
         (0.2..=0.7).contains(&v)
@@ -110,9 +132,16 @@ fn sample_writes_one_column_per_uncertain_parameter() {
 #[test]
 fn sample_is_identical_for_1_and_4_threads() {
     // 10,000 replications span several parallel chunks.
-    for f in ["scenarios/cpec_baseline.toml", "tests/fixtures/full/base.toml"] {
+    for f in [
+        "scenarios/cpec_baseline.toml",
+        "tests/fixtures/full/base.toml",
+    ] {
         let n = 10_000;
-        assert_eq!(sample(Path::new(f), n, 1), sample(Path::new(f), n, 4), "{f}");
+        assert_eq!(
+            sample(Path::new(f), n, 1),
+            sample(Path::new(f), n, 4),
+            "{f}"
+        );
     }
 }
 
@@ -121,12 +150,21 @@ fn sample_out_writes_the_file_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("draws.csv");
     sezsim()
-        .args(["sample", "scenarios/cpec_baseline.toml", "-n", "20", "--out"])
+        .args([
+            "sample",
+            "scenarios/cpec_baseline.toml",
+            "-n",
+            "20",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(text, sample(Path::new("scenarios/cpec_baseline.toml"), 20, 1));
+    assert_eq!(
+        text,
+        sample(Path::new("scenarios/cpec_baseline.toml"), 20, 1)
+    );
     // Only the file itself: no temporary left beside it.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
@@ -135,7 +173,11 @@ fn sample_out_writes_the_file_atomically() {
 fn variant(dir: &Path, body: &str) -> std::path::PathBuf {
     let base = std::fs::canonicalize("scenarios/cpec_baseline.toml").unwrap();
     let path = dir.join("variant.toml");
-    std::fs::write(&path, format!("extends = {:?}\n{body}", base.to_str().unwrap())).unwrap();
+    std::fs::write(
+        &path,
+        format!("extends = {:?}\n{body}", base.to_str().unwrap()),
+    )
+    .unwrap();
     path
 }
 
@@ -181,5 +223,8 @@ fn adding_an_uncertain_parameter_leaves_existing_columns_identical() {
         let v = var.iter().find(|v| v[0] == b[0]).unwrap();
         assert_eq!(b, v, "column {} changed", b[0]);
     }
-    assert!(var.iter().any(|v| v[0] == "zones.bostan.exports.teu_per_musd"));
+    assert!(
+        var.iter()
+            .any(|v| v[0] == "zones.bostan.exports.teu_per_musd")
+    );
 }

@@ -20,12 +20,18 @@ fn sez(s: &Scenario) -> &SezSpec {
 }
 
 fn value(s: &Scenario, path: &str) -> f64 {
-    let id = s.parameters.id(path).unwrap_or_else(|| panic!("no parameter {path}"));
+    let id = s
+        .parameters
+        .id(path)
+        .unwrap_or_else(|| panic!("no parameter {path}"));
     s.parameters.get(id).distribution.mean()
 }
 
 fn kind(s: &Scenario, path: &str) -> &'static str {
-    let id = s.parameters.id(path).unwrap_or_else(|| panic!("no parameter {path}"));
+    let id = s
+        .parameters
+        .id(path)
+        .unwrap_or_else(|| panic!("no parameter {path}"));
     s.parameters.get(id).distribution.kind()
 }
 
@@ -34,7 +40,10 @@ fn scenario_using_every_feature_loads() {
     let s = load("tests/fixtures/full/base.toml");
     assert_eq!(s.name, "full_base");
     assert_eq!(s.description.as_deref(), Some("A test scenario"));
-    assert_eq!((s.start_year, s.years, s.replications, s.seed), (2025, 8, 500, 7));
+    assert_eq!(
+        (s.start_year, s.years, s.replications, s.seed),
+        (2025, 8, 500, 7)
+    );
     assert_eq!(s.sampling, SamplingMethod::LatinHypercube);
     assert_eq!(s.discount_rate, 0.05);
 
@@ -54,7 +63,9 @@ fn scenario_using_every_feature_loads() {
         assert_eq!(kind(&s, path), k, "{path}");
     }
     // PERT with lambda 3: mean = (min + 3 mode + max) / 5.
-    assert!((value(&s, "global.regulatory_shock_cut") - (0.2 + 3.0 * 0.35 + 0.7) / 5.0).abs() < 1e-12);
+    assert!(
+        (value(&s, "global.regulatory_shock_cut") - (0.2 + 3.0 * 0.35 + 0.7) / 5.0).abs() < 1e-12
+    );
 
     let spec = sez(&s);
     let ids: Vec<_> = spec.zones.iter().map(|z| z.id.as_str()).collect();
@@ -76,8 +87,14 @@ fn scenario_using_every_feature_loads() {
     );
     assert!(matches!(&spec.global.grid_availability.source,
         SeriesSource::Csv { column, .. } if column == "median"));
-    assert_eq!(spec.zones[0].workforce.trainees_per_year.values, vec![100.0, 100.0, 200.0, 200.0, 200.0, 200.0, 200.0, 200.0]);
-    assert_eq!(spec.zones[1].fiscal.public_cost.values, vec![10.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(
+        spec.zones[0].workforce.trainees_per_year.values,
+        vec![100.0, 100.0, 200.0, 200.0, 200.0, 200.0, 200.0, 200.0]
+    );
+    assert_eq!(
+        spec.zones[1].fiscal.public_cost.values,
+        vec![10.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    );
     assert_eq!(spec.global.port_capacity_teu.values[5], 80000.0);
 
     // IO table and sourcing in IO order.
@@ -96,14 +113,26 @@ fn scenario_using_every_feature_loads() {
     // Committed investments from CSV, with stable per-zone-year stream keys.
     let c = &spec.committed_investments;
     assert_eq!(c.len(), 3);
-    assert_eq!((c[0].zone, c[0].year, c[0].amount, c[0].probability, c[0].foreign), (0, 2026, 100.0, 0.5, true));
+    assert_eq!(
+        (
+            c[0].zone,
+            c[0].year,
+            c[0].amount,
+            c[0].probability,
+            c[0].foreign
+        ),
+        (0, 2026, 100.0, 0.5, true)
+    );
     assert!(!c[1].foreign && c[2].foreign);
     assert_eq!(c[0].stream, "committed.north.2026.0");
     assert_eq!(c[1].stream, "committed.north.2026.1");
 
     // Correlations resolved to parameters; outputs as written.
     assert_eq!(s.correlations.len(), 2);
-    assert_eq!(s.parameters.get(s.correlations[1].b).path, "global.regulatory_shock_cut");
+    assert_eq!(
+        s.parameters.get(s.correlations[1].b).path,
+        "global.regulatory_shock_cut"
+    );
     assert_eq!(s.outputs.quantiles, [0.1, 0.5, 0.9]);
     assert_eq!(s.outputs.table_years, [2025, 2032]);
     assert_eq!(s.outputs.charts, ["exports", "capital"]);
@@ -138,7 +167,10 @@ fn extends_child_changes_exactly_what_it_names() {
         if named.contains(&p.path.as_str()) {
             continue;
         }
-        let id = child.parameters.id(&p.path).unwrap_or_else(|| panic!("{} lost", p.path));
+        let id = child
+            .parameters
+            .id(&p.path)
+            .unwrap_or_else(|| panic!("{} lost", p.path));
         let c = &child.parameters.get(id).distribution;
         assert_eq!(c.to_string(), p.distribution.to_string(), "{}", p.path);
     }

@@ -15,7 +15,11 @@ const CHUNK: u64 = 4096;
 
 /// A parameter sampler for `scenario` with `replications` replications
 /// (correlations and sampling method as the scenario says).
-pub fn parameter_sampler(scenario: &Scenario, replications: u64, seed: u64) -> Result<ParameterSampler, Error> {
+pub fn parameter_sampler(
+    scenario: &Scenario,
+    replications: u64,
+    seed: u64,
+) -> Result<ParameterSampler, Error> {
     let correlations: Vec<_> = scenario
         .correlations
         .iter()
@@ -78,7 +82,8 @@ pub fn write_samples(
 
 fn format_chunk(sampler: &ParameterSampler, from: u64, to: u64) -> String {
     let mut draw = sampler.buffer();
-    let mut text = String::with_capacity(((to - from) as usize) * (8 + 20 * sampler.uncertain_ids().len()));
+    let mut text =
+        String::with_capacity(((to - from) as usize) * (8 + 20 * sampler.uncertain_ids().len()));
     for r in from..to {
         sampler.draw(r, &mut draw);
         let _ = write!(text, "{r}");

@@ -143,7 +143,9 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
     let kind = b.model_kind(&mut top);
     let header = b.header(&mut top, kind);
     let model = match kind {
-        Some(ModelKind::Sez) => b.sez(&mut top, &header).map(|s| ModelSpec::Sez(Box::new(s))),
+        Some(ModelKind::Sez) => b
+            .sez(&mut top, &header)
+            .map(|s| ModelSpec::Sez(Box::new(s))),
         Some(k @ (ModelKind::Ishigami | ModelKind::SobolG)) => b.benchmark(&mut top, k),
         None => None,
     };
@@ -162,9 +164,10 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
     let (Some(model), Some(outputs)) = (model, outputs) else {
         // Every None above comes with an error; this is unreachable in
         // practice but must not panic.
-        return Err(vec![Diagnostic::new("scenario could not be read").at(Location::file(
-            &raw.sources.file(0).path,
-        ))]);
+        return Err(vec![
+            Diagnostic::new("scenario could not be read")
+                .at(Location::file(&raw.sources.file(0).path)),
+        ]);
     };
     let mut inputs: Vec<InputFile> = raw
         .sources
@@ -235,14 +238,16 @@ struct Header {
 fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
-        && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
 }
 
 /// `[a-z0-9_]+` for zone ids.
 fn is_zone_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
 }
 
 impl<'s> Builder<'s> {
@@ -289,9 +294,11 @@ impl<'s> Builder<'s> {
             "sobol_g" => Some(ModelKind::SobolG),
             other => {
                 let kinds = ["sez", "ishigami", "sobol_g"];
-                let d = self
-                    .ctx
-                    .error(node.origin, &path, format!("unknown model kind `{other}`; expected one of sez, ishigami, sobol_g"));
+                let d = self.ctx.error(
+                    node.origin,
+                    &path,
+                    format!("unknown model kind `{other}`; expected one of sez, ishigami, sobol_g"),
+                );
                 if let Some(best) = nearest(other, &kinds) {
                     d.help = Some(format!("did you mean `{best}`?"));
                 }
@@ -343,18 +350,25 @@ impl<'s> Builder<'s> {
         let title = self.opt_string(&mut s, "title");
         let description = self.opt_string(&mut s, "description");
 
-        let mut int = |b: &mut Self, key: &str, min: i64, max: i64, default: Option<i64>| -> Option<i64> {
-            let node = match default {
-                Some(d) => match s.get(key) {
-                    Some(n) => n,
-                    None => return Some(d),
-                },
-                None => s.require(&mut b.ctx, key, "an integer")?,
+        let mut int =
+            |b: &mut Self, key: &str, min: i64, max: i64, default: Option<i64>| -> Option<i64> {
+                let node = match default {
+                    Some(d) => match s.get(key) {
+                        Some(n) => n,
+                        None => return Some(d),
+                    },
+                    None => s.require(&mut b.ctx, key, "an integer")?,
+                };
+                let path = s.key_path(key);
+                reader::integer(&mut b.ctx, node, &path, min, max)
             };
-            let path = s.key_path(key);
-            reader::integer(&mut b.ctx, node, &path, min, max)
-        };
-        let start_year = int(self, "start_year", MIN_YEAR, MAX_YEAR, (!sez).then_some(2025));
+        let start_year = int(
+            self,
+            "start_year",
+            MIN_YEAR,
+            MAX_YEAR,
+            (!sez).then_some(2025),
+        );
         let years = int(self, "years", 1, MAX_YEARS, (!sez).then_some(1));
         let replications = int(self, "replications", 1, MAX_REPLICATIONS as i64, Some(1000));
         let seed = int(self, "seed", 0, i64::MAX, Some(1));
@@ -367,7 +381,11 @@ impl<'s> Builder<'s> {
                 match v {
                     Some(v) if (0.0..=1.0).contains(&v) => Some(v),
                     Some(v) => {
-                        self.ctx.error(node.origin, &path, format!("expected a rate in [0, 1], found {v}"));
+                        self.ctx.error(
+                            node.origin,
+                            &path,
+                            format!("expected a rate in [0, 1], found {v}"),
+                        );
                         None
                     }
                     None => None,
@@ -389,8 +407,11 @@ impl<'s> Builder<'s> {
                     Some("random") => Some(SamplingMethod::Random),
                     Some("lhs") => Some(SamplingMethod::LatinHypercube),
                     Some(other) => {
-                        self.ctx
-                            .error(node.origin, &path, format!("unknown sampling `{other}`; expected \"random\" or \"lhs\""));
+                        self.ctx.error(
+                            node.origin,
+                            &path,
+                            format!("unknown sampling `{other}`; expected \"random\" or \"lhs\""),
+                        );
                         None
                     }
                     None => None,
@@ -424,7 +445,13 @@ impl<'s> Builder<'s> {
 
     /// A model parameter: a number or a distribution table, registered as
     /// `r.path.key`. `default` applies when the key is absent.
-    fn param(&mut self, r: &mut TableReader, key: &str, range: ValueRange, default: Option<f64>) -> Option<ParamId> {
+    fn param(
+        &mut self,
+        r: &mut TableReader,
+        key: &str,
+        range: ValueRange,
+        default: Option<f64>,
+    ) -> Option<ParamId> {
         let path = r.key_path(key);
         let node = match (r.get(key), default) {
             (Some(n), _) => n,
@@ -446,8 +473,11 @@ impl<'s> Builder<'s> {
             _ => {
                 let v = reader::number(&mut self.ctx, node, &path)?;
                 if !range.contains(v) {
-                    self.ctx
-                        .error(node.origin, &path, format!("expected {}, found {v}", range.describe()));
+                    self.ctx.error(
+                        node.origin,
+                        &path,
+                        format!("expected {}, found {v}", range.describe()),
+                    );
                     return None;
                 }
                 Distribution::fixed(v).ok()?
@@ -489,41 +519,70 @@ impl<'s> Builder<'s> {
     fn distribution(&mut self, t: &Table, origin: Origin, path: &str) -> Option<Distribution> {
         let mut r = TableReader::new(t, path, "a distribution table", origin);
         let kinds = [
-            "fixed", "uniform", "normal", "lognormal", "triangular", "pert", "beta", "gamma", "discrete", "bernoulli",
+            "fixed",
+            "uniform",
+            "normal",
+            "lognormal",
+            "triangular",
+            "pert",
+            "beta",
+            "gamma",
+            "discrete",
+            "bernoulli",
         ];
         let Some(kind_node) = r.get("dist") else {
             // A table that is not a distribution: say what it should be.
-            let d = self.ctx.error(origin, path, "expected a number or a distribution table with a `dist` key");
-            d.help = Some(format!("e.g. {{ dist = \"triangular\", min = 1, mode = 2, max = 4 }}; dist is one of {}", kinds.join(", ")));
+            let d = self.ctx.error(
+                origin,
+                path,
+                "expected a number or a distribution table with a `dist` key",
+            );
+            d.help = Some(format!(
+                "e.g. {{ dist = \"triangular\", min = 1, mode = 2, max = 4 }}; dist is one of {}",
+                kinds.join(", ")
+            ));
             return None;
         };
         let kind_path = format!("{path}.dist");
         let kind = reader::string(&mut self.ctx, kind_node, &kind_path)?.to_string();
-        let num = |b: &mut Self, r: &mut TableReader, key: &str, default: Option<f64>| -> Option<f64> {
-            let node = match (r.get(key), default) {
-                (Some(n), _) => n,
-                (None, Some(d)) => return Some(d),
-                (None, None) => {
-                    r.require(&mut b.ctx, key, "a number");
-                    return None;
-                }
+        let num =
+            |b: &mut Self, r: &mut TableReader, key: &str, default: Option<f64>| -> Option<f64> {
+                let node = match (r.get(key), default) {
+                    (Some(n), _) => n,
+                    (None, Some(d)) => return Some(d),
+                    (None, None) => {
+                        r.require(&mut b.ctx, key, "a number");
+                        return None;
+                    }
+                };
+                reader::plain_number(&mut b.ctx, node, &r.key_path(key))
             };
-            reader::plain_number(&mut b.ctx, node, &r.key_path(key))
-        };
         // Every field is read before any `?` below, so unknown and missing
         // keys are all reported; the `?` only leave this closure.
         let result: Option<Result<Distribution, DistributionError>> = (|| match kind.as_str() {
             "fixed" => num(self, &mut r, "value", None).map(Distribution::fixed),
             "uniform" => {
-                let (a, b) = (num(self, &mut r, "min", None), num(self, &mut r, "max", None));
+                let (a, b) = (
+                    num(self, &mut r, "min", None),
+                    num(self, &mut r, "max", None),
+                );
                 Some(Distribution::uniform(a?, b?))
             }
             "normal" => {
                 let mean = num(self, &mut r, "mean", None);
                 let sd = num(self, &mut r, "sd", None);
-                let min = r.get("min").is_some().then(|| num(self, &mut r, "min", None)).flatten();
-                let max = r.get("max").is_some().then(|| num(self, &mut r, "max", None)).flatten();
-                let bad_bound = (r.get("min").is_some() && min.is_none()) || (r.get("max").is_some() && max.is_none());
+                let min = r
+                    .get("min")
+                    .is_some()
+                    .then(|| num(self, &mut r, "min", None))
+                    .flatten();
+                let max = r
+                    .get("max")
+                    .is_some()
+                    .then(|| num(self, &mut r, "max", None))
+                    .flatten();
+                let bad_bound = (r.get("min").is_some() && min.is_none())
+                    || (r.get("max").is_some() && max.is_none());
                 if bad_bound {
                     None
                 } else {
@@ -531,7 +590,10 @@ impl<'s> Builder<'s> {
                 }
             }
             "lognormal" => {
-                let (m, s) = (num(self, &mut r, "mean", None), num(self, &mut r, "sd", None));
+                let (m, s) = (
+                    num(self, &mut r, "mean", None),
+                    num(self, &mut r, "sd", None),
+                );
                 Some(Distribution::lognormal(m?, s?))
             }
             "triangular" | "pert" => {
@@ -553,7 +615,10 @@ impl<'s> Builder<'s> {
                 Some(Distribution::beta(a?, b?, lo?, hi?))
             }
             "gamma" => {
-                let (k, s) = (num(self, &mut r, "shape", None), num(self, &mut r, "scale", None));
+                let (k, s) = (
+                    num(self, &mut r, "shape", None),
+                    num(self, &mut r, "scale", None),
+                );
                 Some(Distribution::gamma(k?, s?))
             }
             "discrete" => {
@@ -567,14 +632,22 @@ impl<'s> Builder<'s> {
             }
             "bernoulli" => num(self, &mut r, "p", None).map(Distribution::bernoulli),
             other => {
-                let d = self
-                    .ctx
-                    .error(kind_node.origin, &kind_path, format!("unknown distribution `{other}`; expected one of {}", kinds.join(", ")));
+                let d = self.ctx.error(
+                    kind_node.origin,
+                    &kind_path,
+                    format!(
+                        "unknown distribution `{other}`; expected one of {}",
+                        kinds.join(", ")
+                    ),
+                );
                 if let Some(best) = nearest(other, &kinds) {
                     d.help = Some(format!("did you mean `{best}`?"));
                 }
                 // Don't report the other fields as unknown keys.
-                r.accept(&["value", "min", "max", "mean", "sd", "mode", "lambda", "alpha", "beta", "shape", "scale", "values", "weights", "p"]);
+                r.accept(&[
+                    "value", "min", "max", "mean", "sd", "mode", "lambda", "alpha", "beta",
+                    "shape", "scale", "values", "weights", "p",
+                ]);
                 None
             }
         })();
@@ -592,7 +665,14 @@ impl<'s> Builder<'s> {
     }
 
     /// A series: a plain number or `{ csv = "...", column = "..." }`.
-    fn series(&mut self, r: &mut TableReader, key: &str, range: ValueRange, h: &Header, default: Option<f64>) -> Option<Series> {
+    fn series(
+        &mut self,
+        r: &mut TableReader,
+        key: &str,
+        range: ValueRange,
+        h: &Header,
+        default: Option<f64>,
+    ) -> Option<Series> {
         let path = r.key_path(key);
         let node = match (r.get(key), default) {
             (Some(n), _) => n,
@@ -603,7 +683,11 @@ impl<'s> Builder<'s> {
                 });
             }
             (None, None) => {
-                r.require(&mut self.ctx, key, "a number or { csv = \"data/file.csv\", column = \"name\" }");
+                r.require(
+                    &mut self.ctx,
+                    key,
+                    "a number or { csv = \"data/file.csv\", column = \"name\" }",
+                );
                 return None;
             }
         };
@@ -611,32 +695,49 @@ impl<'s> Builder<'s> {
             Value::Table(t) => {
                 let mut tr = TableReader::new(t, path.clone(), "a series table", node.origin);
                 if t.get("dist").is_some() {
-                    tr.accept(&["dist", "value", "min", "max", "mean", "sd", "mode", "lambda", "alpha", "beta", "shape", "scale", "values", "weights", "p"]);
+                    tr.accept(&[
+                        "dist", "value", "min", "max", "mean", "sd", "mode", "lambda", "alpha",
+                        "beta", "shape", "scale", "values", "weights", "p",
+                    ]);
                     self.ctx
                         .error(node.origin, &path, "is a series (one value per year): give a number or { csv = ..., column = ... }, not a distribution")
                         .help = Some("uncertainty around a series comes from the model's shocks (e.g. grid_availability_logit_sd)".into());
                     tr.finish(&mut self.ctx);
                     return None;
                 }
-                let file = tr.require(&mut self.ctx, "csv", "\"data/file.csv\"").and_then(|n| {
-                    reader::string(&mut self.ctx, n, &format!("{path}.csv")).map(|s| (s.to_string(), n.origin))
-                });
+                let file = tr
+                    .require(&mut self.ctx, "csv", "\"data/file.csv\"")
+                    .and_then(|n| {
+                        reader::string(&mut self.ctx, n, &format!("{path}.csv"))
+                            .map(|s| (s.to_string(), n.origin))
+                    });
                 let column = tr
                     .require(&mut self.ctx, "column", "\"name\"")
-                    .and_then(|n| reader::string(&mut self.ctx, n, &format!("{path}.column")).map(str::to_string));
+                    .and_then(|n| {
+                        reader::string(&mut self.ctx, n, &format!("{path}.column"))
+                            .map(str::to_string)
+                    });
                 tr.finish(&mut self.ctx);
                 let ((file, file_origin), column) = (file?, column?);
                 let csv_path = self.base_dir(file_origin).join(&file);
-                let values = self.series_from_csv(&csv_path, file_origin, &column, &path, range, h)?;
+                let values =
+                    self.series_from_csv(&csv_path, file_origin, &column, &path, range, h)?;
                 Some(Series {
                     values,
-                    source: SeriesSource::Csv { path: csv_path, column },
+                    source: SeriesSource::Csv {
+                        path: csv_path,
+                        column,
+                    },
                 })
             }
             _ => {
                 let v = reader::number(&mut self.ctx, node, &path)?;
                 if !range.contains(v) {
-                    self.ctx.error(node.origin, &path, format!("expected {}, found {v}", range.describe()));
+                    self.ctx.error(
+                        node.origin,
+                        &path,
+                        format!("expected {}, found {v}", range.describe()),
+                    );
                     return None;
                 }
                 Some(Series {
@@ -659,9 +760,20 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn series_from_csv(&mut self, csv_path: &Path, origin: Origin, column: &str, key_path: &str, range: ValueRange, h: &Header) -> Option<Vec<f64>> {
+    fn series_from_csv(
+        &mut self,
+        csv_path: &Path,
+        origin: Origin,
+        column: &str,
+        key_path: &str,
+        range: ValueRange,
+        h: &Header,
+    ) -> Option<Vec<f64>> {
         let table = self.load_csv(csv_path, origin, key_path)?;
-        let cols = (table.column("year", key_path), table.column(column, key_path));
+        let cols = (
+            table.column("year", key_path),
+            table.column(column, key_path),
+        );
         let (year_col, value_col) = match cols {
             (Ok(y), Ok(v)) => (y, v),
             (y, v) => {
@@ -679,17 +791,23 @@ impl<'s> Builder<'s> {
                 (Ok(y), Ok(v)) => {
                     if !range.contains(v) {
                         self.ctx.errors.push(
-                            Diagnostic::new(format!("column `{column}`: expected {}, found {v}", range.describe()))
-                                .at(table.at(*line))
-                                .key(key_path),
+                            Diagnostic::new(format!(
+                                "column `{column}`: expected {}, found {v}",
+                                range.describe()
+                            ))
+                            .at(table.at(*line))
+                            .key(key_path),
                         );
                         ok = false;
                     } else if points.last().is_some_and(|&(prev, _)| y <= prev) {
                         self.ctx.errors.push(
-                            Diagnostic::new(format!("years must increase from row to row; {y} follows {}", points.last().map_or(0, |p| p.0)))
-                                .at(table.at(*line))
-                                .key(key_path)
-                                .help("sort the rows by year and remove duplicates"),
+                            Diagnostic::new(format!(
+                                "years must increase from row to row; {y} follows {}",
+                                points.last().map_or(0, |p| p.0)
+                            ))
+                            .at(table.at(*line))
+                            .key(key_path)
+                            .help("sort the rows by year and remove duplicates"),
                         );
                         ok = false;
                     } else {
@@ -732,14 +850,24 @@ impl<'s> Builder<'s> {
         let mut g = self.section(top, "global", "[global]", true)?;
         use ValueRange::*;
         let grid_availability = self.series(&mut g, "grid_availability", OpenShare, h, None);
-        let grid_availability_logit_sd = self.param(&mut g, "grid_availability_logit_sd", NonNegative, None);
+        let grid_availability_logit_sd =
+            self.param(&mut g, "grid_availability_logit_sd", NonNegative, None);
         let demand_persistence = self.param(&mut g, "demand_persistence", Unit, None);
         let demand_volatility = self.param(&mut g, "demand_volatility", NonNegative, None);
-        let regulatory_shock_probability = self.param(&mut g, "regulatory_shock_probability", Share, None);
+        let regulatory_shock_probability =
+            self.param(&mut g, "regulatory_shock_probability", Share, None);
         let regulatory_shock_cut = self.param(&mut g, "regulatory_shock_cut", Share, None);
         let regulatory_shock_years = g
             .require(&mut self.ctx, "regulatory_shock_years", "2")
-            .and_then(|n| reader::integer(&mut self.ctx, n, "global.regulatory_shock_years", 0, MAX_YEARS));
+            .and_then(|n| {
+                reader::integer(
+                    &mut self.ctx,
+                    n,
+                    "global.regulatory_shock_years",
+                    0,
+                    MAX_YEARS,
+                )
+            });
         let port_capacity_teu = self.series(&mut g, "port_capacity_teu", NonNegative, h, None);
         g.finish(&mut self.ctx);
         Some(GlobalSpec {
@@ -756,7 +884,11 @@ impl<'s> Builder<'s> {
 
     fn io(&mut self, top: &mut TableReader) -> Option<IoTable> {
         let mut io = self.section(top, "io", "[io]", true)?;
-        let node = io.require(&mut self.ctx, "coefficients", "\"data/io_coefficients.csv\"");
+        let node = io.require(
+            &mut self.ctx,
+            "coefficients",
+            "\"data/io_coefficients.csv\"",
+        );
         io.finish(&mut self.ctx);
         let node = node?;
         let key = "io.coefficients";
@@ -770,9 +902,12 @@ impl<'s> Builder<'s> {
         let n_cols = t.headers.len();
         if n_cols < 3 || t.headers[0] != "sector" || t.headers[n_cols - 1] != "jobs_per_musd" {
             self.ctx.errors.push(
-                Diagnostic::new(format!("expected the header `sector,<sector names...>,jobs_per_musd`, found `{}`", t.headers.join(",")))
-                    .at(Location::line(&t.path, 1))
-                    .key(key),
+                Diagnostic::new(format!(
+                    "expected the header `sector,<sector names...>,jobs_per_musd`, found `{}`",
+                    t.headers.join(",")
+                ))
+                .at(Location::line(&t.path, 1))
+                .key(key),
             );
             return None;
         }
@@ -783,19 +918,24 @@ impl<'s> Builder<'s> {
         for s in &sectors {
             if s.is_empty() || !seen.insert(s) {
                 self.ctx.errors.push(
-                    Diagnostic::new(format!("sector names in the header must be unique and non-empty; `{s}` is not"))
-                        .at(Location::line(&t.path, 1))
-                        .key(key),
+                    Diagnostic::new(format!(
+                        "sector names in the header must be unique and non-empty; `{s}` is not"
+                    ))
+                    .at(Location::line(&t.path, 1))
+                    .key(key),
                 );
                 ok = false;
             }
         }
         if t.rows.len() != n {
             self.ctx.errors.push(
-                Diagnostic::new(format!("the coefficient matrix must be square: {n} sector columns but {} rows", t.rows.len()))
-                    .at(Location::file(&t.path))
-                    .key(key)
-                    .help("write one row per sector, in the same order as the columns"),
+                Diagnostic::new(format!(
+                    "the coefficient matrix must be square: {n} sector columns but {} rows",
+                    t.rows.len()
+                ))
+                .at(Location::file(&t.path))
+                .key(key)
+                .help("write one row per sector, in the same order as the columns"),
             );
             return None;
         }
@@ -822,9 +962,12 @@ impl<'s> Builder<'s> {
                     }
                     Ok(v) => {
                         self.ctx.errors.push(
-                            Diagnostic::new(format!("column `{}`: expected a number >= 0, found {v}", t.headers[j + 1]))
-                                .at(t.at(*line))
-                                .key(key),
+                            Diagnostic::new(format!(
+                                "column `{}`: expected a number >= 0, found {v}",
+                                t.headers[j + 1]
+                            ))
+                            .at(t.at(*line))
+                            .key(key),
                         );
                         ok = false;
                     }
@@ -844,7 +987,7 @@ impl<'s> Builder<'s> {
             .iter()
             .map(|z| z.norm())
             .fold(0.0_f64, f64::max);
-        if !(radius < 1.0) {
+        if radius.is_nan() || radius >= 1.0 {
             self.ctx.errors.push(
                 Diagnostic::new(format!("the input-output matrix has spectral radius {radius:.4}; it must be below 1 for the Leontief inverse to exist"))
                     .at(Location::file(&t.path))
@@ -861,10 +1004,21 @@ impl<'s> Builder<'s> {
     }
 
     /// The zones that validated, and the ids of all zones (for references).
-    fn zones(&mut self, top: &mut TableReader, h: &Header, io: Option<&IoTable>) -> (Vec<Zone>, Vec<String>) {
-        let defaults = top.get("zone_defaults").and_then(|n| reader::table(&mut self.ctx, n, "zone_defaults").map(|t| (t.clone(), n.origin)));
+    fn zones(
+        &mut self,
+        top: &mut TableReader,
+        h: &Header,
+        io: Option<&IoTable>,
+    ) -> (Vec<Zone>, Vec<String>) {
+        let defaults = top.get("zone_defaults").and_then(|n| {
+            reader::table(&mut self.ctx, n, "zone_defaults").map(|t| (t.clone(), n.origin))
+        });
         if let Some(entry) = defaults.as_ref().and_then(|(d, _)| d.get("id")) {
-            self.ctx.error(entry.key_origin, "zone_defaults.id", "`id` cannot have a default: every zone needs its own");
+            self.ctx.error(
+                entry.key_origin,
+                "zone_defaults.id",
+                "`id` cannot have a default: every zone needs its own",
+            );
         }
         let Some(node) = top.require(&mut self.ctx, "zones", "[[zones]] entries") else {
             return (Vec::new(), Vec::new());
@@ -873,7 +1027,11 @@ impl<'s> Builder<'s> {
             return (Vec::new(), Vec::new());
         };
         if items.is_empty() {
-            self.ctx.error(node.origin, "zones", "a sez scenario needs at least one zone");
+            self.ctx.error(
+                node.origin,
+                "zones",
+                "a sez scenario needs at least one zone",
+            );
         }
         let mut zones = Vec::new();
         let mut ids: Vec<(String, Origin)> = Vec::new();
@@ -897,7 +1055,15 @@ impl<'s> Builder<'s> {
         (zones, ids.into_iter().map(|(id, _)| id).collect())
     }
 
-    fn zone(&mut self, t: &Table, origin: Origin, index: usize, h: &Header, io: Option<&IoTable>, ids: &mut Vec<(String, Origin)>) -> Option<Zone> {
+    fn zone(
+        &mut self,
+        t: &Table,
+        origin: Origin,
+        index: usize,
+        h: &Header,
+        io: Option<&IoTable>,
+        ids: &mut Vec<(String, Origin)>,
+    ) -> Option<Zone> {
         let mut z = TableReader::new(t, format!("zones[{index}]"), "[[zones]]", origin);
         let id_node = z.require(&mut self.ctx, "id", "\"my_zone\"");
         let id = id_node.and_then(|n| {
@@ -918,118 +1084,172 @@ impl<'s> Builder<'s> {
             Some(id.to_string())
         });
         let Some(id) = id else {
-            z.accept(&["name", "opens_year", "investment", "workforce", "production", "energy", "exports", "linkages", "fiscal"]);
+            z.accept(&[
+                "name",
+                "opens_year",
+                "investment",
+                "workforce",
+                "production",
+                "energy",
+                "exports",
+                "linkages",
+                "fiscal",
+            ]);
             z.finish(&mut self.ctx);
             return None;
         };
         z.path = format!("zones.{id}");
         let name = z
             .require(&mut self.ctx, "name", "\"Zone name\"")
-            .and_then(|n| reader::string(&mut self.ctx, n, &format!("zones.{id}.name")).map(str::to_string));
+            .and_then(|n| {
+                reader::string(&mut self.ctx, n, &format!("zones.{id}.name")).map(str::to_string)
+            });
         let opens_year = z
             .require(&mut self.ctx, "opens_year", "2027")
-            .and_then(|n| reader::integer(&mut self.ctx, n, &format!("zones.{id}.opens_year"), MIN_YEAR, MAX_YEAR));
+            .and_then(|n| {
+                reader::integer(
+                    &mut self.ctx,
+                    n,
+                    &format!("zones.{id}.opens_year"),
+                    MIN_YEAR,
+                    MAX_YEAR,
+                )
+            });
         use ValueRange::*;
 
-        let investment = self.section(&mut z, "investment", "[zones.investment]", true).and_then(|mut s| {
-            let v = read_params!(self, s, Investment {
-                area_ha: Positive,
-                opening_delay: NonNegative => 0.0,
-                developable_share: Share,
-                capital_per_ha: Positive,
-                initial_capital: NonNegative => 0.0,
-                bass_p: Share,
-                bass_q: NonNegative,
-                depreciation: Share,
-                incentive_uplift: NonNegative,
-                tax_holiday_years: NonNegative,
-                energy_sensitivity: NonNegative,
-                skill_sensitivity: NonNegative,
-                demand_sensitivity: Real,
-                fdi_share: Share,
+        let investment = self
+            .section(&mut z, "investment", "[zones.investment]", true)
+            .and_then(|mut s| {
+                let v = read_params!(self, s, Investment {
+                    area_ha: Positive,
+                    opening_delay: NonNegative => 0.0,
+                    developable_share: Share,
+                    capital_per_ha: Positive,
+                    initial_capital: NonNegative => 0.0,
+                    bass_p: Share,
+                    bass_q: NonNegative,
+                    depreciation: Share,
+                    incentive_uplift: NonNegative,
+                    tax_holiday_years: NonNegative,
+                    energy_sensitivity: NonNegative,
+                    skill_sensitivity: NonNegative,
+                    demand_sensitivity: Real,
+                    fdi_share: Share,
+                });
+                finish_all(self, s, v)
             });
-            finish_all(self, s, v)
-        });
-        let workforce = self.section(&mut z, "workforce", "[zones.workforce]", true).and_then(|mut s| {
-            let trainees = self.series(&mut s, "trainees_per_year", NonNegative, h, None);
-            let v = read_params!(self, s, WorkforceParams {
-                capital_per_worker: Positive,
-                skilled_share: Share,
-                skill_efficiency: Positive,
-                skilled_pool_initial: NonNegative,
-                unskilled_pool: NonNegative,
-                attrition: Share,
-                completion_rate: Share,
-                retention_rate: Share,
+        let workforce = self
+            .section(&mut z, "workforce", "[zones.workforce]", true)
+            .and_then(|mut s| {
+                let trainees = self.series(&mut s, "trainees_per_year", NonNegative, h, None);
+                let v = read_params!(
+                    self,
+                    s,
+                    WorkforceParams {
+                        capital_per_worker: Positive,
+                        skilled_share: Share,
+                        skill_efficiency: Positive,
+                        skilled_pool_initial: NonNegative,
+                        unskilled_pool: NonNegative,
+                        attrition: Share,
+                        completion_rate: Share,
+                        retention_rate: Share,
+                    }
+                );
+                let v = v.zip(trainees).map(|(p, trainees_per_year)| Workforce {
+                    capital_per_worker: p.capital_per_worker,
+                    skilled_share: p.skilled_share,
+                    skill_efficiency: p.skill_efficiency,
+                    skilled_pool_initial: p.skilled_pool_initial,
+                    unskilled_pool: p.unskilled_pool,
+                    attrition: p.attrition,
+                    trainees_per_year,
+                    completion_rate: p.completion_rate,
+                    retention_rate: p.retention_rate,
+                });
+                finish_all(self, s, v)
             });
-            let v = v.zip(trainees).map(|(p, trainees_per_year)| Workforce {
-                capital_per_worker: p.capital_per_worker,
-                skilled_share: p.skilled_share,
-                skill_efficiency: p.skill_efficiency,
-                skilled_pool_initial: p.skilled_pool_initial,
-                unskilled_pool: p.unskilled_pool,
-                attrition: p.attrition,
-                trainees_per_year,
-                completion_rate: p.completion_rate,
-                retention_rate: p.retention_rate,
+        let production = self
+            .section(&mut z, "production", "[zones.production]", true)
+            .and_then(|mut s| {
+                let v = read_params!(
+                    self,
+                    s,
+                    Production {
+                        alpha: Share,
+                        output_capital_ratio: Positive,
+                        va_share: Share,
+                        tfp_growth: Real,
+                        tfp_spillover: Real,
+                        tfp_volatility: NonNegative,
+                    }
+                );
+                finish_all(self, s, v)
             });
-            finish_all(self, s, v)
-        });
-        let production = self.section(&mut z, "production", "[zones.production]", true).and_then(|mut s| {
-            let v = read_params!(self, s, Production {
-                alpha: Share,
-                output_capital_ratio: Positive,
-                va_share: Share,
-                tfp_growth: Real,
-                tfp_spillover: Real,
-                tfp_volatility: NonNegative,
+        let energy = self
+            .section(&mut z, "energy", "[zones.energy]", true)
+            .and_then(|mut s| {
+                let v = read_params!(self, s, Energy {
+                    energy_intensity: NonNegative,
+                    grid_mw: NonNegative,
+                    backup_mw: NonNegative => 0.0,
+                    backup_availability: Share => 1.0,
+                });
+                finish_all(self, s, v)
             });
-            finish_all(self, s, v)
-        });
-        let energy = self.section(&mut z, "energy", "[zones.energy]", true).and_then(|mut s| {
-            let v = read_params!(self, s, Energy {
-                energy_intensity: NonNegative,
-                grid_mw: NonNegative,
-                backup_mw: NonNegative => 0.0,
-                backup_availability: Share => 1.0,
+        let exports = self
+            .section(&mut z, "exports", "[zones.exports]", true)
+            .and_then(|mut s| {
+                let v = read_params!(
+                    self,
+                    s,
+                    Exports {
+                        export_share: Share,
+                        teu_per_musd: NonNegative,
+                    }
+                );
+                finish_all(self, s, v)
             });
-            finish_all(self, s, v)
-        });
-        let exports = self.section(&mut z, "exports", "[zones.exports]", true).and_then(|mut s| {
-            let v = read_params!(self, s, Exports {
-                export_share: Share,
-                teu_per_musd: NonNegative,
+        let linkages = self
+            .section(&mut z, "linkages", "[zones.linkages]", true)
+            .and_then(|mut s| {
+                let sourcing = self.sourcing(&mut s, io);
+                let v = read_params!(
+                    self,
+                    s,
+                    LinkageParams {
+                        local_content_initial: Share,
+                        local_content_target: Share,
+                        local_content_speed: Share,
+                    }
+                );
+                let v = v.zip(sourcing).map(|(p, sourcing)| Linkages {
+                    sourcing,
+                    local_content_initial: p.local_content_initial,
+                    local_content_target: p.local_content_target,
+                    local_content_speed: p.local_content_speed,
+                });
+                finish_all(self, s, v)
             });
-            finish_all(self, s, v)
-        });
-        let linkages = self.section(&mut z, "linkages", "[zones.linkages]", true).and_then(|mut s| {
-            let sourcing = self.sourcing(&mut s, io);
-            let v = read_params!(self, s, LinkageParams {
-                local_content_initial: Share,
-                local_content_target: Share,
-                local_content_speed: Share,
+        let fiscal = self
+            .section(&mut z, "fiscal", "[zones.fiscal]", true)
+            .and_then(|mut s| {
+                let public_cost = self.series(&mut s, "public_cost", NonNegative, h, Some(0.0));
+                let v = read_params!(
+                    self,
+                    s,
+                    FiscalParams {
+                        tax_rate: Share,
+                        profit_margin: Share,
+                    }
+                );
+                let v = v.zip(public_cost).map(|(p, public_cost)| Fiscal {
+                    tax_rate: p.tax_rate,
+                    profit_margin: p.profit_margin,
+                    public_cost,
+                });
+                finish_all(self, s, v)
             });
-            let v = v.zip(sourcing).map(|(p, sourcing)| Linkages {
-                sourcing,
-                local_content_initial: p.local_content_initial,
-                local_content_target: p.local_content_target,
-                local_content_speed: p.local_content_speed,
-            });
-            finish_all(self, s, v)
-        });
-        let fiscal = self.section(&mut z, "fiscal", "[zones.fiscal]", true).and_then(|mut s| {
-            let public_cost = self.series(&mut s, "public_cost", NonNegative, h, Some(0.0));
-            let v = read_params!(self, s, FiscalParams {
-                tax_rate: Share,
-                profit_margin: Share,
-            });
-            let v = v.zip(public_cost).map(|(p, public_cost)| Fiscal {
-                tax_rate: p.tax_rate,
-                profit_margin: p.profit_margin,
-                public_cost,
-            });
-            finish_all(self, s, v)
-        });
         z.finish(&mut self.ctx);
         Some(Zone {
             id,
@@ -1046,7 +1266,11 @@ impl<'s> Builder<'s> {
     }
 
     fn sourcing(&mut self, s: &mut TableReader, io: Option<&IoTable>) -> Option<Vec<f64>> {
-        let node = s.require(&mut self.ctx, "sourcing", "{ textiles = 0.6, services = 0.4 }")?;
+        let node = s.require(
+            &mut self.ctx,
+            "sourcing",
+            "{ textiles = 0.6, services = 0.4 }",
+        )?;
         let path = s.key_path("sourcing");
         let t = reader::table(&mut self.ctx, node, &path)?;
         let io = io?;
@@ -1058,7 +1282,11 @@ impl<'s> Builder<'s> {
                 let d = self.ctx.error(
                     entry.key_origin,
                     &key_path,
-                    format!("unknown sector `{}`; the input-output table has: {}", entry.key, io.sectors.join(", ")),
+                    format!(
+                        "unknown sector `{}`; the input-output table has: {}",
+                        entry.key,
+                        io.sectors.join(", ")
+                    ),
                 );
                 if let Some(best) = nearest(&entry.key, &io.sectors) {
                     d.help = Some(format!("did you mean `{best}`?"));
@@ -1069,7 +1297,11 @@ impl<'s> Builder<'s> {
             match reader::plain_number(&mut self.ctx, &entry.value, &key_path) {
                 Some(v) if (0.0..=1.0).contains(&v) => shares[k] = v,
                 Some(v) => {
-                    self.ctx.error(entry.value.origin, &key_path, format!("expected a share in [0, 1], found {v}"));
+                    self.ctx.error(
+                        entry.value.origin,
+                        &key_path,
+                        format!("expected a share in [0, 1], found {v}"),
+                    );
                     ok = false;
                 }
                 None => ok = false,
@@ -1078,14 +1310,25 @@ impl<'s> Builder<'s> {
         let sum: f64 = shares.iter().sum();
         if ok && (sum - 1.0).abs() > SUM_TOLERANCE {
             self.ctx
-                .error(node.origin, &path, format!("sourcing shares must sum to 1, but they sum to {}", (sum * 1e9).round() / 1e9))
+                .error(
+                    node.origin,
+                    &path,
+                    format!(
+                        "sourcing shares must sum to 1, but they sum to {}",
+                        (sum * 1e9).round() / 1e9
+                    ),
+                )
                 .help = Some("they split the zone's local purchases across sectors".into());
             ok = false;
         }
         ok.then_some(shares)
     }
 
-    fn energy_projects(&mut self, top: &mut TableReader, zone_ids: &[String]) -> Option<Vec<EnergyProject>> {
+    fn energy_projects(
+        &mut self,
+        top: &mut TableReader,
+        zone_ids: &[String],
+    ) -> Option<Vec<EnergyProject>> {
         let Some(node) = top.get("energy_projects") else {
             return Some(Vec::new());
         };
@@ -1097,8 +1340,16 @@ impl<'s> Builder<'s> {
                 let csv_path = self.base_dir(node.origin).join(file);
                 let key = "energy_projects";
                 let t = self.load_csv(&csv_path, node.origin, key)?;
-                let req = ["name", "zone", "capacity_mw", "capacity_factor", "zone_share", "planned_year"];
-                let cols: Vec<Option<usize>> = req.iter().map(|c| self.csv_column(&t, c, key)).collect();
+                let req = [
+                    "name",
+                    "zone",
+                    "capacity_mw",
+                    "capacity_factor",
+                    "zone_share",
+                    "planned_year",
+                ];
+                let cols: Vec<Option<usize>> =
+                    req.iter().map(|c| self.csv_column(&t, c, key)).collect();
                 let delay_col = t.headers.iter().position(|h| h == "delay");
                 let tri: Vec<Option<usize>> = ["delay_min", "delay_mode", "delay_max"]
                     .iter()
@@ -1124,28 +1375,53 @@ impl<'s> Builder<'s> {
                     let num = |col: usize| t.number(i, col, key);
                     let year = t.integer(i, c[5], key);
                     let delay = match delay_col {
-                        Some(d) => num(d).and_then(|v| Distribution::fixed(v).map_err(|e| Diagnostic::new(e.message))),
+                        Some(d) => num(d).and_then(|v| {
+                            Distribution::fixed(v).map_err(|e| Diagnostic::new(e.message))
+                        }),
                         None => {
-                            let (a, m, b) = (num(tri[0].unwrap_or(0)), num(tri[1].unwrap_or(0)), num(tri[2].unwrap_or(0)));
+                            let (a, m, b) = (
+                                num(tri[0].unwrap_or(0)),
+                                num(tri[1].unwrap_or(0)),
+                                num(tri[2].unwrap_or(0)),
+                            );
                             match (a, m, b) {
-                                (Ok(a), Ok(m), Ok(b)) => Distribution::triangular(a, m, b).map_err(|e| {
-                                    Diagnostic::new(format!("delay: {}", e.message)).at(at.clone()).key(key)
-                                }),
-                                (a, m, b) => Err(a.err().or(m.err()).or(b.err()).unwrap_or_else(|| Diagnostic::new("invalid delay"))),
+                                (Ok(a), Ok(m), Ok(b)) => {
+                                    Distribution::triangular(a, m, b).map_err(|e| {
+                                        Diagnostic::new(format!("delay: {}", e.message))
+                                            .at(at.clone())
+                                            .key(key)
+                                    })
+                                }
+                                (a, m, b) => Err(a
+                                    .err()
+                                    .or(m.err())
+                                    .or(b.err())
+                                    .unwrap_or_else(|| Diagnostic::new("invalid delay"))),
                             }
                         }
                     };
                     let fields = (num(c[2]), num(c[3]), num(c[4]), year, delay);
                     match fields {
                         (Ok(cap), Ok(cf), Ok(share), Ok(year), Ok(delay)) => {
-                            let spec = ProjectFields { name, zone, capacity_mw: cap, capacity_factor: cf, zone_share: share, planned_year: year, delay };
+                            let spec = ProjectFields {
+                                name,
+                                zone,
+                                capacity_mw: cap,
+                                capacity_factor: cf,
+                                zone_share: share,
+                                planned_year: year,
+                                delay,
+                            };
                             match self.project(spec, ProjectAt::Csv(at), zone_ids, &mut names) {
                                 Some(p) => projects.push(p),
                                 None => ok = false,
                             }
                         }
                         (a, b, c2, d, e) => {
-                            for err in [a.err(), b.err(), c2.err(), d.err(), e.err()].into_iter().flatten() {
+                            for err in [a.err(), b.err(), c2.err(), d.err(), e.err()]
+                                .into_iter()
+                                .flatten()
+                            {
                                 self.ctx.errors.push(err.at(t.at(*line)).key(key));
                             }
                             ok = false;
@@ -1160,33 +1436,88 @@ impl<'s> Builder<'s> {
                         ok = false;
                         continue;
                     };
-                    let mut r = TableReader::new(t, path.clone(), "[[energy_projects]]", item.origin);
-                    let name = r.require(&mut self.ctx, "name", "\"Project name\"").and_then(|n| reader::string(&mut self.ctx, n, &format!("{path}.name")).map(str::to_string));
-                    let zone = r.require(&mut self.ctx, "zone", "\"zone_id\"").and_then(|n| reader::string(&mut self.ctx, n, &format!("{path}.zone")).map(|s| (s.to_string(), n.origin)));
+                    let mut r =
+                        TableReader::new(t, path.clone(), "[[energy_projects]]", item.origin);
+                    let name = r
+                        .require(&mut self.ctx, "name", "\"Project name\"")
+                        .and_then(|n| {
+                            reader::string(&mut self.ctx, n, &format!("{path}.name"))
+                                .map(str::to_string)
+                        });
+                    let zone = r
+                        .require(&mut self.ctx, "zone", "\"zone_id\"")
+                        .and_then(|n| {
+                            reader::string(&mut self.ctx, n, &format!("{path}.zone"))
+                                .map(|s| (s.to_string(), n.origin))
+                        });
                     let mut plain = |b: &mut Self, key: &str| {
-                        r.require(&mut b.ctx, key, "a number").and_then(|n| reader::plain_number(&mut b.ctx, n, &format!("{path}.{key}")))
+                        r.require(&mut b.ctx, key, "a number").and_then(|n| {
+                            reader::plain_number(&mut b.ctx, n, &format!("{path}.{key}"))
+                        })
                     };
                     let cap = plain(self, "capacity_mw");
                     let cf = plain(self, "capacity_factor");
                     let share = plain(self, "zone_share");
-                    let year = r.require(&mut self.ctx, "planned_year", "2027").and_then(|n| reader::integer(&mut self.ctx, n, &format!("{path}.planned_year"), MIN_YEAR, MAX_YEAR));
+                    let year = r
+                        .require(&mut self.ctx, "planned_year", "2027")
+                        .and_then(|n| {
+                            reader::integer(
+                                &mut self.ctx,
+                                n,
+                                &format!("{path}.planned_year"),
+                                MIN_YEAR,
+                                MAX_YEAR,
+                            )
+                        });
                     // The delay is registered under the project's name once
                     // the name is known; read its node now.
                     let delay_node = r.get("delay");
                     r.finish(&mut self.ctx);
-                    let (Some(name), Some((zone, zone_origin)), Some(cap), Some(cf), Some(share), Some(year)) = (name, zone, cap, cf, share, year) else {
+                    let (
+                        Some(name),
+                        Some((zone, zone_origin)),
+                        Some(cap),
+                        Some(cf),
+                        Some(share),
+                        Some(year),
+                    ) = (name, zone, cap, cf, share, year)
+                    else {
                         ok = false;
                         continue;
                     };
-                    let spec = ProjectFields { name, zone, capacity_mw: cap, capacity_factor: cf, zone_share: share, planned_year: year, delay: Distribution::fixed(0.0).ok()? };
-                    match self.project(spec, ProjectAt::Toml { item: item.origin, zone: zone_origin, delay: delay_node }, zone_ids, &mut names) {
+                    let spec = ProjectFields {
+                        name,
+                        zone,
+                        capacity_mw: cap,
+                        capacity_factor: cf,
+                        zone_share: share,
+                        planned_year: year,
+                        delay: Distribution::fixed(0.0).ok()?,
+                    };
+                    match self.project(
+                        spec,
+                        ProjectAt::Toml {
+                            item: item.origin,
+                            zone: zone_origin,
+                            delay: delay_node,
+                        },
+                        zone_ids,
+                        &mut names,
+                    ) {
                         Some(p) => projects.push(p),
                         None => ok = false,
                     }
                 }
             }
             other => {
-                self.ctx.error(node.origin, "energy_projects", format!("expected [[energy_projects]] tables or a CSV path, found {}", other.type_name()));
+                self.ctx.error(
+                    node.origin,
+                    "energy_projects",
+                    format!(
+                        "expected [[energy_projects]] tables or a CSV path, found {}",
+                        other.type_name()
+                    ),
+                );
                 return None;
             }
         }
@@ -1204,36 +1535,76 @@ impl<'s> Builder<'s> {
     }
 
     /// Validate one project's fields and register its delay.
-    fn project(&mut self, f: ProjectFields, at: ProjectAt, zone_ids: &[String], names: &mut HashSet<String>) -> Option<EnergyProject> {
+    fn project(
+        &mut self,
+        f: ProjectFields,
+        at: ProjectAt,
+        zone_ids: &[String],
+        names: &mut HashSet<String>,
+    ) -> Option<EnergyProject> {
         let mut errors: Vec<(String, String)> = Vec::new();
         if f.name.is_empty() || f.name.contains('.') {
             errors.push(("name".into(), format!("project name `{}` must be non-empty and contain no `.` (it is part of the path energy_projects.<name>.delay)", f.name)));
         } else if !names.insert(f.name.clone()) {
-            errors.push(("name".into(), format!("duplicate energy project name `{}`", f.name)));
+            errors.push((
+                "name".into(),
+                format!("duplicate energy project name `{}`", f.name),
+            ));
         }
         let zone = zone_ids.iter().position(|z| *z == f.zone);
         if zone.is_none() {
             let hint = close_matches(&f.zone, zone_ids.iter().map(String::as_str), 3);
-            errors.push(("zone".into(), format!("unknown zone `{}`; zones are: {}{}", f.zone, zone_ids.join(", "), if hint.is_empty() { String::new() } else { format!(" (did you mean `{}`?)", hint[0]) })));
+            errors.push((
+                "zone".into(),
+                format!(
+                    "unknown zone `{}`; zones are: {}{}",
+                    f.zone,
+                    zone_ids.join(", "),
+                    if hint.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean `{}`?)", hint[0])
+                    }
+                ),
+            ));
         }
         if f.capacity_mw < 0.0 {
-            errors.push(("capacity_mw".into(), format!("expected a number >= 0, found {}", f.capacity_mw)));
+            errors.push((
+                "capacity_mw".into(),
+                format!("expected a number >= 0, found {}", f.capacity_mw),
+            ));
         }
-        for (key, v) in [("capacity_factor", f.capacity_factor), ("zone_share", f.zone_share)] {
+        for (key, v) in [
+            ("capacity_factor", f.capacity_factor),
+            ("zone_share", f.zone_share),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 errors.push((key.into(), format!("expected a share in [0, 1], found {v}")));
             }
         }
         if !(MIN_YEAR..=MAX_YEAR).contains(&f.planned_year) {
-            errors.push(("planned_year".into(), format!("expected a year from {MIN_YEAR} to {MAX_YEAR}, found {}", f.planned_year)));
+            errors.push((
+                "planned_year".into(),
+                format!(
+                    "expected a year from {MIN_YEAR} to {MAX_YEAR}, found {}",
+                    f.planned_year
+                ),
+            ));
         }
         let delay_path = format!("energy_projects.{}.delay", f.name);
         let delay = match &at {
-            ProjectAt::Toml { delay: Some(node), .. } => self.param_node(node, delay_path.clone(), ValueRange::NonNegative),
-            ProjectAt::Toml { delay: None, .. } => Some(self.params.register(delay_path.clone(), f.delay.clone())),
+            ProjectAt::Toml {
+                delay: Some(node), ..
+            } => self.param_node(node, delay_path.clone(), ValueRange::NonNegative),
+            ProjectAt::Toml { delay: None, .. } => {
+                Some(self.params.register(delay_path.clone(), f.delay.clone()))
+            }
             ProjectAt::Csv(_) => {
                 if f.delay.support().0 < 0.0 {
-                    errors.push(("delay".into(), format!("delay must be >= 0, found {}", f.delay)));
+                    errors.push((
+                        "delay".into(),
+                        format!("delay must be >= 0, found {}", f.delay),
+                    ));
                     None
                 } else {
                     Some(self.params.register(delay_path.clone(), f.delay.clone()))
@@ -1242,10 +1613,14 @@ impl<'s> Builder<'s> {
         };
         for (field, message) in &errors {
             let d = match &at {
-                ProjectAt::Csv(loc) => Diagnostic::new(format!("{field}: {message}")).at(loc.clone()).key("energy_projects"),
+                ProjectAt::Csv(loc) => Diagnostic::new(format!("{field}: {message}"))
+                    .at(loc.clone())
+                    .key("energy_projects"),
                 ProjectAt::Toml { item, zone, .. } => {
                     let origin = if field == "zone" { *zone } else { *item };
-                    Diagnostic::new(message.clone()).at(self.location(origin)).key(format!("energy_projects.{}.{field}", f.name))
+                    Diagnostic::new(message.clone())
+                        .at(self.location(origin))
+                        .key(format!("energy_projects.{}.{field}", f.name))
                 }
             };
             self.ctx.errors.push(d);
@@ -1264,7 +1639,12 @@ impl<'s> Builder<'s> {
         })
     }
 
-    fn committed(&mut self, top: &mut TableReader, zone_ids: &[String], h: &Header) -> Option<Vec<CommittedInvestment>> {
+    fn committed(
+        &mut self,
+        top: &mut TableReader,
+        zone_ids: &[String],
+        h: &Header,
+    ) -> Option<Vec<CommittedInvestment>> {
         let Some(node) = top.get("committed_investments") else {
             return Some(Vec::new());
         };
@@ -1276,7 +1656,10 @@ impl<'s> Builder<'s> {
             Value::String(file) => {
                 let csv_path = self.base_dir(node.origin).join(file);
                 let t = self.load_csv(&csv_path, node.origin, key)?;
-                let cols: Vec<Option<usize>> = ["zone", "year", "amount", "probability"].iter().map(|c| self.csv_column(&t, c, key)).collect();
+                let cols: Vec<Option<usize>> = ["zone", "year", "amount", "probability"]
+                    .iter()
+                    .map(|c| self.csv_column(&t, c, key))
+                    .collect();
                 let foreign_col = t.headers.iter().position(|h| h == "foreign");
                 if cols.iter().any(Option::is_none) {
                     return None;
@@ -1284,10 +1667,19 @@ impl<'s> Builder<'s> {
                 let c: Vec<usize> = cols.into_iter().flatten().collect();
                 for (i, (line, _)) in t.rows.iter().enumerate() {
                     let foreign = foreign_col.map_or(Ok(false), |f| t.boolean(i, f, key));
-                    match (t.integer(i, c[1], key), t.number(i, c[2], key), t.number(i, c[3], key), foreign) {
-                        (Ok(y), Ok(a), Ok(p), Ok(f)) => rows.push((t.text(i, c[0]).to_string(), y, a, p, f, t.at(*line))),
+                    match (
+                        t.integer(i, c[1], key),
+                        t.number(i, c[2], key),
+                        t.number(i, c[3], key),
+                        foreign,
+                    ) {
+                        (Ok(y), Ok(a), Ok(p), Ok(f)) => {
+                            rows.push((t.text(i, c[0]).to_string(), y, a, p, f, t.at(*line)))
+                        }
                         (y, a, p, f) => {
-                            self.ctx.errors.extend([y.err(), a.err(), p.err(), f.err()].into_iter().flatten());
+                            self.ctx
+                                .errors
+                                .extend([y.err(), a.err(), p.err(), f.err()].into_iter().flatten());
                             ok = false;
                         }
                     }
@@ -1300,24 +1692,57 @@ impl<'s> Builder<'s> {
                         ok = false;
                         continue;
                     };
-                    let mut r = TableReader::new(t, path.clone(), "[[committed_investments]]", item.origin);
-                    let zone = r.require(&mut self.ctx, "zone", "\"zone_id\"").and_then(|n| reader::string(&mut self.ctx, n, &format!("{path}.zone")).map(str::to_string));
-                    let year = r.require(&mut self.ctx, "year", "2027").and_then(|n| reader::integer(&mut self.ctx, n, &format!("{path}.year"), MIN_YEAR, MAX_YEAR));
-                    let amount = r.require(&mut self.ctx, "amount", "150").and_then(|n| reader::plain_number(&mut self.ctx, n, &format!("{path}.amount")));
-                    let probability = r.require(&mut self.ctx, "probability", "0.7").and_then(|n| reader::plain_number(&mut self.ctx, n, &format!("{path}.probability")));
+                    let mut r =
+                        TableReader::new(t, path.clone(), "[[committed_investments]]", item.origin);
+                    let zone = r
+                        .require(&mut self.ctx, "zone", "\"zone_id\"")
+                        .and_then(|n| {
+                            reader::string(&mut self.ctx, n, &format!("{path}.zone"))
+                                .map(str::to_string)
+                        });
+                    let year = r.require(&mut self.ctx, "year", "2027").and_then(|n| {
+                        reader::integer(
+                            &mut self.ctx,
+                            n,
+                            &format!("{path}.year"),
+                            MIN_YEAR,
+                            MAX_YEAR,
+                        )
+                    });
+                    let amount = r.require(&mut self.ctx, "amount", "150").and_then(|n| {
+                        reader::plain_number(&mut self.ctx, n, &format!("{path}.amount"))
+                    });
+                    let probability =
+                        r.require(&mut self.ctx, "probability", "0.7")
+                            .and_then(|n| {
+                                reader::plain_number(
+                                    &mut self.ctx,
+                                    n,
+                                    &format!("{path}.probability"),
+                                )
+                            });
                     let foreign = match r.get("foreign") {
                         Some(n) => reader::boolean(&mut self.ctx, n, &format!("{path}.foreign")),
                         None => Some(false),
                     };
                     r.finish(&mut self.ctx);
                     match (zone, year, amount, probability, foreign) {
-                        (Some(z), Some(y), Some(a), Some(p), Some(f)) => rows.push((z, y, a, p, f, self.location(item.origin))),
+                        (Some(z), Some(y), Some(a), Some(p), Some(f)) => {
+                            rows.push((z, y, a, p, f, self.location(item.origin)))
+                        }
                         _ => ok = false,
                     }
                 }
             }
             other => {
-                self.ctx.error(node.origin, key, format!("expected [[committed_investments]] tables or a CSV path, found {}", other.type_name()));
+                self.ctx.error(
+                    node.origin,
+                    key,
+                    format!(
+                        "expected [[committed_investments]] tables or a CSV path, found {}",
+                        other.type_name()
+                    ),
+                );
                 return None;
             }
         }
@@ -1328,20 +1753,30 @@ impl<'s> Builder<'s> {
             let mut problems = Vec::new();
             let z = zone_ids.iter().position(|id| *id == zone);
             if z.is_none() {
-                problems.push(format!("unknown zone `{zone}`; zones are: {}", zone_ids.join(", ")));
+                problems.push(format!(
+                    "unknown zone `{zone}`; zones are: {}",
+                    zone_ids.join(", ")
+                ));
             }
             if amount < 0.0 {
                 problems.push(format!("amount must be >= 0 (USD million), found {amount}"));
             }
             if !(0.0..=1.0).contains(&probability) {
-                problems.push(format!("probability must be in [0, 1], found {probability}"));
+                problems.push(format!(
+                    "probability must be in [0, 1], found {probability}"
+                ));
             }
             if h.horizon_known && (year < h.start_year as i64 || year > last_year) {
-                problems.push(format!("year {year} is outside the horizon {}-{last_year}; it would never be realised", h.start_year));
+                problems.push(format!(
+                    "year {year} is outside the horizon {}-{last_year}; it would never be realised",
+                    h.start_year
+                ));
             }
             if !problems.is_empty() {
                 for p in problems {
-                    self.ctx.errors.push(Diagnostic::new(p).at(at.clone()).key(key));
+                    self.ctx
+                        .errors
+                        .push(Diagnostic::new(p).at(at.clone()).key(key));
                 }
                 ok = false;
                 continue;
@@ -1350,7 +1785,14 @@ impl<'s> Builder<'s> {
             let k = per_zone_year.entry((z, year)).or_insert(0);
             let stream = format!("committed.{zone}.{year}.{k}");
             *k += 1;
-            out.push(CommittedInvestment { zone: z, year: year as i32, amount, probability, foreign, stream });
+            out.push(CommittedInvestment {
+                zone: z,
+                year: year as i32,
+                amount,
+                probability,
+                foreign,
+                stream,
+            });
         }
         ok.then_some(out)
     }
@@ -1358,12 +1800,30 @@ impl<'s> Builder<'s> {
     // ---- benchmark models ----
 
     fn benchmark(&mut self, top: &mut TableReader, kind: ModelKind) -> Option<ModelSpec> {
-        for key in ["global", "io", "zones", "zone_defaults", "energy_projects", "committed_investments"] {
+        for key in [
+            "global",
+            "io",
+            "zones",
+            "zone_defaults",
+            "energy_projects",
+            "committed_investments",
+        ] {
             top.accept(&[key]);
         }
-        for key in ["global", "io", "zones", "zone_defaults", "energy_projects", "committed_investments"] {
+        for key in [
+            "global",
+            "io",
+            "zones",
+            "zone_defaults",
+            "energy_projects",
+            "committed_investments",
+        ] {
             if let Some(n) = top.get(key) {
-                self.ctx.error(n.origin, key, format!("`{key}` is only used by kind = \"sez\""));
+                self.ctx.error(
+                    n.origin,
+                    key,
+                    format!("`{key}` is only used by kind = \"sez\""),
+                );
             }
         }
         let model_node = top.get("model")?;
@@ -1380,19 +1840,33 @@ impl<'s> Builder<'s> {
                 let x1 = self.param(&mut inputs, "x1", ValueRange::Real, None);
                 let x2 = self.param(&mut inputs, "x2", ValueRange::Real, None);
                 let x3 = self.param(&mut inputs, "x3", ValueRange::Real, None);
-                Some(ModelSpec::Ishigami { a: a?, b: bb?, inputs: [x1?, x2?, x3?] })
+                Some(ModelSpec::Ishigami {
+                    a: a?,
+                    b: bb?,
+                    inputs: [x1?, x2?, x3?],
+                })
             }
             _ => {
                 let Some(entry) = model.get("a") else {
-                    self.ctx.error(model_node.origin, "model.a", "kind = \"sobol_g\" needs its coefficients: a = [0, 1, 4.5, 9]");
+                    self.ctx.error(
+                        model_node.origin,
+                        "model.a",
+                        "kind = \"sobol_g\" needs its coefficients: a = [0, 1, 4.5, 9]",
+                    );
                     return None;
                 };
                 let a = reader::numbers(&mut self.ctx, &entry.value, "model.a")?;
                 if a.is_empty() || a.len() > 1000 || a.iter().any(|&v| v < 0.0) {
-                    self.ctx.error(entry.value.origin, "model.a", "expected 1 to 1000 coefficients, each >= 0");
+                    self.ctx.error(
+                        entry.value.origin,
+                        "model.a",
+                        "expected 1 to 1000 coefficients, each >= 0",
+                    );
                     return None;
                 }
-                let ids: Vec<Option<ParamId>> = (1..=a.len()).map(|i| self.param(&mut inputs, &format!("x{i}"), ValueRange::Real, None)).collect();
+                let ids: Vec<Option<ParamId>> = (1..=a.len())
+                    .map(|i| self.param(&mut inputs, &format!("x{i}"), ValueRange::Real, None))
+                    .collect();
                 let ids: Option<Vec<ParamId>> = ids.into_iter().collect();
                 Some(ModelSpec::SobolG { a, inputs: ids? })
             }
@@ -1414,13 +1888,19 @@ impl<'s> Builder<'s> {
         let mut pairs: HashSet<(ParamId, ParamId)> = HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("correlations[{i}]");
-            let Some(t) = reader::table(&mut self.ctx, item, &path) else { continue };
+            let Some(t) = reader::table(&mut self.ctx, item, &path) else {
+                continue;
+            };
             let mut r = TableReader::new(t, path.clone(), "[[correlations]]", item.origin);
             let between = r.require(&mut self.ctx, "between", "[\"path.a\", \"path.b\"]");
             let spearman = r.require(&mut self.ctx, "spearman", "0.5").and_then(|n| {
                 let v = reader::plain_number(&mut self.ctx, n, &format!("{path}.spearman"))?;
                 if !(-1.0..=1.0).contains(&v) {
-                    self.ctx.error(n.origin, &format!("{path}.spearman"), format!("a rank correlation must lie in [-1, 1], found {v}"));
+                    self.ctx.error(
+                        n.origin,
+                        &format!("{path}.spearman"),
+                        format!("a rank correlation must lie in [-1, 1], found {v}"),
+                    );
                     return None;
                 }
                 Some(v)
@@ -1428,19 +1908,38 @@ impl<'s> Builder<'s> {
             r.finish(&mut self.ctx);
             let Some(between) = between else { continue };
             let bpath = format!("{path}.between");
-            let Some(ends) = reader::array(&mut self.ctx, between, &bpath) else { continue };
+            let Some(ends) = reader::array(&mut self.ctx, between, &bpath) else {
+                continue;
+            };
             if ends.len() != 2 {
-                self.ctx.error(between.origin, &bpath, format!("expected two parameter paths, found {}", ends.len()));
+                self.ctx.error(
+                    between.origin,
+                    &bpath,
+                    format!("expected two parameter paths, found {}", ends.len()),
+                );
                 continue;
             }
-            let ids: Vec<Option<ParamId>> = ends.iter().map(|e| self.uncertain_path(e, &bpath)).collect();
-            let (Some(a), Some(b), Some(spearman)) = (ids[0], ids[1], spearman) else { continue };
+            let ids: Vec<Option<ParamId>> = ends
+                .iter()
+                .map(|e| self.uncertain_path(e, &bpath))
+                .collect();
+            let (Some(a), Some(b), Some(spearman)) = (ids[0], ids[1], spearman) else {
+                continue;
+            };
             if a == b {
-                self.ctx.error(between.origin, &bpath, "a parameter cannot be correlated with itself");
+                self.ctx.error(
+                    between.origin,
+                    &bpath,
+                    "a parameter cannot be correlated with itself",
+                );
                 continue;
             }
             if !pairs.insert((a.min(b), a.max(b))) {
-                self.ctx.error(between.origin, &bpath, "this pair is already correlated above; give each pair once");
+                self.ctx.error(
+                    between.origin,
+                    &bpath,
+                    "this pair is already correlated above; give each pair once",
+                );
                 continue;
             }
             out.push(Correlation { a, b, spearman });
@@ -1460,7 +1959,9 @@ impl<'s> Builder<'s> {
             Some(id) => Some(id),
             None => {
                 let close = close_matches(p, self.params.paths(), 5);
-                let d = self.ctx.error(node.origin, path, format!("unknown parameter path `{p}`"));
+                let d = self
+                    .ctx
+                    .error(node.origin, path, format!("unknown parameter path `{p}`"));
                 d.help = Some(if close.is_empty() {
                     "paths look like global.<key>, zones.<id>.<section>.<key>, energy_projects.<name>.delay or inputs.<name>".into()
                 } else {
@@ -1477,10 +1978,17 @@ impl<'s> Builder<'s> {
         }
         let uncertain: Vec<ParamId> = self.params.uncertain().map(|(id, _)| id).collect();
         let pos = |id: ParamId| uncertain.iter().position(|&u| u == id).unwrap_or(0);
-        let purposes: Vec<String> = uncertain.iter().map(|&id| self.params.get(id).path.clone()).collect();
+        let purposes: Vec<String> = uncertain
+            .iter()
+            .map(|&id| self.params.get(id).path.clone())
+            .collect();
         let targets: Vec<_> = correlations
             .iter()
-            .map(|c| crate::uncertainty::RankCorrelation { a: pos(c.a), b: pos(c.b), spearman: c.spearman })
+            .map(|c| crate::uncertainty::RankCorrelation {
+                a: pos(c.a),
+                b: pos(c.b),
+                spearman: c.spearman,
+            })
             .collect();
         if let Err(SamplingError::NotPositiveDefinite { pairs }) =
             StaticSampler::new(seed, 1, SamplingMethod::Random, &purposes, &targets)
@@ -1491,7 +1999,11 @@ impl<'s> Builder<'s> {
                 .collect();
             let origin = correlations
                 .iter()
-                .find(|c| pairs.iter().any(|&(a, b)| (pos(c.a), pos(c.b)) == (a, b) || (pos(c.a), pos(c.b)) == (b, a)))
+                .find(|c| {
+                    pairs.iter().any(|&(a, b)| {
+                        (pos(c.a), pos(c.b)) == (a, b) || (pos(c.a), pos(c.b)) == (b, a)
+                    })
+                })
                 .and_then(|c| self.param_origins.get(&c.a).copied());
             let at = origin.map(|o| self.location(o));
             let mut d = Diagnostic::new(format!(
@@ -1507,13 +2019,25 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn outputs(&mut self, top: &mut TableReader, kind: Option<ModelKind>, h: &Header) -> Option<OutputSettings> {
+    fn outputs(
+        &mut self,
+        top: &mut TableReader,
+        kind: Option<ModelKind>,
+        h: &Header,
+    ) -> Option<OutputSettings> {
         let sez = kind == Some(ModelKind::Sez);
         let last_year = h.start_year + h.years as i32 - 1;
         let mut settings = OutputSettings {
             quantiles: vec![0.05, 0.25, 0.5, 0.75, 0.95],
             table_years: default_table_years(h.start_year, last_year),
-            charts: if sez { names::DEFAULT_CHARTS.iter().map(|s| s.to_string()).collect() } else { Vec::new() },
+            charts: if sez {
+                names::DEFAULT_CHARTS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            },
             targets: Vec::new(),
         };
         let Some(mut o) = self.section(top, "outputs", "[outputs]", false) else {
@@ -1522,7 +2046,12 @@ impl<'s> Builder<'s> {
         let mut ok = true;
         if let Some(n) = o.get("quantiles") {
             match reader::numbers(&mut self.ctx, n, "outputs.quantiles") {
-                Some(q) if !q.is_empty() && q.iter().all(|&v| v > 0.0 && v < 1.0) && q.windows(2).all(|w| w[0] < w[1]) && q.len() <= 99 => {
+                Some(q)
+                    if !q.is_empty()
+                        && q.iter().all(|&v| v > 0.0 && v < 1.0)
+                        && q.windows(2).all(|w| w[0] < w[1])
+                        && q.len() <= 99 =>
+                {
                     let labels: Vec<String> = q.iter().map(|&v| names::quantile_label(v)).collect();
                     if labels.iter().collect::<HashSet<_>>().len() != labels.len() {
                         self.ctx.error(n.origin, "outputs.quantiles", "quantiles too close to tell apart in column names (use at most 3 decimals of percent)");
@@ -1542,8 +2071,18 @@ impl<'s> Builder<'s> {
             if let Some(items) = reader::array(&mut self.ctx, n, "outputs.table_years") {
                 let mut years = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let (lo, hi) = if h.horizon_known { (h.start_year as i64, last_year as i64) } else { (MIN_YEAR, MAX_YEAR) };
-                    match reader::integer(&mut self.ctx, item, &format!("outputs.table_years[{i}]"), lo, hi) {
+                    let (lo, hi) = if h.horizon_known {
+                        (h.start_year as i64, last_year as i64)
+                    } else {
+                        (MIN_YEAR, MAX_YEAR)
+                    };
+                    match reader::integer(
+                        &mut self.ctx,
+                        item,
+                        &format!("outputs.table_years[{i}]"),
+                        lo,
+                        hi,
+                    ) {
                         Some(y) => years.push(y as i32),
                         None => ok = false,
                     }
@@ -1555,7 +2094,15 @@ impl<'s> Builder<'s> {
         }
         if let Some(n) = o.get("charts") {
             if let Some(items) = reader::array(&mut self.ctx, n, "outputs.charts") {
-                let valid: Vec<&str> = if sez { names::SERIES.iter().chain(names::NATIONAL.iter()).copied().collect() } else { Vec::new() };
+                let valid: Vec<&str> = if sez {
+                    names::SERIES
+                        .iter()
+                        .chain(names::NATIONAL.iter())
+                        .copied()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let mut charts = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("outputs.charts[{i}]");
@@ -1566,7 +2113,18 @@ impl<'s> Builder<'s> {
                     if valid.contains(&c) {
                         charts.push(c.to_string());
                     } else {
-                        let d = self.ctx.error(item.origin, &path, if valid.is_empty() { format!("`{c}`: this model has no time series to chart") } else { format!("unknown output `{c}`; chartable outputs: {}", valid.join(", ")) });
+                        let d = self.ctx.error(
+                            item.origin,
+                            &path,
+                            if valid.is_empty() {
+                                format!("`{c}`: this model has no time series to chart")
+                            } else {
+                                format!(
+                                    "unknown output `{c}`; chartable outputs: {}",
+                                    valid.join(", ")
+                                )
+                            },
+                        );
                         if let Some(best) = nearest(c, &valid) {
                             d.help = Some(format!("did you mean `{best}`?"));
                         }
@@ -1584,7 +2142,15 @@ impl<'s> Builder<'s> {
                 for entry in &t.entries {
                     let path = format!("outputs.targets.{}", entry.key);
                     if !valid.contains(&entry.key.as_str()) {
-                        let d = self.ctx.error(entry.key_origin, &path, format!("unknown scalar outcome `{}`; targets can be set on: {}", entry.key, valid.join(", ")));
+                        let d = self.ctx.error(
+                            entry.key_origin,
+                            &path,
+                            format!(
+                                "unknown scalar outcome `{}`; targets can be set on: {}",
+                                entry.key,
+                                valid.join(", ")
+                            ),
+                        );
                         if let Some(best) = nearest(&entry.key, valid) {
                             d.help = Some(format!("did you mean `{best}`?"));
                         }
@@ -1635,5 +2201,9 @@ struct ProjectFields {
 /// Where a project was written.
 enum ProjectAt<'n> {
     Csv(Location),
-    Toml { item: Origin, zone: Origin, delay: Option<&'n Node> },
+    Toml {
+        item: Origin,
+        zone: Origin,
+        delay: Option<&'n Node>,
+    },
 }

@@ -31,7 +31,12 @@ impl CsvCache {
     /// The table at `path`; `referenced_at` locates the TOML value naming it.
     /// An error is returned once; later requests for a failed file return
     /// `None` without repeating it.
-    pub fn load(&mut self, path: &Path, referenced_at: &Location, key_path: &str) -> Result<&CsvTable, Option<Diagnostic>> {
+    pub fn load(
+        &mut self,
+        path: &Path,
+        referenced_at: &Location,
+        key_path: &str,
+    ) -> Result<&CsvTable, Option<Diagnostic>> {
         let first = !self.tables.contains_key(path);
         if first {
             self.order.push(path.to_path_buf());
@@ -85,7 +90,9 @@ fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
         None => Location::file(path),
     };
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("row has {len} fields, but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "file is not UTF-8 text".to_string(),

@@ -183,7 +183,11 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
         let text = match read_text(&file, referenced_at.as_ref()) {
             Ok(text) => text,
             Err(d) => {
-                errors.push(if referenced_at.is_some() { d.key("extends") } else { d });
+                errors.push(if referenced_at.is_some() {
+                    d.key("extends")
+                } else {
+                    d
+                });
                 break;
             }
         };
@@ -233,15 +237,24 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
 }
 
 /// Read a file as UTF-8 text, refusing empty, huge and binary files.
-pub(crate) fn read_text(file: &Path, referenced_at: Option<&Location>) -> Result<String, Diagnostic> {
-    let at = || referenced_at.cloned().unwrap_or_else(|| Location::file(file));
+pub(crate) fn read_text(
+    file: &Path,
+    referenced_at: Option<&Location>,
+) -> Result<String, Diagnostic> {
+    let at = || {
+        referenced_at
+            .cloned()
+            .unwrap_or_else(|| Location::file(file))
+    };
     let meta = std::fs::metadata(file).map_err(|e| {
         Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e)))
             .at(at())
             .help("check the path; paths are relative to the file that names them")
     })?;
     if meta.is_dir() {
-        return Err(Diagnostic::new(format!("{} is a folder, not a file", file.display())).at(at()));
+        return Err(
+            Diagnostic::new(format!("{} is a folder, not a file", file.display())).at(at()),
+        );
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::new(format!(
@@ -262,7 +275,11 @@ pub(crate) fn read_text(file: &Path, referenced_at: Option<&Location>) -> Result
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Diagnostic::new("file is not UTF-8 text")
             .at(Location::line(file, line))
             .help("save the file as UTF-8")
@@ -283,8 +300,10 @@ fn parse(sources: &SourceMap, id: FileId) -> Result<Table, Diagnostic> {
         Ok(table) => Ok(convert_table(table.into_inner(), id)),
         Err(e) => {
             let offset = e.span().map_or(0, |s| s.start);
-            Err(Diagnostic::new(format!("invalid TOML: {}", e.message().trim_end()))
-                .at(sources.location(id, offset)))
+            Err(
+                Diagnostic::new(format!("invalid TOML: {}", e.message().trim_end()))
+                    .at(sources.location(id, offset)),
+            )
         }
     }
 }
@@ -435,14 +454,20 @@ mod tests {
             "[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 1.0\nbackup_mw = 5.0\n\
              [[zones]]\nid = \"b\"\n",
         );
-        let child = table("[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 2.0\n[[zones]]\nid = \"c\"\n");
+        let child =
+            table("[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 2.0\n[[zones]]\nid = \"c\"\n");
         merge_tables(&mut parent, child, "");
         let Value::Array(zones) = &parent.get("zones").unwrap().value.value else {
             panic!()
         };
-        let ids: Vec<_> = zones.iter().map(|z| identity_of(z, "id").unwrap()).collect();
+        let ids: Vec<_> = zones
+            .iter()
+            .map(|z| identity_of(z, "id").unwrap())
+            .collect();
         assert_eq!(ids, ["a", "b", "c"]);
-        let Value::Table(a) = &zones[0].value else { panic!() };
+        let Value::Table(a) = &zones[0].value else {
+            panic!()
+        };
         assert_eq!(float_at(a, &["energy", "grid_mw"]), 2.0);
         assert_eq!(float_at(a, &["energy", "backup_mw"]), 5.0);
     }
@@ -452,8 +477,12 @@ mod tests {
         let mut parent = table("[outputs]\nquantiles = [0.1, 0.5, 0.9]\n");
         let child = table("[outputs]\nquantiles = [0.5]\n");
         merge_tables(&mut parent, child, "");
-        let Value::Table(o) = &parent.get("outputs").unwrap().value.value else { panic!() };
-        let Value::Array(q) = &o.get("quantiles").unwrap().value.value else { panic!() };
+        let Value::Table(o) = &parent.get("outputs").unwrap().value.value else {
+            panic!()
+        };
+        let Value::Array(q) = &o.get("quantiles").unwrap().value.value else {
+            panic!()
+        };
         assert_eq!(q.len(), 1);
     }
 
@@ -464,7 +493,9 @@ mod tests {
         let c = sources.add("c.toml".into(), "[global]\nb = 2.0\n".into());
         let mut parent = parse(&sources, p).unwrap();
         merge_tables(&mut parent, parse(&sources, c).unwrap(), "");
-        let Value::Table(g) = &parent.get("global").unwrap().value.value else { panic!() };
+        let Value::Table(g) = &parent.get("global").unwrap().value.value else {
+            panic!()
+        };
         assert_eq!(g.get("a").unwrap().value.origin.file, p);
         assert_eq!(g.get("b").unwrap().value.origin.file, c);
     }

@@ -43,8 +43,15 @@ impl<'s> Ctx<'s> {
     }
 
     /// Record an error at `origin`.
-    pub fn error(&mut self, origin: Origin, key_path: &str, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::new(message).at(self.location(origin)).key(key_path);
+    pub fn error(
+        &mut self,
+        origin: Origin,
+        key_path: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(message)
+            .at(self.location(origin))
+            .key(key_path);
         self.errors.push(d);
         self.errors.last_mut().expect("just pushed")
     }
@@ -64,7 +71,10 @@ impl<'s> Ctx<'s> {
                 .into_iter()
                 .collect();
             let help = if let Some(section) = first_sorted(elsewhere) {
-                message = format!("`{}` is not a key of {}; it belongs in {section}", u.key, u.section);
+                message = format!(
+                    "`{}` is not a key of {}; it belongs in {section}",
+                    u.key, u.section
+                );
                 if section == "the top level" {
                     "top-level keys must come before the first [table] header".to_string()
                 } else {
@@ -76,8 +86,12 @@ impl<'s> Ctx<'s> {
                 format!("valid keys here: {}", u.candidates.join(", "))
             };
             let location = self.location(u.origin);
-            self.errors
-                .push(Diagnostic::new(message).at(location).key(u.key_path).help(help));
+            self.errors.push(
+                Diagnostic::new(message)
+                    .at(location)
+                    .key(u.key_path)
+                    .help(help),
+            );
         }
         let mut seen = HashSet::new();
         self.errors
@@ -103,7 +117,11 @@ pub(crate) fn nearest<'a, S: AsRef<str>>(key: &str, candidates: &'a [S]) -> Opti
 }
 
 /// Candidates close to `key`, best first (at most `n`).
-pub(crate) fn close_matches<'a>(key: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub(crate) fn close_matches<'a>(
+    key: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let mut scored: Vec<(f64, &str)> = candidates
         .map(|c| (strsim::jaro_winkler(key, c), c))
         .filter(|(score, _)| *score > 0.7)
@@ -125,7 +143,12 @@ pub(crate) struct TableReader<'t> {
 }
 
 impl<'t> TableReader<'t> {
-    pub fn new(table: &'t Table, path: impl Into<String>, section: impl Into<String>, origin: Origin) -> Self {
+    pub fn new(
+        table: &'t Table,
+        path: impl Into<String>,
+        section: impl Into<String>,
+        origin: Origin,
+    ) -> Self {
         TableReader {
             table,
             path: path.into(),
@@ -157,8 +180,12 @@ impl<'t> TableReader<'t> {
         let node = self.get(key);
         if node.is_none() {
             let path = self.key_path(key);
-            ctx.error(self.origin, &path, format!("missing required key `{key}` in {}", self.section))
-                .help = Some(format!("add `{key} = {what}`"));
+            ctx.error(
+                self.origin,
+                &path,
+                format!("missing required key `{key}` in {}", self.section),
+            )
+            .help = Some(format!("add `{key} = {what}`"));
         }
         node
     }
@@ -197,12 +224,20 @@ pub(crate) fn number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
         Value::Integer(i) => i as f64,
         Value::Float(f) => f,
         ref other => {
-            ctx.error(node.origin, path, format!("expected a number, found {}", other.type_name()));
+            ctx.error(
+                node.origin,
+                path,
+                format!("expected a number, found {}", other.type_name()),
+            );
             return None;
         }
     };
     if !v.is_finite() {
-        ctx.error(node.origin, path, format!("expected a finite number, found {v}"));
+        ctx.error(
+            node.origin,
+            path,
+            format!("expected a finite number, found {v}"),
+        );
         return None;
     }
     Some(v)
@@ -211,8 +246,12 @@ pub(crate) fn number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
 /// A plain number: a distribution table here gets its own message.
 pub(crate) fn plain_number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     if matches!(node.value, Value::Table(_)) {
-        ctx.error(node.origin, path, "must be a plain number, not a distribution or table")
-            .help = Some("only model parameters may be uncertain; give a single value here".into());
+        ctx.error(
+            node.origin,
+            path,
+            "must be a plain number, not a distribution or table",
+        )
+        .help = Some("only model parameters may be uncertain; give a single value here".into());
         return None;
     }
     number(ctx, node, path)
@@ -223,16 +262,28 @@ pub(crate) fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64
     let v = match node.value {
         Value::Integer(i) => i,
         Value::Table(_) => {
-            ctx.error(node.origin, path, "must be a plain integer, not a distribution or table");
+            ctx.error(
+                node.origin,
+                path,
+                "must be a plain integer, not a distribution or table",
+            );
             return None;
         }
         ref other => {
-            ctx.error(node.origin, path, format!("expected an integer, found {}", other.type_name()));
+            ctx.error(
+                node.origin,
+                path,
+                format!("expected an integer, found {}", other.type_name()),
+            );
             return None;
         }
     };
     if v < min || v > max {
-        ctx.error(node.origin, path, format!("expected an integer from {min} to {max}, found {v}"));
+        ctx.error(
+            node.origin,
+            path,
+            format!("expected an integer from {min} to {max}, found {v}"),
+        );
         return None;
     }
     Some(v)
@@ -243,7 +294,11 @@ pub(crate) fn string<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'
     match &node.value {
         Value::String(s) => Some(s),
         other => {
-            ctx.error(node.origin, path, format!("expected a string, found {}", other.type_name()));
+            ctx.error(
+                node.origin,
+                path,
+                format!("expected a string, found {}", other.type_name()),
+            );
             None
         }
     }
@@ -254,7 +309,11 @@ pub(crate) fn boolean(ctx: &mut Ctx, node: &Node, path: &str) -> Option<bool> {
     match node.value {
         Value::Boolean(b) => Some(b),
         ref other => {
-            ctx.error(node.origin, path, format!("expected true or false, found {}", other.type_name()));
+            ctx.error(
+                node.origin,
+                path,
+                format!("expected true or false, found {}", other.type_name()),
+            );
             None
         }
     }
@@ -265,7 +324,11 @@ pub(crate) fn array<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n
     match &node.value {
         Value::Array(a) => Some(a),
         other => {
-            ctx.error(node.origin, path, format!("expected an array, found {}", other.type_name()));
+            ctx.error(
+                node.origin,
+                path,
+                format!("expected an array, found {}", other.type_name()),
+            );
             None
         }
     }
@@ -276,7 +339,11 @@ pub(crate) fn table<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n
     match &node.value {
         Value::Table(t) => Some(t),
         other => {
-            ctx.error(node.origin, path, format!("expected a table, found {}", other.type_name()));
+            ctx.error(
+                node.origin,
+                path,
+                format!("expected a table, found {}", other.type_name()),
+            );
             None
         }
     }

@@ -21,7 +21,11 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
     }
     writeln!(out, "model      {}", s.model.kind())?;
     let last = s.start_year + s.years as i32 - 1;
-    writeln!(out, "horizon    {}-{last} ({} years)", s.start_year, s.years)?;
+    writeln!(
+        out,
+        "horizon    {}-{last} ({} years)",
+        s.start_year, s.years
+    )?;
     let sampling = match s.sampling {
         SamplingMethod::Random => "random",
         SamplingMethod::LatinHypercube => "lhs (Latin hypercube)",
@@ -41,18 +45,44 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
         writeln!(out, "\nzones ({})", sez.zones.len())?;
         let w = sez.zones.iter().map(|z| z.id.len()).max().unwrap_or(0);
         for z in &sez.zones {
-            let delay = s.parameters.get(z.investment.opening_delay).distribution.clone();
+            let delay = s
+                .parameters
+                .get(z.investment.opening_delay)
+                .distribution
+                .clone();
             let delay = if delay.is_fixed() && delay.mean() == 0.0 {
                 String::new()
             } else {
                 format!(", opening delay {delay}")
             };
-            writeln!(out, "  {:w$}  {} (opens {}{delay})", z.id, z.name, z.opens_year)?;
-            series.push((format!("zones.{}.workforce.trainees_per_year", z.id), &z.workforce.trainees_per_year));
-            series.push((format!("zones.{}.fiscal.public_cost", z.id), &z.fiscal.public_cost));
+            writeln!(
+                out,
+                "  {:w$}  {} (opens {}{delay})",
+                z.id, z.name, z.opens_year
+            )?;
+            series.push((
+                format!("zones.{}.workforce.trainees_per_year", z.id),
+                &z.workforce.trainees_per_year,
+            ));
+            series.push((
+                format!("zones.{}.fiscal.public_cost", z.id),
+                &z.fiscal.public_cost,
+            ));
         }
-        series.insert(0, ("global.grid_availability".into(), &sez.global.grid_availability));
-        series.insert(1, ("global.port_capacity_teu".into(), &sez.global.port_capacity_teu));
+        series.insert(
+            0,
+            (
+                "global.grid_availability".into(),
+                &sez.global.grid_availability,
+            ),
+        );
+        series.insert(
+            1,
+            (
+                "global.port_capacity_teu".into(),
+                &sez.global.port_capacity_teu,
+            ),
+        );
         if !sez.energy_projects.is_empty() {
             writeln!(out, "\nenergy projects ({})", sez.energy_projects.len())?;
             for p in &sez.energy_projects {
@@ -60,13 +90,22 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
                 writeln!(
                     out,
                     "  {} -> {}: {} MW x {} capacity factor x {} share, planned {}, delay {delay}",
-                    p.name, sez.zones[p.zone].id, p.capacity_mw, p.capacity_factor, p.zone_share, p.planned_year
+                    p.name,
+                    sez.zones[p.zone].id,
+                    p.capacity_mw,
+                    p.capacity_factor,
+                    p.zone_share,
+                    p.planned_year
                 )?;
             }
         }
         if !sez.committed_investments.is_empty() {
             let total: f64 = sez.committed_investments.iter().map(|c| c.amount).sum();
-            let expected: f64 = sez.committed_investments.iter().map(|c| c.amount * c.probability).sum();
+            let expected: f64 = sez
+                .committed_investments
+                .iter()
+                .map(|c| c.amount * c.probability)
+                .sum();
             writeln!(
                 out,
                 "\ncommitted investments: {} (USD {total} million announced, {expected:.1} million expected)",
@@ -88,7 +127,11 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
         uncertain.len(),
         s.parameters.len()
     )?;
-    let w = uncertain.iter().map(|(_, p)| p.path.len()).max().unwrap_or(0);
+    let w = uncertain
+        .iter()
+        .map(|(_, p)| p.path.len())
+        .max()
+        .unwrap_or(0);
     for (_, p) in &uncertain {
         writeln!(
             out,
@@ -120,7 +163,9 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
                     let (lo, hi) = ser
                         .values
                         .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                            (lo.min(v), hi.max(v))
+                        });
                     format!("{} column `{column}` (from {lo} to {hi})", path.display())
                 }
             };

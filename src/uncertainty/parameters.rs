@@ -123,8 +123,11 @@ impl ParameterSampler {
     ) -> Result<Self, SamplingError> {
         let template = set.means();
         let uncertain: Vec<ParamId> = set.uncertain().map(|(id, _)| id).collect();
-        let position: HashMap<ParamId, usize> =
-            uncertain.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let position: HashMap<ParamId, usize> = uncertain
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i))
+            .collect();
         let purposes: Vec<String> = uncertain
             .iter()
             .map(|&id| format!("param:{}", set.get(id).path))
@@ -183,10 +186,7 @@ impl ParameterSampler {
     }
 
     /// The uncertain parameters' values of the last [`Self::draw`], in sampler order.
-    pub fn draw_uncertain<'a>(
-        &'a self,
-        draw: &'a ParameterDraw,
-    ) -> impl Iterator<Item = f64> + 'a {
+    pub fn draw_uncertain<'a>(&'a self, draw: &'a ParameterDraw) -> impl Iterator<Item = f64> + 'a {
         self.uncertain.iter().map(move |id| draw.values[id.index()])
     }
 }
