@@ -115,6 +115,48 @@ fn bench_setup(c: &mut Criterion) {
     group.finish();
 }
 
+/// Cost of one inverse-CDF evaluation per distribution kind: the per-draw
+/// cost of every uncertain static parameter.
+fn bench_inverse_cdf(c: &mut Criterion) {
+    use sezsim::uncertainty::Distribution;
+    let cases = [
+        ("fixed", Distribution::fixed(3.0)),
+        ("uniform", Distribution::uniform(2.0, 5.0)),
+        ("normal", Distribution::normal(1.0, 0.1, None, None)),
+        (
+            "normal_truncated",
+            Distribution::normal(0.3, 0.2, Some(0.0), Some(1.0)),
+        ),
+        ("lognormal", Distribution::lognormal(2.0, 0.5)),
+        ("triangular", Distribution::triangular(1.0, 2.0, 4.0)),
+        ("pert", Distribution::pert(0.2, 0.35, 0.7, 4.0)),
+        ("beta_2_5", Distribution::beta(2.0, 5.0, 0.0, 1.0)),
+        ("gamma_2_3", Distribution::gamma(2.0, 3.0)),
+        ("gamma_0.3", Distribution::gamma(0.3, 1.5)),
+        (
+            "discrete_3",
+            Distribution::discrete(vec![30.0, 10.0, 20.0], vec![0.2, 0.5, 0.3]),
+        ),
+        ("bernoulli", Distribution::bernoulli(0.3)),
+    ];
+    let mut group = c.benchmark_group("inverse_cdf");
+    // 64 probability levels spread over (0, 1), evaluated per iteration.
+    let levels: Vec<f64> = (0..64).map(|i| (i as f64 + 0.5) / 64.0).collect();
+    group.throughput(Throughput::Elements(levels.len() as u64));
+    for (name, dist) in cases {
+        let dist = dist.expect("valid benchmark distribution");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                levels
+                    .iter()
+                    .map(|&u| dist.inverse_cdf(std::hint::black_box(u)))
+                    .sum::<f64>()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -124,6 +166,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_uniforms, bench_stream, bench_setup
+    targets = bench_uniforms, bench_stream, bench_setup, bench_inverse_cdf
 }
 criterion_main!(benches);
