@@ -1,4 +1,63 @@
 //! Models the engine can run: the SEZ growth model and the analytic
 //! benchmark functions used to check sampling and statistics.
 
+pub mod benchmark;
 pub mod names;
+pub mod sez;
+
+use crate::error::Error;
+use crate::output::sample::parameter_sampler;
+use crate::scenario::{ModelSpec, Scenario};
+use benchmark::{BenchmarkModel, Function};
+use sez::{Mode, SezModel};
+
+/// How to build a model for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelOptions {
+    pub replications: u64,
+    pub seed: u64,
+    /// MODEL.md deterministic mode (one replication, no randomness).
+    pub deterministic: bool,
+}
+
+/// Any of the models, chosen by the scenario's `[model].kind`.
+#[derive(Debug, Clone)]
+pub enum AnyModel {
+    Sez(Box<SezModel>),
+    Benchmark(BenchmarkModel),
+}
+
+/// Build the model a scenario describes.
+pub fn build(scenario: &Scenario, options: ModelOptions) -> Result<AnyModel, Error> {
+    let mode = if options.deterministic { Mode::Deterministic } else { Mode::Random };
+    Ok(match &scenario.model {
+        ModelSpec::Sez(spec) => AnyModel::Sez(Box::new(SezModel::new(
+            scenario,
+            spec,
+            options.replications,
+            options.seed,
+            mode,
+        )?)),
+        ModelSpec::Ishigami { a, b, inputs } => benchmark(
+            scenario,
+            options,
+            Function::Ishigami { a: *a, b: *b, inputs: *inputs },
+        )?,
+        ModelSpec::SobolG { a, inputs } => benchmark(
+            scenario,
+            options,
+            Function::SobolG { a: a.clone(), inputs: inputs.clone() },
+        )?,
+    })
+}
+
+fn benchmark(scenario: &Scenario, options: ModelOptions, function: Function) -> Result<AnyModel, Error> {
+    let sampler = parameter_sampler(scenario, options.replications, options.seed)?;
+    let inputs = sampler
+        .uncertain_ids()
+        .iter()
+        .map(|&id| scenario.parameters.get(id).path.clone())
+        .collect();
+    let means = options.deterministic.then(|| scenario.parameters.means());
+    Ok(AnyModel::Benchmark(BenchmarkModel::new(function, sampler, inputs, means)))
+}
