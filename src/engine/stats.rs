@@ -523,30 +523,6 @@ impl Store {
             }
         }
     }
-
-    fn total(&self) -> u64 {
-        self.bins.iter().map(|&c| u64::from(c)).sum()
-    }
-
-    /// The key holding the value of 0-based `rank` counting from the
-    /// smallest key (`descending = false`) or the largest.
-    fn key_at_rank(&self, mut rank: u64, descending: bool) -> i64 {
-        let mut visit = |i: usize| {
-            let c = u64::from(self.bins[i]);
-            if rank < c {
-                return true;
-            }
-            rank -= c;
-            false
-        };
-        let found = if descending {
-            (0..self.bins.len()).rev().find(|&i| visit(i))
-        } else {
-            (0..self.bins.len()).find(|&i| visit(i))
-        };
-        let i = found.expect("rank is below the store's total");
-        self.offset + i as i64
-    }
 }
 
 // Bucket codes: one `u32` per value, so the engine can move 4 bytes per
@@ -840,25 +816,33 @@ impl QuantileSketch {
         if self.count == 0 {
             return vec![f64::NAN; levels.len()];
         }
-        let sorted = if self.is_exact() {
-            let mut v = self.exact.clone();
-            v.sort_unstable_by(f64::total_cmp);
-            Some(v)
-        } else {
-            None
-        };
-        let at = |rank: u64| match &sorted {
-            Some(v) => v[rank as usize],
-            None => self.value_at_rank(rank).clamp(min, max),
-        };
         let last = self.count - 1;
-        levels
+        // Type 7 positions: (lo, hi, fraction) per level.
+        let positions: Vec<(u64, u64, f64)> = levels
             .iter()
             .map(|&q| {
                 let h = q * last as f64;
                 let lo = (h.floor() as u64).min(last);
-                let hi = (lo + 1).min(last);
-                let fraction = h - lo as f64;
+                (lo, (lo + 1).min(last), h - lo as f64)
+            })
+            .collect();
+        let mut ranks: Vec<u64> = positions.iter().flat_map(|&(lo, hi, _)| [lo, hi]).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        let values = if self.is_exact() {
+            let mut v = self.exact.clone();
+            v.sort_unstable_by(f64::total_cmp);
+            ranks.iter().map(|&r| v[r as usize]).collect()
+        } else {
+            self.values_at_ranks(&ranks)
+                .into_iter()
+                .map(|x| x.clamp(min, max))
+                .collect::<Vec<f64>>()
+        };
+        let at = |rank: u64| values[ranks.binary_search(&rank).expect("rank was collected")];
+        positions
+            .iter()
+            .map(|&(lo, hi, fraction)| {
                 let x_lo = at(lo);
                 if fraction == 0.0 {
                     return x_lo;
@@ -873,27 +857,56 @@ impl QuantileSketch {
             .collect()
     }
 
-    /// The bucket estimate of the value of 0-based `rank` (bucketed mode).
-    fn value_at_rank(&self, mut rank: u64) -> f64 {
-        if rank < self.negative_infinite {
-            return f64::NEG_INFINITY;
+    /// Bucket estimates of the values of 0-based `ranks` (ascending, each
+    /// below `count`; bucketed mode), in one pass over the buckets in
+    /// ascending value order.
+    fn values_at_ranks(&self, ranks: &[u64]) -> Vec<f64> {
+        #[derive(Clone, Copy)]
+        enum Bucket {
+            NegativeInfinity,
+            Negative(i64),
+            Zero,
+            Positive(i64),
+            PositiveInfinity,
         }
-        rank -= self.negative_infinite;
-        let negatives = self.negative.total();
-        if rank < negatives {
-            // Most negative first: largest magnitude first.
-            return -bucket_midpoint(self.negative.key_at_rank(rank, true));
+        let negative = &self.negative;
+        let positive = &self.positive;
+        let buckets =
+            std::iter::once((self.negative_infinite, Bucket::NegativeInfinity))
+                // Most negative first: largest magnitude first.
+                .chain(
+                    negative.bins.iter().enumerate().rev().map(|(i, &c)| {
+                        (u64::from(c), Bucket::Negative(negative.offset + i as i64))
+                    }),
+                )
+                .chain(std::iter::once((self.zeros, Bucket::Zero)))
+                .chain(
+                    positive.bins.iter().enumerate().map(|(i, &c)| {
+                        (u64::from(c), Bucket::Positive(positive.offset + i as i64))
+                    }),
+                )
+                .chain(std::iter::once((
+                    self.positive_infinite,
+                    Bucket::PositiveInfinity,
+                )));
+        let mut values = Vec::with_capacity(ranks.len());
+        let mut below = 0u64;
+        for (count, bucket) in buckets {
+            below += count;
+            while values.len() < ranks.len() && ranks[values.len()] < below {
+                values.push(match bucket {
+                    Bucket::NegativeInfinity => f64::NEG_INFINITY,
+                    Bucket::Negative(key) => -bucket_midpoint(key),
+                    Bucket::Zero => 0.0,
+                    Bucket::Positive(key) => bucket_midpoint(key),
+                    Bucket::PositiveInfinity => f64::INFINITY,
+                });
+            }
+            if values.len() == ranks.len() {
+                break;
+            }
         }
-        rank -= negatives;
-        if rank < self.zeros {
-            return 0.0;
-        }
-        rank -= self.zeros;
-        let positives = self.positive.total();
-        if rank < positives {
-            return bucket_midpoint(self.positive.key_at_rank(rank, false));
-        }
-        f64::INFINITY
+        values
     }
 
     /// Approximate heap bytes held (for diagnostics and tests).
