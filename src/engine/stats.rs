@@ -908,12 +908,6 @@ impl QuantileSketch {
         }
         values
     }
-
-    /// Approximate heap bytes held (for diagnostics and tests).
-    pub fn heap_bytes(&self) -> usize {
-        self.exact.capacity() * 8
-            + (self.positive.bins.capacity() + self.negative.bins.capacity()) * 4
-    }
 }
 
 // ---------------------------------------------------------------------------
