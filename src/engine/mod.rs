@@ -3,9 +3,22 @@
 //!
 //! The engine knows nothing of SEZs. Results depend only on the model and
 //! the replication count, never on the thread count: replications run in
-//! fixed-size chunks whose partial statistics are merged in chunk order.
+//! fixed-size chunks whose partial statistics are merged in chunk order,
+//! with merges that are exact (see [`stats`]), so a run sharded into
+//! [`PartialRun`]s merges into exactly the bits of one run.
+//!
+//! Entry points: [`run`] (whole run) and [`run_partial`] plus
+//! [`PartialRun::merge`] (shards). The engine does no I/O: output files are
+//! written by callers, from the [`RunSummary`] and the [`Hooks`].
 
+pub mod runner;
 pub mod stats;
+
+pub use runner::{
+    CHUNK_SIZE, EngineError, Hooks, MAX_REPLICATIONS, PartialRun, ReplicationValues, RunOptions,
+    RunSummary, chunk_count, run, run_partial,
+};
+pub use stats::Summary;
 
 /// Names of everything a model records per replication.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23,7 +36,9 @@ pub struct OutputLayout {
 /// A time series' identity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SeriesName {
+    /// Output name.
     pub output: String,
+    /// Zone or group name.
     pub zone: String,
 }
 
@@ -33,7 +48,9 @@ pub struct SeriesName {
 pub struct Record {
     /// `series[s * years + t]`.
     pub series: Vec<f64>,
+    /// `layout.scalars` values.
     pub scalars: Vec<f64>,
+    /// `layout.inputs` values.
     pub inputs: Vec<f64>,
 }
 
