@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use sezsim::diagnostics::{Diagnostic, Diagnostics};
 use sezsim::error::Error;
 use sezsim::output::{atomic, sample};
+use sezsim::run::{RunOutcome, RunSettings};
 use sezsim::scenario::{self, MAX_REPLICATIONS, Scenario};
 
 /// Monte Carlo simulation of Special Economic Zone growth under uncertainty.
@@ -20,6 +21,30 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Monte Carlo run: writes summary.csv, scalars.csv and manifest.json to
+    /// output/<scenario name>/ (or --out DIR), atomically.
+    #[command(
+        after_help = "Examples:\n  sezsim run scenarios/cpec_baseline.toml\n  \
+        sezsim run scenarios/cpec_baseline.toml -n 100000 --threads 2 --out output/big\n  \
+        sezsim run scenarios/cpec_baseline.toml --deterministic"
+    )]
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// One replication with every parameter at its mean and no shocks
+        /// (checkable by hand).
+        #[arg(long)]
+        deterministic: bool,
+        /// The run folder (default: output/<scenario name>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Also write replications.csv: every replication's uncertain inputs
+        /// and scalar outcomes.
+        #[arg(long)]
+        save_replications: bool,
+    },
     /// Parse and validate a scenario; print its zones, uncertain parameters,
     /// correlations and series.
     #[command(after_help = "Example:\n  sezsim check scenarios/cpec_baseline.toml")]
@@ -55,9 +80,8 @@ struct Common {
     /// Worker threads (default: all cores). Results never depend on it.
     #[arg(long, value_name = "T")]
     threads: Option<usize>,
-    /// No progress output.
+    /// No progress bar or summary on the terminal.
     #[arg(short, long)]
-    #[allow(dead_code)]
     quiet: bool,
 }
 
@@ -89,6 +113,37 @@ fn usage(message: impl Into<String>) -> Error {
 /// Run the parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
+        Command::Run {
+            scenario,
+            common,
+            deterministic,
+            out,
+            save_replications,
+        } => {
+            let s = scenario::load(&scenario)?;
+            let settings = RunSettings {
+                replications: common.replications(&s)?,
+                seed: common.seed.unwrap_or(s.seed),
+                threads: common.threads()?,
+                deterministic,
+                out_dir: out.unwrap_or_else(|| PathBuf::from("output").join(&s.name)),
+                save_replications,
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+            };
+            let total = if deterministic {
+                1
+            } else {
+                settings.replications
+            };
+            let bar = progress_bar(total, common.quiet);
+            let mut tick = |done: u64| bar.set_position(done);
+            let outcome = sezsim::run::run(&s, &settings, Some(&mut tick))?;
+            bar.finish_and_clear();
+            if !common.quiet {
+                print_outcome(&s, &outcome);
+            }
+            Ok(())
+        }
         Command::Check { scenario } => {
             let s = scenario::load(&scenario)?;
             print!("{}", scenario::summary::describe(&s));
@@ -117,4 +172,69 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             }
         }
     }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or with
+/// `--quiet`.
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}",
+    );
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn print_outcome(s: &Scenario, outcome: &RunOutcome) {
+    let run = &outcome.summary;
+    println!(
+        "{}: {} replications in {:.1} s -> {}",
+        s.name,
+        run.replications,
+        outcome.wall_time_seconds,
+        outcome.dir.display()
+    );
+    let level = |q: f64| {
+        run.quantile_levels
+            .iter()
+            .position(|&l| (l - q).abs() < 1e-12)
+    };
+    let (lo, mid, hi) = (level(0.05), level(0.5), level(0.95));
+    println!(
+        "\n  {:<24} {:>12} {:>12} {:>12} {:>12}",
+        "scalar", "mean", "P5", "P50", "P95"
+    );
+    for (name, sm) in run.layout.scalars.iter().zip(&run.scalars) {
+        let q = |i: Option<usize>| i.map_or("-".to_string(), |i| significant(sm.quantiles[i]));
+        print!(
+            "  {name:<24} {:>12} {:>12} {:>12} {:>12}",
+            significant(sm.mean),
+            q(lo),
+            q(mid),
+            q(hi)
+        );
+        if let (Some(p), Some((_, t))) = (
+            sm.p_target,
+            s.outputs.targets.iter().find(|(n, _)| n == name),
+        ) {
+            print!("   P(>= {t}) = {p:.3}");
+        }
+        println!();
+    }
+}
+
+/// Four significant digits: quantiles of long runs come from a sketch with
+/// 0.2% relative accuracy, so more digits would be noise.
+fn significant(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let decimals = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.decimals$}")
 }

@@ -11,6 +11,7 @@
 //! - [`engine`]: runs any [`engine::Model`] over replications in parallel and
 //!   summarises the results.
 //! - [`model`]: the models (SEZ growth, benchmarks) and their output names.
+//! - [`run`]: a whole run of a scenario: model, engine, run folder.
 //! - [`output`]: writes tables and files, atomically; the only module that writes.
 //! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
@@ -20,5 +21,6 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod run;
 pub mod scenario;
 pub mod uncertainty;

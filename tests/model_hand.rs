@@ -101,7 +101,10 @@ opens_year = 2025
 
 fn close(actual: f64, expected: f64) {
     let tol = 1e-9 * expected.abs().max(1.0);
-    assert!((actual - expected).abs() <= tol, "got {actual}, expected {expected}");
+    assert!(
+        (actual - expected).abs() <= tol,
+        "got {actual}, expected {expected}"
+    );
 }
 
 fn a0() -> f64 {
@@ -142,7 +145,10 @@ fn skills_bind_and_feed_back_into_entry() {
     // 2026: K = 23.5, F = 0.235; M = fs_2025 = 0.5 (phi = d = 1).
     // Idiff = 0.5 x (0.1 + 0.5 x 0.235) x (1 - 0.235) x 100 = 8.319375.
     close(r.get("capital", "a", 2026), 23.5);
-    close(r.get("investment", "a", 2026), 0.5 * (0.1 + 0.5 * 0.235) * 0.765 * 100.0);
+    close(
+        r.get("investment", "a", 2026),
+        0.5 * (0.1 + 0.5 * 0.235) * 0.765 * 100.0,
+    );
     // Kf_1 = 0.5 x 10 + 1 x 0.5 x 13.5 = 11.75: chi = 11.75 / 23.5 = 0.5.
     close(r.get("foreign_share", "a", 2026), 0.5);
     // Es = 100 (pool still 100: no trainees, no attrition), Eu = 1880:
@@ -180,7 +186,10 @@ fn energy_binds_with_backup() {
     close(r.get("output", "a", 2025), potential * phi);
     close(r.get("served_share", "total", 2025), phi);
     // The shortfall deters entry next year: M_2026 = phi^1 x fs^1 = phi x 0.5.
-    close(r.get("investment", "a", 2026), phi * 0.5 * (0.1 + 0.5 * 0.235) * 0.765 * 100.0);
+    close(
+        r.get("investment", "a", 2026),
+        phi * 0.5 * (0.1 + 0.5 * 0.235) * 0.765 * 100.0,
+    );
 }
 
 #[test]
@@ -214,7 +223,8 @@ fn port_binds_across_two_zones() {
     // Two identical zones; zone b opens in 2026 but has the same K_0, so in
     // 2025 both produce 100 A0 and want to export half: TEU = 2 x 10 x 50 A0.
     let zone_b = "\n[[zones]]\nid = \"b\"\nname = \"B\"\nopens_year = 2026\n";
-    let t = hand_scenario("", "", zone_b).replace("port_capacity_teu = 1e9", "port_capacity_teu = 30");
+    let t =
+        hand_scenario("", "", zone_b).replace("port_capacity_teu = 1e9", "port_capacity_teu = 30");
     let (_d, path) = scenario_dir(&t, &[("io.csv", IO)]);
     let r = run_one(&load(&path), 0, true);
     let desired = 0.5 * 100.0 * a0(); // per zone, USD million
@@ -253,7 +263,10 @@ fn regulatory_shock_window_cuts_investment() {
     // s_a = 0, sigma = 0, tfp_volatility = 0, every parameter fixed. With
     // p_reg = 1 an event starts every year, so the shock is always active
     // and investment is cut by half from the first year.
-    let t = hand_scenario("", "", "").replace("regulatory_shock_probability = 0", "regulatory_shock_probability = 1");
+    let t = hand_scenario("", "", "").replace(
+        "regulatory_shock_probability = 0",
+        "regulatory_shock_probability = 1",
+    );
     let (_d, path) = scenario_dir(&t, &[("io.csv", IO)]);
     let s = load(&path);
     let r = run_one(&s, 0, false);

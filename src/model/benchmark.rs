@@ -8,7 +8,11 @@ use crate::uncertainty::{ParamId, ParameterDraw, ParameterSampler};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Function {
     /// y = sin x1 + a sin^2 x2 + b x3^4 sin x1.
-    Ishigami { a: f64, b: f64, inputs: [ParamId; 3] },
+    Ishigami {
+        a: f64,
+        b: f64,
+        inputs: [ParamId; 3],
+    },
     /// y = prod_i (|4 x_i - 2| + a_i) / (1 + a_i).
     SobolG { a: Vec<f64>, inputs: Vec<ParamId> },
 }
@@ -42,7 +46,12 @@ pub struct BenchmarkModel {
 
 impl BenchmarkModel {
     /// `means` set: deterministic mode (every input at its mean).
-    pub fn new(function: Function, sampler: ParameterSampler, inputs: Vec<String>, means: Option<Vec<f64>>) -> Self {
+    pub fn new(
+        function: Function,
+        sampler: ParameterSampler,
+        inputs: Vec<String>,
+        means: Option<Vec<f64>>,
+    ) -> Self {
         let layout = OutputLayout {
             series: Vec::new(),
             years: Vec::new(),
@@ -75,7 +84,11 @@ impl Model for BenchmarkModel {
             None => self.sampler.draw(replication, draw),
         }
         record.scalars[0] = self.function.evaluate(draw);
-        for (slot, value) in record.inputs.iter_mut().zip(self.sampler.draw_uncertain(draw)) {
+        for (slot, value) in record
+            .inputs
+            .iter_mut()
+            .zip(self.sampler.draw_uncertain(draw))
+        {
             *slot = value;
         }
     }

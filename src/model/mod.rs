@@ -29,7 +29,11 @@ pub enum AnyModel {
 
 /// Build the model a scenario describes.
 pub fn build(scenario: &Scenario, options: ModelOptions) -> Result<AnyModel, Error> {
-    let mode = if options.deterministic { Mode::Deterministic } else { Mode::Random };
+    let mode = if options.deterministic {
+        Mode::Deterministic
+    } else {
+        Mode::Random
+    };
     Ok(match &scenario.model {
         ModelSpec::Sez(spec) => AnyModel::Sez(Box::new(SezModel::new(
             scenario,
@@ -41,17 +45,28 @@ pub fn build(scenario: &Scenario, options: ModelOptions) -> Result<AnyModel, Err
         ModelSpec::Ishigami { a, b, inputs } => benchmark(
             scenario,
             options,
-            Function::Ishigami { a: *a, b: *b, inputs: *inputs },
+            Function::Ishigami {
+                a: *a,
+                b: *b,
+                inputs: *inputs,
+            },
         )?,
         ModelSpec::SobolG { a, inputs } => benchmark(
             scenario,
             options,
-            Function::SobolG { a: a.clone(), inputs: inputs.clone() },
+            Function::SobolG {
+                a: a.clone(),
+                inputs: inputs.clone(),
+            },
         )?,
     })
 }
 
-fn benchmark(scenario: &Scenario, options: ModelOptions, function: Function) -> Result<AnyModel, Error> {
+fn benchmark(
+    scenario: &Scenario,
+    options: ModelOptions,
+    function: Function,
+) -> Result<AnyModel, Error> {
     let sampler = parameter_sampler(scenario, options.replications, options.seed)?;
     let inputs = sampler
         .uncertain_ids()
@@ -59,5 +74,7 @@ fn benchmark(scenario: &Scenario, options: ModelOptions, function: Function) -> 
         .map(|&id| scenario.parameters.get(id).path.clone())
         .collect();
     let means = options.deterministic.then(|| scenario.parameters.means());
-    Ok(AnyModel::Benchmark(BenchmarkModel::new(function, sampler, inputs, means)))
+    Ok(AnyModel::Benchmark(BenchmarkModel::new(
+        function, sampler, inputs, means,
+    )))
 }

@@ -331,7 +331,8 @@ impl SezModel {
             }
             let s = &mut ws.state[z];
             // Kmax = area_ha * developable_share * capital_per_ha
-            s.kmax = v.get(zone.area_ha) * v.get(zone.developable_share) * v.get(zone.capital_per_ha);
+            s.kmax =
+                v.get(zone.area_ha) * v.get(zone.developable_share) * v.get(zone.capital_per_ha);
             s.open_year = zone.opens_year as f64 + v.get(zone.opening_delay).floor();
             let alpha = v.get(zone.alpha);
             let ss = v.get(zone.skilled_share);
@@ -400,14 +401,19 @@ impl Model for SezModel {
             // National shocks. Draws are taken every year whatever the
             // parameters, so each stream's position depends on t only.
             let (xi, eps, u) = if random {
-                (grid_rng.standard_normal(), demand_rng.standard_normal(), reg_rng.uniform())
+                (
+                    grid_rng.standard_normal(),
+                    demand_rng.standard_normal(),
+                    reg_rng.uniform(),
+                )
             } else {
                 (0.0, 0.0, 1.0)
             };
             let availability = 1.0 / (1.0 + (-(self.grid_logit_median[t] + logit_sd * xi)).exp());
             demand_dev = rho * demand_dev + sigma * eps;
             let demand = demand_dev.exp();
-            shock_active_until = regulatory_window(shock_active_until, t, random && u < p_reg, self.shock_years);
+            shock_active_until =
+                regulatory_window(shock_active_until, t, random && u < p_reg, self.shock_years);
             let shock_active = t as i64 <= shock_active_until;
             let regulatory = if shock_active { 1.0 - cut } else { 1.0 };
 
@@ -421,7 +427,11 @@ impl Model for SezModel {
                 // F_t = K_t / Kmax; a zone with no developable capital counts as built out.
                 let buildout = if s.kmax > 0.0 { k / s.kmax } else { 1.0 };
                 let holiday = v.get(zone.tax_holiday_years);
-                let uplift = if (0.0..holiday).contains(&age) { 1.0 + v.get(zone.incentive_uplift) } else { 1.0 };
+                let uplift = if (0.0..holiday).contains(&age) {
+                    1.0 + v.get(zone.incentive_uplift)
+                } else {
+                    1.0
+                };
                 // M_t with last year's served share, filled share and demand.
                 let multiplier = uplift
                     * regulatory
@@ -442,7 +452,11 @@ impl Model for SezModel {
                 let room = (s.kmax - (1.0 - depreciation) * k).max(0.0);
                 let wanted = i_diff + i_com;
                 let investment = wanted.min(room);
-                let scale = if wanted > 0.0 { investment / wanted } else { 1.0 };
+                let scale = if wanted > 0.0 {
+                    investment / wanted
+                } else {
+                    1.0
+                };
 
                 // Workforce.
                 let workers = k / v.get(zone.capital_per_worker);
@@ -450,7 +464,11 @@ impl Model for SezModel {
                 let unskilled_needed = workers - skilled_needed;
                 let skilled = skilled_needed.min(s.skilled_pool);
                 let unskilled = unskilled_needed.min(v.get(zone.unskilled_pool));
-                let filled = if skilled_needed > 0.0 { skilled / skilled_needed } else { 1.0 };
+                let filled = if skilled_needed > 0.0 {
+                    skilled / skilled_needed
+                } else {
+                    1.0
+                };
 
                 // Production.
                 let alpha = v.get(zone.alpha);
@@ -463,11 +481,18 @@ impl Model for SezModel {
 
                 // Energy.
                 let energy_demand = v.get(zone.energy_intensity) * potential;
-                let grid = HOURS_PER_YEAR * availability * (v.get(zone.grid_mw) + ws.project_mw[z * h + t]);
-                let backup_capacity = HOURS_PER_YEAR * v.get(zone.backup_mw) * v.get(zone.backup_availability);
+                let grid = HOURS_PER_YEAR
+                    * availability
+                    * (v.get(zone.grid_mw) + ws.project_mw[z * h + t]);
+                let backup_capacity =
+                    HOURS_PER_YEAR * v.get(zone.backup_mw) * v.get(zone.backup_availability);
                 let backup = backup_capacity.min((energy_demand - grid).max(0.0));
                 let served = energy_demand.min(grid + backup_capacity);
-                let served_share = if energy_demand > 0.0 { served / energy_demand } else { 1.0 };
+                let served_share = if energy_demand > 0.0 {
+                    served / energy_demand
+                } else {
+                    1.0
+                };
 
                 let output = potential * served_share;
                 let va_share = v.get(zone.va_share);
@@ -502,20 +527,35 @@ impl Model for SezModel {
                 set(series, o[out::TFP_INDEX][z], t, tfp_index);
                 set(series, o[out::FOREIGN_SHARE][z], t, foreign_share);
                 set(series, o[out::LOCAL_CONTENT][z], t, s.local_content);
-                set(series, o[out::SUPPLIER_OUTPUT][z], t, zone.output_multiplier * purchases);
-                set(series, o[out::SUPPLIER_JOBS][z], t, zone.jobs_multiplier * purchases);
+                set(
+                    series,
+                    o[out::SUPPLIER_OUTPUT][z],
+                    t,
+                    zone.output_multiplier * purchases,
+                );
+                set(
+                    series,
+                    o[out::SUPPLIER_JOBS][z],
+                    t,
+                    zone.jobs_multiplier * purchases,
+                );
                 set(series, o[out::TAX_REVENUE][z], t, tax);
                 set(series, o[out::PUBLIC_COST][z], t, zone.public_cost[t]);
 
                 // State updates for t + 1.
                 let employed = skilled + unskilled;
-                let skilled_ratio = if employed > 0.0 { skilled / employed } else { 0.0 };
+                let skilled_ratio = if employed > 0.0 {
+                    skilled / employed
+                } else {
+                    0.0
+                };
                 s.capital = (1.0 - depreciation) * k + investment;
                 s.foreign_capital = (1.0 - depreciation) * s.foreign_capital
                     + scale * (v.get(zone.fdi_share) * i_diff + i_com_foreign);
                 s.skilled_pool = (1.0 - v.get(zone.attrition)) * s.skilled_pool
                     + zone.trainees[t] * v.get(zone.completion_rate) * v.get(zone.retention_rate);
-                s.local_content += v.get(zone.local_content_speed) * (v.get(zone.local_content_target) - s.local_content);
+                s.local_content += v.get(zone.local_content_speed)
+                    * (v.get(zone.local_content_target) - s.local_content);
                 s.tfp *= (v.get(zone.tfp_growth)
                     + v.get(zone.tfp_spillover) * foreign_share * skilled_ratio
                     + v.get(zone.tfp_volatility) * ws.tfp_noise[z * h + t])
@@ -527,7 +567,11 @@ impl Model for SezModel {
             }
 
             // National port constraint.
-            let logistics = if teu > 0.0 { (self.port_capacity[t] / teu).min(1.0) } else { 1.0 };
+            let logistics = if teu > 0.0 {
+                (self.port_capacity[t] / teu).min(1.0)
+            } else {
+                1.0
+            };
             for z in 0..self.zones.len() {
                 let exports = logistics * ws.state[z].exports_desired;
                 set(series, idx.zone[out::EXPORTS][z], t, exports);
@@ -540,7 +584,11 @@ impl Model for SezModel {
                     set(series, total, t, sum);
                 }
             }
-            let total_served_share = if demand_total > 0.0 { served_total / demand_total } else { 1.0 };
+            let total_served_share = if demand_total > 0.0 {
+                served_total / demand_total
+            } else {
+                1.0
+            };
             if let Some(total) = idx.total[out::SERVED_SHARE] {
                 set(series, total, t, total_served_share);
             }
@@ -569,7 +617,11 @@ impl Model for SezModel {
         sc[3] = va_cum;
         sc[4] = served_share_sum / h as f64;
         sc[5] = npv;
-        for (slot, value) in record.inputs.iter_mut().zip(self.sampler.draw_uncertain(&ws.draw)) {
+        for (slot, value) in record
+            .inputs
+            .iter_mut()
+            .zip(self.sampler.draw_uncertain(&ws.draw))
+        {
             *slot = value;
         }
     }
@@ -579,7 +631,11 @@ impl Model for SezModel {
 /// event in year t makes the shock active in t .. t + years - 1, and a new
 /// event during an active shock restarts the window (no compounding).
 fn regulatory_window(active_until: i64, t: usize, event: bool, years: u32) -> i64 {
-    if event { t as i64 + years as i64 - 1 } else { active_until }
+    if event {
+        t as i64 + years as i64 - 1
+    } else {
+        active_until
+    }
 }
 
 /// `x^e`, skipping the power where `x` is 1 (the common case: no shortfall).
@@ -668,7 +724,11 @@ fn zone_spec(z: &Zone, output_multiplier: f64, jobs_multiplier: f64, seed: u64) 
 
 /// The record layout: per output, each zone then `total` (if summed); then
 /// the national series.
-fn layout(scenario: &Scenario, spec: &SezSpec, sampler: &ParameterSampler) -> (OutputLayout, SeriesIndex) {
+fn layout(
+    scenario: &Scenario,
+    spec: &SezSpec,
+    sampler: &ParameterSampler,
+) -> (OutputLayout, SeriesIndex) {
     let mut series = Vec::new();
     let mut zone = Vec::with_capacity(names::SERIES.len());
     let mut total = Vec::with_capacity(names::SERIES.len());
@@ -712,7 +772,14 @@ fn layout(scenario: &Scenario, spec: &SezSpec, sampler: &ParameterSampler) -> (O
             .map(|&id| scenario.parameters.get(id).path.clone())
             .collect(),
     };
-    (layout, SeriesIndex { zone, total, national })
+    (
+        layout,
+        SeriesIndex {
+            zone,
+            total,
+            national,
+        },
+    )
 }
 
 #[cfg(test)]

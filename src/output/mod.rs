@@ -5,4 +5,7 @@
 //! a half-written file and never destroys the previous one.
 
 pub mod atomic;
+pub mod manifest;
+pub mod run_dir;
 pub mod sample;
+pub mod tables;
