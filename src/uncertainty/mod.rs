@@ -10,5 +10,5 @@ pub mod streams;
 
 pub use distribution::{Distribution, DistributionError};
 pub use parameters::{ParamId, Parameter, ParameterDraw, ParameterSampler, ParameterSet};
-pub use sampling::{RankCorrelation, SamplingError, SamplingMethod, StaticSampler};
-pub use streams::{StreamKey, StreamRng};
+pub use sampling::{RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler};
+pub use streams::{StreamCursor, StreamKey, StreamRng};

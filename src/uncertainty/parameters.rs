@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::distribution::Distribution;
-use super::sampling::{RankCorrelation, SamplingError, SamplingMethod, StaticSampler};
+use super::sampling::{RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler};
 
 /// Index of a parameter in its [`ParameterSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -169,12 +169,14 @@ impl ParameterSampler {
         ParameterDraw {
             values: self.template.clone(),
             uniforms: vec![0.0; self.uncertain.len()],
+            state: self.sampler.state(),
         }
     }
 
     /// Write replication `replication`'s values into `draw` (no allocation).
     pub fn draw(&self, replication: u64, draw: &mut ParameterDraw) {
-        self.sampler.uniforms(replication, &mut draw.uniforms);
+        self.sampler
+            .uniforms_with(&mut draw.state, replication, &mut draw.uniforms);
         for ((&id, dist), &u) in self
             .uncertain
             .iter()
@@ -197,6 +199,8 @@ pub struct ParameterDraw {
     /// Value of every parameter, indexed by [`ParamId::index`].
     pub values: Vec<f64>,
     uniforms: Vec<f64>,
+    /// The worker's stream cursors: consecutive replications are cheap.
+    state: SamplerState,
 }
 
 impl ParameterDraw {

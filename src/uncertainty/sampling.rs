@@ -9,13 +9,14 @@
 //!
 //! # Methods
 //!
-//! - [`SamplingMethod::Random`]: `u_i(r)` is the first uniform of
-//!   `StreamKey::new(seed, purposes[i]).rng(r)`.
+//! - [`SamplingMethod::Random`]: `u_i(r)` is uniform number `r` of the
+//!   counter sequence of `StreamKey::new(seed, purposes[i])`
+//!   ([`StreamCursor::uniform_at`]).
 //! - [`SamplingMethod::LatinHypercube`]: for each parameter a permutation
 //!   `pi_i` of `0..N` (N = replications) is drawn once, at construction, from
 //!   the stream of purpose [`LHS_PERMUTATION_PREFIX`]` + purposes[i]`
-//!   (replication 0); then `u_i(r) = (pi_i[r] + v) / N` with `v` the first
-//!   uniform of `StreamKey::new(seed, purposes[i]).rng(r)`. Each of the N
+//!   (replication 0); then `u_i(r) = (pi_i[r] + v) / N` with `v` uniform
+//!   number `r` of the counter sequence of `StreamKey::new(seed, purposes[i])`. Each of the N
 //!   equal strata of every margin holds exactly one draw. The permutations
 //!   take 4 bytes x N x parameters (400 MB for a million replications of a
 //!   hundred parameters), and `N` must not exceed 2^32.
@@ -48,7 +49,7 @@ use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::streams::StreamKey;
+use super::streams::{StreamCursor, StreamKey};
 
 /// Purpose prefix of the stream a parameter's Latin hypercube permutation is
 /// drawn from: `"lhs-permutation:" + parameter path`. Purposes of other
@@ -115,6 +116,12 @@ impl fmt::Display for SamplingError {
 }
 
 impl std::error::Error for SamplingError {}
+
+/// A worker's positioned cursors for [`StaticSampler::uniforms_with`].
+#[derive(Debug, Clone)]
+pub struct SamplerState {
+    cursors: Vec<StreamCursor>,
+}
 
 /// Produces, for any replication, one uniform in (0, 1) per uncertain
 /// static parameter.
@@ -231,11 +238,26 @@ impl StaticSampler {
     /// `replication >= replications` (only a debug assertion when there are
     /// no parameters).
     pub fn uniforms(&self, replication: u64, out: &mut [f64]) {
+        self.uniforms_with(&mut self.state(), replication, out);
+    }
+
+    /// Per-worker state for [`Self::uniforms_with`]: one cursor per
+    /// parameter. Reuse it across replications.
+    pub fn state(&self) -> SamplerState {
+        SamplerState {
+            cursors: self.streams.iter().map(StreamKey::cursor).collect(),
+        }
+    }
+
+    /// [`Self::uniforms`] through a worker's cursors: the same values, much
+    /// cheaper when a worker takes consecutive replications.
+    pub fn uniforms_with(&self, state: &mut SamplerState, replication: u64, out: &mut [f64]) {
         assert_eq!(out.len(), self.len(), "one uniform per parameter");
+        let cursors = &mut state.cursors;
         match self.method {
             SamplingMethod::Random => {
-                for (o, stream) in out.iter_mut().zip(&self.streams) {
-                    *o = stream.rng(replication).uniform();
+                for (o, cursor) in out.iter_mut().zip(cursors.iter_mut()) {
+                    *o = cursor.uniform_at(replication);
                 }
             }
             SamplingMethod::LatinHypercube => {
@@ -252,8 +274,8 @@ impl StaticSampler {
                     .and_then(|r| r.checked_mul(width))
                     .expect("replication outside the Latin hypercube");
                 let row = &self.permutations[start..start + width];
-                for ((o, stream), &stratum) in out.iter_mut().zip(&self.streams).zip(row) {
-                    let v = stream.rng(replication).uniform();
+                for ((o, cursor), &stratum) in out.iter_mut().zip(cursors.iter_mut()).zip(row) {
+                    let v = cursor.uniform_at(replication);
                     // v < 1, but the sum can round up to the next stratum's
                     // edge; only the top edge matters for openness.
                     *o = ((f64::from(stratum) + v) / n).min(ONE_BELOW);
