@@ -44,7 +44,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_code};
+use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_codes};
 use super::{Model, OutputLayout, Record};
 
 /// Replications per chunk: the unit of parallel work, of ordered merging,
@@ -623,17 +623,32 @@ struct ChunkSlot {
     scalar_col: Vec<f64>,
     /// `input_rows[i * inputs + k]`; empty without a sink.
     input_rows: Vec<f64>,
-    /// Row-major series of up to [`TRANSPOSE_BLOCK`] replications.
-    block: Vec<f64>,
+    /// Row-major bucket codes of up to [`TRANSPOSE_BLOCK`] replications
+    /// (empty for runs within the exact limit).
+    code_block: Vec<u32>,
+    /// Row-major series of up to [`TRANSPOSE_BLOCK`] replications (only
+    /// for runs within the exact limit).
+    value_block: Vec<f64>,
     keep_inputs: bool,
 }
 
 impl ChunkSlot {
     fn new(dims: &Dims, keep_inputs: bool, bucketed: bool) -> Self {
-        let (codes, series_col) = if bucketed {
-            (vec![0; dims.cells * CODE_STRIDE], Vec::new())
+        let block = dims.cells * TRANSPOSE_BLOCK;
+        let (codes, code_block, series_col, value_block) = if bucketed {
+            (
+                vec![0; dims.cells * CODE_STRIDE],
+                vec![0; block],
+                Vec::new(),
+                Vec::new(),
+            )
         } else {
-            (Vec::new(), vec![0.0; dims.cells * VALUE_STRIDE])
+            (
+                Vec::new(),
+                Vec::new(),
+                vec![0.0; dims.cells * VALUE_STRIDE],
+                vec![0.0; block],
+            )
         };
         ChunkSlot {
             index: 0,
@@ -648,7 +663,8 @@ impl ChunkSlot {
             } else {
                 Vec::new()
             },
-            block: vec![0.0; dims.cells * TRANSPOSE_BLOCK],
+            code_block,
+            value_block,
             keep_inputs,
         }
     }
@@ -690,7 +706,11 @@ impl ChunkSlot {
                 model.run(replication, &mut workspace, &mut record);
                 dims.check(&record, replication)?;
                 self.sums.add_row(&record.series, shifts);
-                self.block[b * cells..(b + 1) * cells].copy_from_slice(&record.series);
+                if self.codes.is_empty() {
+                    self.value_block[b * cells..(b + 1) * cells].copy_from_slice(&record.series);
+                } else {
+                    bucket_codes(&record.series, &mut self.code_block[b * cells..]);
+                }
                 for (s, &x) in record.scalars.iter().enumerate() {
                     self.scalar_col[s * VALUE_STRIDE + i] = x;
                 }
@@ -699,22 +719,22 @@ impl ChunkSlot {
                         .copy_from_slice(&record.inputs);
                 }
             }
-            let block = &self.block[..block_len * cells];
-            if !self.codes.is_empty() {
+            if cells == 0 {
+                continue;
+            }
+            if self.codes.is_empty() {
                 transpose_block(
-                    block,
-                    cells,
-                    &mut self.codes[block_start..],
-                    CODE_STRIDE,
-                    bucket_code,
-                );
-            } else if cells > 0 {
-                transpose_block(
-                    block,
+                    &self.value_block[..block_len * cells],
                     cells,
                     &mut self.series_col[block_start..],
                     VALUE_STRIDE,
-                    |x| x,
+                );
+            } else {
+                transpose_block(
+                    &self.code_block[..block_len * cells],
+                    cells,
+                    &mut self.codes[block_start..],
+                    CODE_STRIDE,
                 );
             }
         }
@@ -723,21 +743,14 @@ impl ChunkSlot {
 }
 
 /// Write the rows of `block` (each `cells` values) into columns of stride
-/// `stride` starting at `columns[0]`, mapped by `f`.
-#[inline(always)]
-fn transpose_block<T: Copy>(
-    block: &[f64],
-    cells: usize,
-    columns: &mut [T],
-    stride: usize,
-    f: impl Fn(f64) -> T,
-) {
+/// `stride` starting at `columns[0]`.
+fn transpose_block<T: Copy>(block: &[T], cells: usize, columns: &mut [T], stride: usize) {
     let rows = block.len() / cells;
     for (cell, column) in columns.chunks_mut(stride).take(cells).enumerate() {
         // Iterators rather than indices: no bounds check per value.
         let values = block[cell..].iter().step_by(cells);
         for (x, &value) in column[..rows].iter_mut().zip(values) {
-            *x = f(value);
+            *x = value;
         }
     }
 }
