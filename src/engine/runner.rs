@@ -9,12 +9,13 @@
 //!
 //! 1. **Simulate** (parallel over the wave's chunks): each chunk makes one
 //!    workspace and one [`Record`] and runs its replications. After each
-//!    replication the chunk's per-cell sums ([`ChunkSums`]) are updated for
-//!    all cells at once (vectorised across cells); every 64 replications
-//!    the row-major block of series is transposed into column-major chunk
-//!    buffers (cell x replication-in-chunk), as 4-byte bucket codes
-//!    ([`bucket_code`]) when the run exceeds [`EXACT_QUANTILE_LIMIT`]
-//!    replications, as the values themselves otherwise.
+//!    replication, for all cells at once (vectorised across cells), the
+//!    chunk's per-cell sums ([`ChunkSums`]) are updated and the values'
+//!    4-byte bucket codes ([`bucket_codes`]) written to a row-major block;
+//!    every 64 replications the block is transposed into a column-major
+//!    chunk buffer (cell x replication-in-chunk). Runs of at most
+//!    [`EXACT_QUANTILE_LIMIT`] replications keep the values instead of
+//!    codes (their quantiles are exact).
 //! 2. **Merge** (parallel over cells; within a cell, chunks in index
 //!    order): each chunk's sums go into the cell's [`CellStats`] and its
 //!    contiguous column of codes (values) into the cell's quantile sketch.
@@ -25,8 +26,11 @@
 //!
 //! Nothing is allocated per replication. Memory is the wave's buffers
 //! (per chunk, about `CHUNK_SIZE x (4 x cells + 8 x scalars [+ 8 x inputs
-//! with a sink])` bytes, plus a 64-replication row block of `8 x cells`
-//! bytes) and the per-cell statistics, whatever N is.
+//! with a sink])` bytes, plus a 64-replication block of `4 x cells` bytes
+//! and `32 x cells` bytes of sums) and the per-cell statistics (about 1.2
+//! KiB of exact sums plus 1 KiB of sketch per binary octave the cell's
+//! values span), whatever N is. Measured for 2,000 cells on 2 threads:
+//! 24.6 MB peak RSS at 100,000 replications, 25.1 MB at 1,000,000.
 //!
 //! # Determinism
 //!
