@@ -9,12 +9,13 @@
 //!
 //! 1. **Simulate** (parallel over the wave's chunks): each chunk makes one
 //!    workspace and one [`Record`] and runs its replications. After each
-//!    replication the chunk's per-cell sums ([`ChunkSums`]) are updated for
-//!    all cells at once (vectorised across cells); every 64 replications
-//!    the row-major block of series is transposed into column-major chunk
-//!    buffers (cell x replication-in-chunk), as 4-byte bucket codes
-//!    ([`bucket_code`]) when the run exceeds [`EXACT_QUANTILE_LIMIT`]
-//!    replications, as the values themselves otherwise.
+//!    replication, for all cells at once (vectorised across cells), the
+//!    chunk's per-cell sums ([`ChunkSums`]) are updated and the values'
+//!    4-byte bucket codes ([`bucket_codes`]) written to a row-major block;
+//!    every 64 replications the block is transposed into a column-major
+//!    chunk buffer (cell x replication-in-chunk). Runs of at most
+//!    [`EXACT_QUANTILE_LIMIT`] replications keep the values instead of
+//!    codes (their quantiles are exact).
 //! 2. **Merge** (parallel over cells; within a cell, chunks in index
 //!    order): each chunk's sums go into the cell's [`CellStats`] and its
 //!    contiguous column of codes (values) into the cell's quantile sketch.
@@ -25,8 +26,11 @@
 //!
 //! Nothing is allocated per replication. Memory is the wave's buffers
 //! (per chunk, about `CHUNK_SIZE x (4 x cells + 8 x scalars [+ 8 x inputs
-//! with a sink])` bytes, plus a 64-replication row block of `8 x cells`
-//! bytes) and the per-cell statistics, whatever N is.
+//! with a sink])` bytes, plus a 64-replication block of `4 x cells` bytes
+//! and `32 x cells` bytes of sums) and the per-cell statistics (about 1.2
+//! KiB of exact sums plus 1 KiB of sketch per binary octave the cell's
+//! values span), whatever N is. Measured for 2,000 cells on 2 threads:
+//! 22.8 MB peak RSS at 100,000 replications, 23.0 MB at 1,000,000.
 //!
 //! # Determinism
 //!
@@ -44,7 +48,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_code};
+use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_codes};
 use super::{Model, OutputLayout, Record};
 
 /// Replications per chunk: the unit of parallel work, of ordered merging,
@@ -623,17 +627,32 @@ struct ChunkSlot {
     scalar_col: Vec<f64>,
     /// `input_rows[i * inputs + k]`; empty without a sink.
     input_rows: Vec<f64>,
-    /// Row-major series of up to [`TRANSPOSE_BLOCK`] replications.
-    block: Vec<f64>,
+    /// Row-major bucket codes of up to [`TRANSPOSE_BLOCK`] replications
+    /// (empty for runs within the exact limit).
+    code_block: Vec<u32>,
+    /// Row-major series of up to [`TRANSPOSE_BLOCK`] replications (only
+    /// for runs within the exact limit).
+    value_block: Vec<f64>,
     keep_inputs: bool,
 }
 
 impl ChunkSlot {
     fn new(dims: &Dims, keep_inputs: bool, bucketed: bool) -> Self {
-        let (codes, series_col) = if bucketed {
-            (vec![0; dims.cells * CODE_STRIDE], Vec::new())
+        let block = dims.cells * TRANSPOSE_BLOCK;
+        let (codes, code_block, series_col, value_block) = if bucketed {
+            (
+                vec![0; dims.cells * CODE_STRIDE],
+                vec![0; block],
+                Vec::new(),
+                Vec::new(),
+            )
         } else {
-            (Vec::new(), vec![0.0; dims.cells * VALUE_STRIDE])
+            (
+                Vec::new(),
+                Vec::new(),
+                vec![0.0; dims.cells * VALUE_STRIDE],
+                vec![0.0; block],
+            )
         };
         ChunkSlot {
             index: 0,
@@ -648,7 +667,8 @@ impl ChunkSlot {
             } else {
                 Vec::new()
             },
-            block: vec![0.0; dims.cells * TRANSPOSE_BLOCK],
+            code_block,
+            value_block,
             keep_inputs,
         }
     }
@@ -690,7 +710,11 @@ impl ChunkSlot {
                 model.run(replication, &mut workspace, &mut record);
                 dims.check(&record, replication)?;
                 self.sums.add_row(&record.series, shifts);
-                self.block[b * cells..(b + 1) * cells].copy_from_slice(&record.series);
+                if self.codes.is_empty() {
+                    self.value_block[b * cells..(b + 1) * cells].copy_from_slice(&record.series);
+                } else {
+                    bucket_codes(&record.series, &mut self.code_block[b * cells..]);
+                }
                 for (s, &x) in record.scalars.iter().enumerate() {
                     self.scalar_col[s * VALUE_STRIDE + i] = x;
                 }
@@ -699,22 +723,22 @@ impl ChunkSlot {
                         .copy_from_slice(&record.inputs);
                 }
             }
-            let block = &self.block[..block_len * cells];
-            if !self.codes.is_empty() {
+            if cells == 0 {
+                continue;
+            }
+            if self.codes.is_empty() {
                 transpose_block(
-                    block,
-                    cells,
-                    &mut self.codes[block_start..],
-                    CODE_STRIDE,
-                    bucket_code,
-                );
-            } else if cells > 0 {
-                transpose_block(
-                    block,
+                    &self.value_block[..block_len * cells],
                     cells,
                     &mut self.series_col[block_start..],
                     VALUE_STRIDE,
-                    |x| x,
+                );
+            } else {
+                transpose_block(
+                    &self.code_block[..block_len * cells],
+                    cells,
+                    &mut self.codes[block_start..],
+                    CODE_STRIDE,
                 );
             }
         }
@@ -723,21 +747,14 @@ impl ChunkSlot {
 }
 
 /// Write the rows of `block` (each `cells` values) into columns of stride
-/// `stride` starting at `columns[0]`, mapped by `f`.
-#[inline(always)]
-fn transpose_block<T: Copy>(
-    block: &[f64],
-    cells: usize,
-    columns: &mut [T],
-    stride: usize,
-    f: impl Fn(f64) -> T,
-) {
+/// `stride` starting at `columns[0]`.
+fn transpose_block<T: Copy>(block: &[T], cells: usize, columns: &mut [T], stride: usize) {
     let rows = block.len() / cells;
     for (cell, column) in columns.chunks_mut(stride).take(cells).enumerate() {
         // Iterators rather than indices: no bounds check per value.
         let values = block[cell..].iter().step_by(cells);
         for (x, &value) in column[..rows].iter_mut().zip(values) {
-            *x = f(value);
+            *x = value;
         }
     }
 }

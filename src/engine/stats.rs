@@ -562,6 +562,30 @@ pub fn bucket_code(x: f64) -> u32 {
     }
 }
 
+/// [`bucket_code`] of every value of `values` into `codes` (at least as
+/// long). Written to vectorise: every code is first computed as if the
+/// value were positive and finite (the common case, a shift and an add),
+/// then a second pass, only if needed, fixes the others.
+pub fn bucket_codes(values: &[f64], codes: &mut [u32]) {
+    let codes = &mut codes[..values.len()];
+    // Float comparisons only (`x - x == 0` exactly when `x` is finite):
+    // 64-bit integer compares do not vectorise on baseline x86-64.
+    #[allow(clippy::eq_op)]
+    let fast = |x: f64| x > 0.0 && x - x == 0.0;
+    let mut count = 0u64;
+    for (code, &x) in codes.iter_mut().zip(values) {
+        count += u64::from(fast(x));
+        *code = CODE_POSITIVE_BASE.wrapping_add((x.to_bits() >> KEY_SHIFT) as u32);
+    }
+    if count < values.len() as u64 {
+        for (code, &x) in codes.iter_mut().zip(values) {
+            if !fast(x) {
+                *code = bucket_code(x);
+            }
+        }
+    }
+}
+
 /// The bucket key of a finite, non-zero magnitude's bit pattern.
 #[inline(always)]
 fn magnitude_key(magnitude_bits: u64) -> i64 {
@@ -1281,6 +1305,9 @@ mod tests {
         by_value.insert_slice(&xs);
         let mut by_code = QuantileSketch::new_bucketed();
         let codes: Vec<u32> = xs.iter().map(|&x| bucket_code(x)).collect();
+        let mut batch = vec![0; xs.len() + 3];
+        bucket_codes(&xs, &mut batch);
+        assert_eq!(batch[..xs.len()], codes[..]);
         by_code.insert_codes(&codes[..100]);
         by_code.insert_codes(&codes[100..]);
         assert_eq!(by_code.count(), xs.len() as u64 - 1);
