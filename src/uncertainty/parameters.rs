@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 
 use super::distribution::Distribution;
-use super::sampling::{RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler};
+use super::sampling::{
+    RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler,
+};
 
 /// Index of a parameter in its [`ParameterSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -801,7 +801,7 @@ mod tests {
     }
 
     #[test]
-    fn random_method_uses_the_first_uniform_of_each_stream() {
+    fn random_method_reads_uniform_r_of_each_parameters_counter_sequence() {
         let purposes = names(&["zones.rashakai.investment.capital_per_ha", "b"]);
         let sampler = StaticSampler::new(8, 50, SamplingMethod::Random, &purposes, &[]).unwrap();
         let mut out = [0.0; 2];
@@ -809,8 +809,24 @@ mod tests {
         for (u, p) in out.iter().zip(&purposes) {
             assert_eq!(
                 u.to_bits(),
-                StreamKey::new(8, p).rng(17).uniform().to_bits()
+                StreamKey::new(8, p).cursor().uniform_at(17).to_bits()
             );
         }
+        // A worker's cursors give the same values walking 0..50 as fresh
+        // stateless calls (replay), in any order.
+        let mut state = sampler.state();
+        let mut walked = [0.0; 2];
+        for r in 0..50 {
+            sampler.uniforms_with(&mut state, r, &mut walked);
+            let mut fresh = [0.0; 2];
+            sampler.uniforms(r, &mut fresh);
+            assert_eq!(
+                walked.map(f64::to_bits),
+                fresh.map(f64::to_bits),
+                "replication {r}"
+            );
+        }
+        sampler.uniforms_with(&mut state, 17, &mut walked);
+        assert_eq!(walked.map(f64::to_bits), out.map(f64::to_bits));
     }
 }

@@ -134,7 +134,6 @@ impl StreamCursor {
     }
 }
 
-
 /// A positioned generator: draws parameter-free primitives only.
 ///
 /// It also implements rand's [`TryRng`] (with `Error = Infallible`, hence
@@ -204,15 +203,25 @@ mod tests {
         // Seeking, backwards and forwards, and fresh cursors agree.
         let mut seek = key.cursor();
         for i in [57u64, 3, 99, 0, 58, 59, 31, 32, 33] {
-            assert_eq!(seek.uniform_at(i).to_bits(), sequential[i as usize].to_bits(), "index {i}");
-            assert_eq!(key.cursor().uniform_at(i).to_bits(), sequential[i as usize].to_bits());
+            assert_eq!(
+                seek.uniform_at(i).to_bits(),
+                sequential[i as usize].to_bits(),
+                "index {i}"
+            );
+            assert_eq!(
+                key.cursor().uniform_at(i).to_bits(),
+                sequential[i as usize].to_bits()
+            );
         }
         assert!(sequential.iter().all(|&u| u > 0.0 && u < 1.0));
         // Distinct from the per-replication streams of the same key.
         assert_ne!(sequential[0], key.rng(0).uniform());
         // Distinct indices give distinct values; another purpose differs.
         assert_ne!(sequential[0], sequential[1]);
-        assert_ne!(StreamKey::new(9, "test.cursor2").cursor().uniform_at(0), sequential[0]);
+        assert_ne!(
+            StreamKey::new(9, "test.cursor2").cursor().uniform_at(0),
+            sequential[0]
+        );
     }
 
     #[test]
