@@ -11,7 +11,8 @@ use sezsim::engine::{self, Hooks, RunOptions};
 use sezsim::model::{self, AnyModel, ModelOptions};
 
 fn bench_baseline(c: &mut Criterion) {
-    let scenario = sezsim::scenario::load(Path::new("scenarios/cpec_baseline.toml")).expect("baseline loads");
+    let scenario =
+        sezsim::scenario::load(Path::new("scenarios/cpec_baseline.toml")).expect("baseline loads");
     let mut group = c.benchmark_group("cpec_baseline");
     group.sample_size(10);
     for replications in [10_000u64, 100_000] {
@@ -28,13 +29,72 @@ fn bench_baseline(c: &mut Criterion) {
             let mut run = RunOptions::new(replications, threads);
             run.quantiles = scenario.outputs.quantiles.clone();
             group.bench_with_input(
-                BenchmarkId::new(format!("{replications}_replications"), format!("{threads}_threads")),
+                BenchmarkId::new(
+                    format!("{replications}_replications"),
+                    format!("{threads}_threads"),
+                ),
                 &run,
-                |b, run| b.iter(|| engine::run(m.as_ref(), run, Hooks::default()).expect("run succeeds")),
+                |b, run| {
+                    b.iter(|| engine::run(m.as_ref(), run, Hooks::default()).expect("run succeeds"))
+                },
             );
         }
     }
     group.finish();
+}
+
+/// A scenario extending the baseline with `zones` zones (the baseline's four
+/// repeated under new ids) over `years` years, written to `dir`.
+fn scaled_scenario(dir: &Path, zones: usize, years: u32) -> std::path::PathBuf {
+    let base = std::fs::canonicalize("scenarios/cpec_baseline.toml").expect("baseline exists");
+    let mut text = format!(
+        "extends = {:?}\n[scenario]\nname = \"scaled\"\nyears = {years}\n",
+        base.to_str().expect("UTF-8 path")
+    );
+    // Zones beyond the baseline's four: copies of Rashakai's own keys.
+    for i in 4..zones {
+        text.push_str(&format!(
+            "[[zones]]\nid = \"extra{i}\"\nname = \"Extra {i}\"\nopens_year = 2026\n\
+             [zones.investment]\narea_ha = 405\n[zones.workforce]\nskilled_pool_initial = 1500\n\
+             unskilled_pool = 60000\n[zones.energy]\ngrid_mw = 10\n"
+        ));
+    }
+    let path = dir.join(format!("scaled_{zones}_{years}.toml"));
+    std::fs::write(&path, text).expect("temp dir is writable");
+    path
+}
+
+/// How cost per replication grows with zones and years (one thread).
+fn bench_scaling(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("sezsim-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let replications = 5_000u64;
+    let mut group = c.benchmark_group("scaling");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(replications));
+    for (zones, years) in [(4, 8), (4, 16), (4, 32), (8, 16)] {
+        let path = scaled_scenario(&dir, zones, years);
+        let mut scenario = sezsim::scenario::load(&path).expect("scaled scenario loads");
+        scenario.replications = replications;
+        let options = ModelOptions {
+            replications,
+            seed: scenario.seed,
+            deterministic: false,
+        };
+        let AnyModel::Sez(m) = model::build(&scenario, options).expect("model builds") else {
+            unreachable!("a sez scenario")
+        };
+        let run = RunOptions::new(replications, 1);
+        group.bench_with_input(
+            BenchmarkId::new(format!("{zones}_zones"), format!("{years}_years")),
+            &run,
+            |b, run| {
+                b.iter(|| engine::run(m.as_ref(), run, Hooks::default()).expect("run succeeds"))
+            },
+        );
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn config() -> Criterion {
@@ -46,6 +106,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_baseline
+    targets = bench_baseline, bench_scaling
 }
 criterion_main!(benches);

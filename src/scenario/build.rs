@@ -175,16 +175,11 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
         .iter()
         .map(|f| InputFile {
             path: f.path.clone(),
-            sha256: sha256_hex(f.text.as_bytes()),
+            sha256: super::sha256_hex(f.text.as_bytes()),
         })
         .collect();
-    for path in &b.csv.order {
-        // Re-read for hashing: CSVs were validated from the same bytes.
-        let bytes = std::fs::read(path).unwrap_or_default();
-        inputs.push(InputFile {
-            path: path.clone(),
-            sha256: sha256_hex(&bytes),
-        });
+    for (path, sha256) in b.csv.hashes() {
+        inputs.push(InputFile { path, sha256 });
     }
     Ok(Scenario {
         name: h.name,
@@ -202,12 +197,6 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
         outputs,
         inputs,
     })
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

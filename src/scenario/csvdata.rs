@@ -16,6 +16,8 @@ pub(crate) struct CsvTable {
     pub headers: Vec<String>,
     /// (line number, cells) per data row.
     pub rows: Vec<(usize, Vec<String>)>,
+    /// SHA-256 of the bytes parsed, for the manifest.
+    pub sha256: String,
 }
 
 /// Caches CSV files by path, so a file referenced twice is read (and
@@ -25,6 +27,19 @@ pub(crate) struct CsvCache {
     tables: HashMap<PathBuf, Result<CsvTable, Diagnostic>>,
     /// Paths in first-read order, for the manifest.
     pub order: Vec<PathBuf>,
+}
+
+impl CsvCache {
+    /// (path, SHA-256) of every file read successfully, in first-read order.
+    pub fn hashes(&self) -> Vec<(PathBuf, String)> {
+        self.order
+            .iter()
+            .filter_map(|p| match self.tables.get(p) {
+                Some(Ok(t)) => Some((p.clone(), t.sha256.clone())),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl CsvCache {
@@ -81,6 +96,7 @@ fn read_csv(path: &Path, referenced_at: &Location) -> Result<CsvTable, Diagnosti
         path: path.to_path_buf(),
         headers,
         rows,
+        sha256: super::sha256_hex(text.as_bytes()),
     })
 }
 

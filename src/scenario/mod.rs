@@ -29,3 +29,12 @@ pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
     let raw = raw::load_raw(path).map_err(|(_, errors)| Diagnostics(errors))?;
     build::build(&raw).map_err(Diagnostics)
 }
+
+/// Lower-case hex SHA-256 of `bytes` (input file identities in manifests).
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
