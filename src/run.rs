@@ -73,9 +73,14 @@ pub fn run(
             &pending,
             progress,
         )?,
-        AnyModel::Benchmark(m) => {
-            run_engine(m, scenario, settings, replications, &pending, progress)?
-        }
+        AnyModel::Benchmark(m) => run_engine(
+            m.as_ref(),
+            scenario,
+            settings,
+            replications,
+            &pending,
+            progress,
+        )?,
     };
 
     pending.write("summary.csv", tables::summary_csv(&summary).as_bytes())?;
@@ -156,34 +161,34 @@ fn run_engine<M: Model>(
     } else {
         None
     };
-    let mut sink = |v: ReplicationValues<'_>| {
-        if let Some((_, w, line, failed)) = saver.as_mut() {
-            if failed.is_some() {
-                return;
+    let summary = {
+        let mut sink = |v: ReplicationValues<'_>| {
+            if let Some((_, w, line, failed)) = saver.as_mut() {
+                if failed.is_some() {
+                    return;
+                }
+                line.clear();
+                tables::replications_row(line, v.replication, v.inputs, v.scalars);
+                if let Err(e) = w.write_all(line.as_bytes()) {
+                    *failed = Some(e);
+                }
             }
-            line.clear();
-            tables::replications_row(line, v.replication, v.inputs, v.scalars);
-            if let Err(e) = w.write_all(line.as_bytes()) {
-                *failed = Some(e);
+        };
+        let mut report = |done: u64| {
+            if let Some(p) = progress.as_mut() {
+                p(done);
             }
-        }
+        };
+        let hooks = Hooks {
+            on_replication: if settings.save_replications {
+                Some(&mut sink)
+            } else {
+                None
+            },
+            on_progress: Some(&mut report),
+        };
+        engine::run(model, &options, hooks).map_err(|e| Error::Runtime(e.to_string()))?
     };
-    let mut report = |done: u64| {
-        if let Some(p) = progress.as_mut() {
-            p(done);
-        }
-    };
-    let hooks = Hooks {
-        on_replication: if settings.save_replications {
-            Some(&mut sink)
-        } else {
-            None
-        },
-        on_progress: Some(&mut report),
-    };
-    let summary = engine::run(model, &options, hooks).map_err(|e| Error::Runtime(e.to_string()));
-    drop(sink);
-    let summary = summary?;
     if let Some((path, mut w, _, failed)) = saver {
         if let Some(e) = failed {
             return Err(Error::io(&path, e));

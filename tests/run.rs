@@ -258,7 +258,7 @@ x3 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
     let mut ys = Vec::with_capacity(n as usize);
     let mut sink = |v: ReplicationValues<'_>| ys.push(v.scalars[0]);
     let summary = engine::run(
-        &m,
+        m.as_ref(),
         &RunOptions::new(n, 2),
         Hooks {
             on_replication: Some(&mut sink),

@@ -24,7 +24,7 @@ pub struct ModelOptions {
 #[derive(Debug, Clone)]
 pub enum AnyModel {
     Sez(Box<SezModel>),
-    Benchmark(BenchmarkModel),
+    Benchmark(Box<BenchmarkModel>),
 }
 
 /// Build the model a scenario describes.
@@ -74,7 +74,7 @@ fn benchmark(
         .map(|&id| scenario.parameters.get(id).path.clone())
         .collect();
     let means = options.deterministic.then(|| scenario.parameters.means());
-    Ok(AnyModel::Benchmark(BenchmarkModel::new(
+    Ok(AnyModel::Benchmark(Box::new(BenchmarkModel::new(
         function, sampler, inputs, means,
-    )))
+    ))))
 }

@@ -68,6 +68,6 @@ pub fn run_one(scenario: &Scenario, replication: u64, deterministic: bool) -> Ru
     };
     match model::build(scenario, options).unwrap() {
         AnyModel::Sez(m) => run_model(m.as_ref(), replication),
-        AnyModel::Benchmark(m) => run_model(&m, replication),
+        AnyModel::Benchmark(m) => run_model(m.as_ref(), replication),
     }
 }
