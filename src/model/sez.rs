@@ -390,8 +390,9 @@ impl Model for SezModel {
         let set = |series: &mut [f64], s: usize, t: usize, x: f64| series[s * h + t] = x;
         let idx = &self.index;
 
-        let mut demand_dev = 0.0; // z_{t-1}, z_{-1} = 0
-        let mut demand_prev = 1.0; // d_{t-1}, d_{-1} = 1
+        let mut demand_dev = 0.0; // z_t, z_{-1} = 0
+        // z_{t-1}: d_{t-1}^s = exp(s z_{t-1}), one exp instead of a pow.
+        let mut demand_dev_prev = 0.0;
         let mut shock_active_until: i64 = -1; // last year index of the active window
         let (mut exports_cum, mut va_cum, mut served_share_sum, mut npv) = (0.0, 0.0, 0.0, 0.0);
         let (mut exports_last, mut jobs_last) = (0.0, 0.0);
@@ -437,7 +438,11 @@ impl Model for SezModel {
                     * regulatory
                     * pow_unless_one(s.served_prev, v.get(zone.energy_sensitivity))
                     * pow_unless_one(s.filled_prev, v.get(zone.skill_sensitivity))
-                    * pow_unless_one(demand_prev, v.get(zone.demand_sensitivity));
+                    * if demand_dev_prev == 0.0 {
+                        1.0
+                    } else {
+                        (v.get(zone.demand_sensitivity) * demand_dev_prev).exp()
+                    };
                 let (i_diff, i_com, i_com_foreign) = if opened {
                     let bass = v.get(zone.bass_p) + v.get(zone.bass_q) * buildout;
                     (
@@ -474,7 +479,8 @@ impl Model for SezModel {
                 let alpha = v.get(zone.alpha);
                 let labour = unskilled + v.get(zone.skill_efficiency) * skilled;
                 let potential = if k > 0.0 && labour > 0.0 {
-                    s.tfp * k.powf(alpha) * labour.powf(1.0 - alpha)
+                    // A K^alpha H^(1-alpha), as one exp of logs (cheaper than two pows).
+                    s.tfp * (alpha * k.ln() + (1.0 - alpha) * labour.ln()).exp()
                 } else {
                     0.0
                 };
@@ -606,7 +612,7 @@ impl Model for SezModel {
             npv += (total(out::TAX_REVENUE) - total(out::PUBLIC_COST)) * self.discount[t];
             exports_last = exports;
             jobs_last = total(out::EMPLOYMENT) + total(out::SUPPLIER_JOBS);
-            demand_prev = demand;
+            demand_dev_prev = demand_dev;
         }
 
         // Scalars, in names::SCALARS order.
