@@ -10,6 +10,7 @@ use sezsim::error::Error;
 use sezsim::output::{atomic, sample};
 use sezsim::run::{RunOutcome, RunSettings};
 use sezsim::scenario::{self, MAX_REPLICATIONS, Scenario};
+use sezsim::shard::{self, Shard};
 
 /// Monte Carlo simulation of Special Economic Zone growth under uncertainty.
 #[derive(Debug, Parser)]
@@ -26,7 +27,8 @@ enum Command {
     #[command(
         after_help = "Examples:\n  sezsim run scenarios/cpec_baseline.toml\n  \
         sezsim run scenarios/cpec_baseline.toml -n 100000 --threads 2 --out output/big\n  \
-        sezsim run scenarios/cpec_baseline.toml --deterministic"
+        sezsim run scenarios/cpec_baseline.toml --deterministic\n  \
+        sezsim run scenarios/cpec_baseline.toml --shard 2/8 --out shards/2"
     )]
     Run {
         /// The scenario file (TOML).
@@ -44,6 +46,29 @@ enum Command {
         /// and scalar outcomes.
         #[arg(long)]
         save_replications: bool,
+        /// Run only shard I of N (I from 1 to N) of the replications and write
+        /// a partial result (default folder: output/<scenario name>-shards/I-of-N);
+        /// `sezsim merge` combines the N partial results.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+    },
+    /// Merge the partial results of `run --shard I/N` (or `sweep --shard I/N`)
+    /// into exactly the folder the unsharded command writes.
+    #[command(
+        after_help = "Example:\n  sezsim run scenarios/cpec_baseline.toml --shard 1/2 --out shards/1\n  \
+        sezsim run scenarios/cpec_baseline.toml --shard 2/2 --out shards/2\n  \
+        sezsim merge shards/1 shards/2 --out output/cpec_baseline"
+    )]
+    Merge {
+        /// The shard folders, every shard of one command once, in any order.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// The merged result's folder (replaced atomically).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// No summary on the terminal.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Parse and validate a scenario; print its zones, uncertain parameters,
     /// correlations and series.
@@ -106,6 +131,11 @@ impl Common {
     }
 }
 
+/// The command line, for manifests.
+fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
 fn usage(message: impl Into<String>) -> Error {
     Error::Input(Diagnostics::from(Diagnostic::new(message)))
 }
@@ -119,17 +149,43 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             deterministic,
             out,
             save_replications,
+            shard,
         } => {
             let s = scenario::load(&scenario)?;
+            let default_out = match shard {
+                Some(sh) => PathBuf::from("output")
+                    .join(format!("{}-shards", s.name))
+                    .join(format!("{}-of-{}", sh.index(), sh.count())),
+                None => PathBuf::from("output").join(&s.name),
+            };
             let settings = RunSettings {
                 replications: common.replications(&s)?,
                 seed: common.seed.unwrap_or(s.seed),
                 threads: common.threads()?,
                 deterministic,
-                out_dir: out.unwrap_or_else(|| PathBuf::from("output").join(&s.name)),
+                out_dir: out.unwrap_or(default_out),
                 save_replications,
-                command: std::env::args().collect::<Vec<_>>().join(" "),
+                command: command_line(),
             };
+            if let Some(sh) = shard {
+                let bar = progress_bar(settings.replications, common.quiet);
+                let mut tick = |done: u64| bar.set_position(done);
+                let outcome = shard::run_shard(&s, &scenario, &settings, sh, Some(&mut tick))?;
+                bar.finish_and_clear();
+                if !common.quiet {
+                    let r = &outcome.replications;
+                    println!(
+                        "{} shard {sh}: replications {}..{} ({}) in {:.1} s -> {}",
+                        s.name,
+                        r.start,
+                        r.end,
+                        r.end - r.start,
+                        outcome.wall_time_seconds,
+                        outcome.dir.display()
+                    );
+                }
+                return Ok(());
+            }
             let total = if deterministic {
                 1
             } else {
@@ -141,6 +197,17 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             bar.finish_and_clear();
             if !common.quiet {
                 print_outcome(&s, &outcome);
+            }
+            Ok(())
+        }
+        Command::Merge { dirs, out, quiet } => {
+            let outcome = shard::merge(&dirs, &out, &command_line())?;
+            if !quiet {
+                println!(
+                    "merged {} shards -> {}",
+                    outcome.shards,
+                    outcome.dir.display()
+                );
             }
             Ok(())
         }

@@ -12,6 +12,8 @@
 //!   summarises the results.
 //! - [`model`]: the models (SEZ growth, benchmarks) and their output names.
 //! - [`run`]: a whole run of a scenario: model, engine, run folder.
+//! - [`shard`]: a run split into shards (`--shard I/N`) and the merge of
+//!   their partial results into exactly what one run writes.
 //! - [`output`]: writes tables and files, atomically; the only module that writes.
 //! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
@@ -23,4 +25,5 @@ pub mod model;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod shard;
 pub mod uncertainty;

@@ -3,12 +3,15 @@
 //! `save_replications` replications.csv. The folder appears atomically.
 
 use std::io::Write;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::engine::{self, Hooks, Model, ReplicationValues, RunOptions, RunSummary};
+use crate::engine::{
+    self, Hooks, OutputLayout, PartialRun, ReplicationValues, RunOptions, RunSummary,
+};
 use crate::error::Error;
-use crate::model::{self, AnyModel, ModelOptions};
+use crate::model::{self, ModelOptions};
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
@@ -49,47 +52,56 @@ pub fn run(
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<RunOutcome, Error> {
     let started = Instant::now();
-    let replications = if settings.deterministic {
-        1
-    } else {
-        settings.replications
-    };
-    let built = model::build(
-        scenario,
-        ModelOptions {
-            replications,
-            seed: settings.seed,
-            deterministic: settings.deterministic,
-        },
-    )?;
+    let replications = settings.effective_replications();
     let pending = PendingDir::create(&settings.out_dir)?;
+    let chunks = 0..engine::chunk_count(replications);
+    let summary = simulate(scenario, settings, chunks, &pending, progress)?.finish();
+    write_results(&pending, scenario, &summary)?;
+    let wall_time_seconds = started.elapsed().as_secs_f64();
+    let manifest = run_manifest(scenario, settings, wall_time_seconds);
+    pending.write("manifest.json", manifest.to_json().as_bytes())?;
+    let dir = pending.publish()?;
+    Ok(RunOutcome {
+        dir,
+        summary,
+        wall_time_seconds,
+    })
+}
 
-    let summary = match &built {
-        AnyModel::Sez(m) => run_engine(
-            m.as_ref(),
-            scenario,
-            settings,
-            replications,
-            &pending,
-            progress,
-        )?,
-        AnyModel::Benchmark(m) => run_engine(
-            m.as_ref(),
-            scenario,
-            settings,
-            replications,
-            &pending,
-            progress,
-        )?,
-    };
+impl RunSettings {
+    /// Replications actually run: one in deterministic mode.
+    pub fn effective_replications(&self) -> u64 {
+        if self.deterministic {
+            1
+        } else {
+            self.replications
+        }
+    }
+}
 
-    pending.write("summary.csv", tables::summary_csv(&summary).as_bytes())?;
+/// The files a run folder holds that are computed from the run's summary
+/// alone: `summary.csv` and `scalars.csv`. Shared by `run`, `merge` (so a
+/// merged run writes the same bytes) and the sweep's point folders.
+pub(crate) fn write_results(
+    pending: &PendingDir,
+    scenario: &Scenario,
+    summary: &RunSummary,
+) -> Result<(), Error> {
+    pending.write("summary.csv", tables::summary_csv(summary).as_bytes())?;
     pending.write(
         "scalars.csv",
-        tables::scalars_csv(&summary, &scenario.outputs.targets).as_bytes(),
-    )?;
-    let wall_time_seconds = started.elapsed().as_secs_f64();
-    let manifest = Manifest::new(
+        tables::scalars_csv(summary, &scenario.outputs.targets).as_bytes(),
+    )
+}
+
+/// The manifest of a run of `scenario` with `settings`.
+pub(crate) fn run_manifest(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    wall_time_seconds: f64,
+) -> Manifest {
+    let replications = settings.effective_replications();
+    Manifest::new(
         scenario,
         RunFacts {
             seed: settings.seed,
@@ -100,14 +112,7 @@ pub fn run(
             quantile_method: quantile_method(replications),
             command: settings.command.clone(),
         },
-    );
-    pending.write("manifest.json", manifest.to_json().as_bytes())?;
-    let dir = pending.publish()?;
-    Ok(RunOutcome {
-        dir,
-        summary,
-        wall_time_seconds,
-    })
+    )
 }
 
 /// How the quantile columns are computed, for the manifest.
@@ -122,18 +127,17 @@ pub fn quantile_method(replications: u64) -> String {
     }
 }
 
-fn run_engine<M: Model>(
-    model: &M,
+/// The engine options of a run of `scenario` whose model records `layout`:
+/// the scenario's quantile levels and targets.
+pub(crate) fn run_options(
     scenario: &Scenario,
-    settings: &RunSettings,
+    layout: &OutputLayout,
     replications: u64,
-    pending: &PendingDir,
-    mut progress: Option<&mut dyn FnMut(u64)>,
-) -> Result<RunSummary, Error> {
-    let layout = model.layout();
-    let options = RunOptions {
+    threads: usize,
+) -> RunOptions {
+    RunOptions {
         replications,
-        threads: settings.threads,
+        threads,
         quantiles: scenario.outputs.quantiles.clone(),
         scalar_targets: layout
             .scalars
@@ -147,7 +151,30 @@ fn run_engine<M: Model>(
                     .map(|&(_, t)| t)
             })
             .collect(),
-    };
+    }
+}
+
+/// Build the scenario's model and run chunks `chunks` (non-empty) of the
+/// run `settings` describes, streaming `replications.csv` into `pending`
+/// when asked (the rows of these chunks only, after the header).
+pub(crate) fn simulate(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    chunks: Range<u64>,
+    pending: &PendingDir,
+    mut progress: Option<&mut dyn FnMut(u64)>,
+) -> Result<PartialRun, Error> {
+    let replications = settings.effective_replications();
+    let model = model::build(
+        scenario,
+        ModelOptions {
+            replications,
+            seed: settings.seed,
+            deterministic: settings.deterministic,
+        },
+    )?;
+    let layout = model.layout();
+    let options = run_options(scenario, layout, replications, settings.threads);
 
     // replications.csv is streamed row by row in replication order; an I/O
     // error is kept and reported after the run (hooks cannot fail).
@@ -161,7 +188,7 @@ fn run_engine<M: Model>(
     } else {
         None
     };
-    let summary = {
+    let partial = {
         let mut sink = |v: ReplicationValues<'_>| {
             if let Some((_, w, line, failed)) = saver.as_mut() {
                 if failed.is_some() {
@@ -187,7 +214,9 @@ fn run_engine<M: Model>(
             },
             on_progress: Some(&mut report),
         };
-        engine::run(model, &options, hooks).map_err(|e| Error::Runtime(e.to_string()))?
+        model
+            .run_partial(&options, chunks, hooks)
+            .map_err(|e| Error::Runtime(e.to_string()))?
     };
     if let Some((path, mut w, _, failed)) = saver {
         if let Some(e) = failed {
@@ -195,5 +224,5 @@ fn run_engine<M: Model>(
         }
         w.flush().map_err(|e| Error::io(&path, e))?;
     }
-    Ok(summary)
+    Ok(partial)
 }

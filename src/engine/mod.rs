@@ -11,12 +11,13 @@
 //! [`PartialRun::merge`] (shards). The engine does no I/O: output files are
 //! written by callers, from the [`RunSummary`] and the [`Hooks`].
 
+mod codec;
 pub mod runner;
 pub mod stats;
 
 pub use runner::{
-    CHUNK_SIZE, EngineError, Hooks, MAX_REPLICATIONS, PartialRun, ReplicationValues, RunOptions,
-    RunSummary, chunk_count, run, run_partial,
+    CHUNK_SIZE, EngineError, Hooks, MAX_REPLICATIONS, PARTIAL_FORMAT_VERSION, PartialRun,
+    ReplicationValues, RunOptions, RunSummary, chunk_count, run, run_partial,
 };
 pub use stats::Summary;
 

@@ -48,6 +48,9 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use sha2::{Digest, Sha256};
+
+use super::codec::{DecodeError, Decoder, Encoder, invalid};
 use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_codes};
 use super::{Model, OutputLayout, Record};
 
@@ -186,6 +189,9 @@ pub enum EngineError {
     /// Two partial runs that do not follow each other in the same run.
     #[error("cannot merge partial runs: {0}")]
     Merge(&'static str),
+    /// Bytes that are not a valid [`PartialRun::to_bytes`] encoding.
+    #[error("not a valid partial run: {0}")]
+    Decode(String),
 }
 
 /// The result of a run: one [`Summary`] per series cell and per scalar.
@@ -313,6 +319,71 @@ impl PartialRun {
         Ok(())
     }
 
+    /// The options of the run this is part of (`threads` is not kept: it
+    /// does not affect results, and reads back as 0).
+    pub fn options(&self) -> &RunOptions {
+        &self.options
+    }
+
+    /// What the model records.
+    pub fn layout(&self) -> &OutputLayout {
+        &self.layout
+    }
+
+    /// The binary form of this partial run, for writing a shard to a file:
+    /// a magic number and format version, the layout, the options, the
+    /// chunk range and every accumulator's exact state (floats as their raw
+    /// bits), then a SHA-256 of everything before it. Reads back with
+    /// [`PartialRun::from_bytes`] into a value equal in every bit, so merging
+    /// decoded shards gives exactly the run. The format is versioned by
+    /// [`PARTIAL_FORMAT_VERSION`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut e = Encoder::default();
+        e.raw(PARTIAL_MAGIC);
+        e.u64(u64::from(PARTIAL_FORMAT_VERSION));
+        let layout = &self.layout;
+        e.len(layout.series.len());
+        for s in &layout.series {
+            e.str(&s.output);
+            e.str(&s.zone);
+        }
+        e.len(layout.years.len());
+        for &y in &layout.years {
+            e.i64(i64::from(y));
+        }
+        for names in [&layout.scalars, &layout.inputs] {
+            e.len(names.len());
+            names.iter().for_each(|n| e.str(n));
+        }
+        e.u64(self.options.replications);
+        e.f64s(&self.options.quantiles);
+        e.len(self.options.scalar_targets.len());
+        for t in &self.options.scalar_targets {
+            e.bool(t.is_some());
+            e.f64(t.unwrap_or(0.0));
+        }
+        e.u64(self.chunks.start);
+        e.u64(self.chunks.end);
+        e.u64(self.replications);
+        for cells in [&self.series, &self.scalars] {
+            e.len(cells.len());
+            cells.iter().for_each(|c| c.encode(&mut e));
+        }
+        e.len(self.target_hits.len());
+        self.target_hits.iter().for_each(|&h| e.u64(h));
+        let digest = Sha256::digest(&e.bytes);
+        e.raw(&digest);
+        e.bytes
+    }
+
+    /// Read a partial run written by [`PartialRun::to_bytes`]. Fails, never
+    /// panics, on anything else: another format or version, a checksum
+    /// mismatch (a damaged file), or a state that breaks the accumulators'
+    /// invariants.
+    pub fn from_bytes(bytes: &[u8]) -> Result<PartialRun, EngineError> {
+        decode_partial(bytes).map_err(|e| EngineError::Decode(e.0))
+    }
+
     /// Summarise the replications covered (normally all of them: see
     /// [`PartialRun::is_complete`]).
     pub fn finish(self) -> RunSummary {
@@ -338,6 +409,113 @@ impl PartialRun {
             scalars,
         }
     }
+}
+
+/// The first bytes of [`PartialRun::to_bytes`].
+const PARTIAL_MAGIC: &[u8; 8] = b"SEZPART\0";
+
+/// Version of the binary form of [`PartialRun`]; bump it whenever the
+/// encoding or an accumulator's state changes, so that old shard files are
+/// refused rather than misread.
+pub const PARTIAL_FORMAT_VERSION: u32 = 1;
+
+fn decode_partial(bytes: &[u8]) -> Result<PartialRun, DecodeError> {
+    if bytes.len() < PARTIAL_MAGIC.len() + 32 || !bytes.starts_with(PARTIAL_MAGIC) {
+        return invalid("not a sezsim partial run");
+    }
+    let (body, digest) = bytes.split_at(bytes.len() - 32);
+    if Sha256::digest(body).as_slice() != digest {
+        return invalid("checksum mismatch: the data is damaged or incomplete");
+    }
+    let mut d = Decoder::new(&body[PARTIAL_MAGIC.len()..]);
+    let version = d.u64()?;
+    if version != u64::from(PARTIAL_FORMAT_VERSION) {
+        return invalid(format!(
+            "format version {version}; this sezsim reads version {PARTIAL_FORMAT_VERSION}"
+        ));
+    }
+    let mut layout = OutputLayout::default();
+    for _ in 0..d.len(2)? {
+        let output = d.str()?;
+        let zone = d.str()?;
+        layout.series.push(super::SeriesName { output, zone });
+    }
+    for _ in 0..d.len(1)? {
+        let year = d.i64()?;
+        layout
+            .years
+            .push(i32::try_from(year).or_else(|_| invalid("a year out of range"))?);
+    }
+    for names in [&mut layout.scalars, &mut layout.inputs] {
+        for _ in 0..d.len(1)? {
+            names.push(d.str()?);
+        }
+    }
+    let replications = d.u64()?;
+    let quantiles = d.f64s()?;
+    let mut scalar_targets = Vec::new();
+    for _ in 0..d.len(9)? {
+        let set = d.bool()?;
+        let value = d.f64()?;
+        scalar_targets.push(set.then_some(value));
+    }
+    let options = RunOptions {
+        replications,
+        threads: 0,
+        quantiles,
+        scalar_targets,
+    };
+    let chunks = d.u64()?..d.u64()?;
+    let covered = d.u64()?;
+    let mut cells = [Vec::new(), Vec::new()];
+    for list in &mut cells {
+        for _ in 0..d.len(1)? {
+            list.push(CellStats::decode(&mut d)?);
+        }
+    }
+    let [series, scalars] = cells;
+    let target_hits = (0..d.len(1)?)
+        .map(|_| d.u64())
+        .collect::<Result<Vec<u64>, _>>()?;
+    d.finish()?;
+
+    // The invariants `merge` and `finish` rely on.
+    let dims = Dims::of(&layout);
+    if validate(&options, &dims).is_err() {
+        return invalid("invalid run options");
+    }
+    let total_chunks = chunk_count(replications);
+    if chunks.start >= chunks.end || chunks.end > total_chunks {
+        return invalid("the chunk range is empty or beyond the run");
+    }
+    let expected =
+        (chunks.end * CHUNK_SIZE as u64).min(replications) - chunks.start * CHUNK_SIZE as u64;
+    if covered != expected {
+        return invalid("the replication count does not match the chunk range");
+    }
+    if series.len() != dims.cells
+        || scalars.len() != dims.scalars
+        || target_hits.len() != dims.scalars
+    {
+        return invalid("the statistics do not match the layout");
+    }
+    if series
+        .iter()
+        .chain(&scalars)
+        .any(|c| c.moments.n() != covered)
+        || target_hits.iter().any(|&h| h > covered)
+    {
+        return invalid("a cell's count does not match the replications covered");
+    }
+    Ok(PartialRun {
+        layout,
+        options,
+        chunks,
+        replications: covered,
+        series,
+        scalars,
+        target_hits,
+    })
 }
 
 /// Sizes of a model's record.
@@ -763,6 +941,7 @@ fn transpose_block<T: Copy>(block: &[T], cells: usize, columns: &mut [T], stride
 mod tests {
     use super::*;
     use crate::engine::SeriesName;
+    use crate::engine::stats::Moments;
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -1006,6 +1185,57 @@ mod tests {
         let other =
             run_partial(&Toy::new(4, 3), &options(N + 1, 1), 2..3, Hooks::default()).unwrap();
         assert!(matches!(p.merge(&other), Err(EngineError::Merge(_))));
+    }
+
+    #[test]
+    fn partial_runs_round_trip_through_bytes_exactly() {
+        let model = Toy::new(3, 4);
+        // Bucketed (beyond the exact limit) and exact-mode sketches.
+        for n in [N, 700] {
+            let opts = options(n, 2);
+            let whole = run(&model, &opts, Hooks::default()).unwrap();
+            let chunks = chunk_count(n);
+            let parts: Vec<PartialRun> = [0..1, 1..chunks]
+                .into_iter()
+                .map(|r| run_partial(&model, &opts, r, Hooks::default()).unwrap())
+                .collect();
+            let decoded: Vec<PartialRun> = parts
+                .iter()
+                .map(|p| PartialRun::from_bytes(&p.to_bytes()).unwrap())
+                .collect();
+            for (p, d) in parts.iter().zip(&decoded) {
+                assert_eq!(p.to_bytes(), d.to_bytes());
+                assert_eq!(d.options().threads, 0);
+                assert_eq!(p.layout(), d.layout());
+            }
+            let mut merged = decoded[0].clone();
+            merged.merge(&decoded[1]).unwrap();
+            assert_eq!(bits(&merged.finish()), bits(&whole), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn damaged_partial_bytes_are_refused() {
+        let model = Toy::new(2, 2);
+        let p = run_partial(&model, &options(600, 1), 0..2, Hooks::default()).unwrap();
+        let bytes = p.to_bytes();
+        let decode_err =
+            |b: &[u8]| matches!(PartialRun::from_bytes(b), Err(EngineError::Decode(_)));
+        assert!(decode_err(&bytes[..bytes.len() - 1]), "truncated");
+        assert!(decode_err(
+            b"not a partial run at all, just some text......"
+        ));
+        let mut flipped = bytes.clone();
+        flipped[40] ^= 1;
+        assert!(decode_err(&flipped), "checksum");
+        // A consistent checksum over an inconsistent state: counts that do
+        // not add up are refused by validation, not trusted.
+        let mut tampered = p.clone();
+        tampered.replications += 1;
+        assert!(decode_err(&tampered.to_bytes()));
+        let mut tampered = p.clone();
+        tampered.scalars[0].moments = Moments::new(1.0);
+        assert!(decode_err(&tampered.to_bytes()));
     }
 
     #[test]

@@ -1045,6 +1045,195 @@ impl CellStats {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Binary form (see `super::codec`)
+// ---------------------------------------------------------------------------
+
+use super::codec::{DecodeError, Decoder, Encoder, invalid};
+
+impl ExactSum {
+    /// Writes the limbs as they are (not normalised), so the state reads
+    /// back identically; only the span of non-zero limbs is stored.
+    pub(crate) fn encode(&self, e: &mut Encoder) {
+        let first = self.limbs.iter().position(|&l| l != 0).unwrap_or(LIMBS);
+        let end = self
+            .limbs
+            .iter()
+            .rposition(|&l| l != 0)
+            .map_or(first, |i| i + 1);
+        e.len(first);
+        e.len(end - first);
+        for &limb in &self.limbs[first..end] {
+            e.i64(limb);
+        }
+        e.u64(u64::from(self.pending));
+        e.f64(self.non_finite);
+        e.bool(self.has_non_finite);
+    }
+
+    pub(crate) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let mut sum = ExactSum::new();
+        let first = d.len(0)?;
+        let count = d.len(1)?;
+        if first.checked_add(count).is_none_or(|end| end > LIMBS) {
+            return invalid("an exact sum has too many limbs");
+        }
+        for limb in &mut sum.limbs[first..first + count] {
+            *limb = d.i64()?;
+        }
+        sum.pending = d.u32()?;
+        // Limbs stay below 2^32 in magnitude per pending add: more adds
+        // than the limit could overflow on the next merge.
+        if sum.pending >= MAX_PENDING {
+            return invalid("an exact sum claims too many pending additions");
+        }
+        sum.non_finite = d.f64()?;
+        sum.has_non_finite = d.bool()?;
+        Ok(sum)
+    }
+}
+
+impl Moments {
+    pub(crate) fn encode(&self, e: &mut Encoder) {
+        e.f64(self.shift);
+        e.u64(self.n);
+        e.u64(self.nan);
+        e.u64(self.infinite);
+        self.sum.encode(e);
+        self.sum_sq.encode(e);
+        e.f64(self.min);
+        e.f64(self.max);
+    }
+
+    pub(crate) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let m = Moments {
+            shift: d.f64()?,
+            n: d.u64()?,
+            nan: d.u64()?,
+            infinite: d.u64()?,
+            sum: ExactSum::decode(d)?,
+            sum_sq: ExactSum::decode(d)?,
+            min: d.f64()?,
+            max: d.f64()?,
+        };
+        if !m.shift.is_finite() || m.nan.checked_add(m.infinite).is_none_or(|k| k > m.n) {
+            return invalid("moments with an invalid shift or counts");
+        }
+        Ok(m)
+    }
+}
+
+impl Store {
+    fn encode(&self, e: &mut Encoder) {
+        e.i64(self.offset);
+        e.bool(self.folded);
+        e.len(self.bins.len());
+        for &bin in &self.bins {
+            e.u64(u64::from(bin));
+        }
+    }
+
+    fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let offset = d.i64()?;
+        let folded = d.bool()?;
+        let n = d.len(1)?;
+        // Keys of finite magnitudes lie in [0, INFINITY_BITS >> KEY_SHIFT);
+        // growing downwards pads at most MAX_STORE_BINS below the lowest.
+        let lowest = -(2 * MAX_STORE_BINS as i64);
+        let end = magnitude_key(INFINITY_BITS);
+        if n > MAX_STORE_BINS || offset < lowest || offset > end || offset + n as i64 > end {
+            return invalid("a quantile sketch has buckets out of range");
+        }
+        let bins = (0..n).map(|_| d.u32()).collect::<Result<Vec<u32>, _>>()?;
+        Ok(Store {
+            offset,
+            bins,
+            folded,
+        })
+    }
+
+    fn total(&self) -> u64 {
+        self.bins.iter().map(|&b| u64::from(b)).sum()
+    }
+}
+
+impl QuantileSketch {
+    pub(crate) fn encode(&self, e: &mut Encoder) {
+        e.u64(self.count);
+        e.bool(self.bucketed);
+        e.f64s(&self.exact);
+        self.positive.encode(e);
+        self.negative.encode(e);
+        e.u64(self.zeros);
+        e.u64(self.positive_infinite);
+        e.u64(self.negative_infinite);
+    }
+
+    pub(crate) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let s = QuantileSketch {
+            count: d.u64()?,
+            bucketed: d.bool()?,
+            exact: d.f64s()?,
+            positive: Store::decode(d)?,
+            negative: Store::decode(d)?,
+            zeros: d.u64()?,
+            positive_infinite: d.u64()?,
+            negative_infinite: d.u64()?,
+        };
+        // `quantiles` walks the buckets for ranks below `count`: the parts
+        // must add up to it exactly.
+        let held = if s.bucketed {
+            if !s.exact.is_empty() {
+                return invalid("a bucketed sketch also holds exact values");
+            }
+            [
+                s.positive.total(),
+                s.negative.total(),
+                s.zeros,
+                s.positive_infinite,
+                s.negative_infinite,
+            ]
+            .iter()
+            .try_fold(0u64, |a, &b| a.checked_add(b))
+        } else {
+            if s.exact.len() > EXACT_QUANTILE_LIMIT || s.exact.iter().any(|x| x.is_nan()) {
+                return invalid("an exact sketch holds too many values, or NaN");
+            }
+            // Exact mode keeps zeros and infinities among the values.
+            let only_values = s.positive.bins.is_empty()
+                && s.negative.bins.is_empty()
+                && s.zeros == 0
+                && s.positive_infinite == 0
+                && s.negative_infinite == 0;
+            only_values.then_some(s.exact.len() as u64)
+        };
+        if held != Some(s.count) {
+            return invalid("a quantile sketch's counts do not add up");
+        }
+        Ok(s)
+    }
+}
+
+impl CellStats {
+    pub(crate) fn encode(&self, e: &mut Encoder) {
+        self.moments.encode(e);
+        self.sketch.encode(e);
+    }
+
+    pub(crate) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let c = CellStats {
+            moments: Moments::decode(d)?,
+            sketch: QuantileSketch::decode(d)?,
+        };
+        // Every value is either NaN (counted by the moments only) or in the
+        // sketch.
+        if c.sketch.count.checked_add(c.moments.nan) != Some(c.moments.n) {
+            return invalid("a cell's moments and sketch disagree on its count");
+        }
+        Ok(c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,9 @@ pub mod benchmark;
 pub mod names;
 pub mod sez;
 
+use std::ops::Range;
+
+use crate::engine::{self, EngineError, Hooks, Model, OutputLayout, PartialRun, RunOptions};
 use crate::error::Error;
 use crate::output::sample::parameter_sampler;
 use crate::scenario::{ModelSpec, Scenario};
@@ -25,6 +28,30 @@ pub struct ModelOptions {
 pub enum AnyModel {
     Sez(Box<SezModel>),
     Benchmark(Box<BenchmarkModel>),
+}
+
+impl AnyModel {
+    /// What the model records.
+    pub fn layout(&self) -> &OutputLayout {
+        match self {
+            AnyModel::Sez(m) => m.layout(),
+            AnyModel::Benchmark(m) => m.layout(),
+        }
+    }
+
+    /// [`engine::run_partial`] on whichever model this is, so callers need
+    /// not be generic over the model type.
+    pub fn run_partial(
+        &self,
+        options: &RunOptions,
+        chunks: Range<u64>,
+        hooks: Hooks<'_>,
+    ) -> Result<PartialRun, EngineError> {
+        match self {
+            AnyModel::Sez(m) => engine::run_partial(m.as_ref(), options, chunks, hooks),
+            AnyModel::Benchmark(m) => engine::run_partial(m.as_ref(), options, chunks, hooks),
+        }
+    }
 }
 
 /// Build the model a scenario describes.

@@ -1,25 +1,32 @@
 //! `manifest.json`: everything needed to reproduce a run.
+//!
+//! The same structure describes a shard of a run (`sezsim run --shard`),
+//! with its `shard` section, and is read back by `sezsim merge`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::Scenario;
 use crate::uncertainty::SamplingMethod;
 
 /// The run manifest (CLI.md). Field names are a public interface.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
-    pub tool: &'static str,
-    pub tool_version: &'static str,
+    pub tool: String,
+    pub tool_version: String,
     pub scenario: String,
     pub title: String,
-    pub model: &'static str,
+    pub model: String,
     /// Every input file read, with its SHA-256.
     pub inputs: Vec<ManifestInput>,
+    /// SHA-256 identifying the scenario's contents (see
+    /// [`Scenario::content_hash`]): equal for runs of the same files
+    /// wherever they lie.
+    pub scenario_sha256: String,
     pub seed: u64,
     pub replications: u64,
     pub deterministic: bool,
     pub threads: usize,
-    pub sampling: &'static str,
+    pub sampling: String,
     pub start_year: i32,
     pub years: u32,
     pub wall_time_seconds: f64,
@@ -27,10 +34,35 @@ pub struct Manifest {
     pub quantile_method: String,
     /// The command that reproduces this run.
     pub command: String,
+    /// For a shard (`run --shard I/N`): which part of the run it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// For a run merged from shards: how many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_shards: Option<u32>,
+}
+
+/// The part of a run a shard holds, and what `sezsim merge` checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// I of `--shard I/N`, from 1.
+    pub index: u32,
+    /// N of `--shard I/N`.
+    pub count: u32,
+    /// The engine chunks run, `[start, end)` (empty when N exceeds the
+    /// run's chunks).
+    pub chunks: [u64; 2],
+    /// The replications run, `[start, end)`.
+    pub replication_range: [u64; 2],
+    /// The scenario file, as an absolute path: merge re-reads it (and checks
+    /// `scenario_sha256`) to write what the unsharded run writes.
+    pub scenario_file: String,
+    /// The shard's result files with their SHA-256.
+    pub files: Vec<ManifestInput>,
 }
 
 /// One input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestInput {
     pub path: String,
     pub sha256: String,
@@ -52,11 +84,11 @@ impl Manifest {
     /// The manifest of a run of `scenario`.
     pub fn new(scenario: &Scenario, facts: RunFacts) -> Self {
         Manifest {
-            tool: "sezsim",
-            tool_version: env!("CARGO_PKG_VERSION"),
+            tool: "sezsim".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
             scenario: scenario.name.clone(),
             title: scenario.title.clone(),
-            model: scenario.model.kind(),
+            model: scenario.model.kind().into(),
             inputs: scenario
                 .inputs
                 .iter()
@@ -65,19 +97,22 @@ impl Manifest {
                     sha256: f.sha256.clone(),
                 })
                 .collect(),
+            scenario_sha256: scenario.content_hash(),
             seed: facts.seed,
             replications: facts.replications,
             deterministic: facts.deterministic,
             threads: facts.threads,
             sampling: match scenario.sampling {
-                SamplingMethod::Random => "random",
-                SamplingMethod::LatinHypercube => "lhs",
+                SamplingMethod::Random => "random".into(),
+                SamplingMethod::LatinHypercube => "lhs".into(),
             },
             start_year: scenario.start_year,
             years: scenario.years,
             wall_time_seconds: facts.wall_time_seconds,
             quantile_method: facts.quantile_method,
             command: facts.command,
+            shard: None,
+            merged_shards: None,
         }
     }
 

@@ -30,8 +30,23 @@ pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
     build::build(&raw).map_err(Diagnostics)
 }
 
+impl Scenario {
+    /// A SHA-256 (lower-case hex) identifying the scenario by the contents
+    /// of every file it was read from, in reading order, and not by where
+    /// they lie: two runs with equal hashes read the same inputs. Shards,
+    /// merges and sweeps compare it.
+    pub fn content_hash(&self) -> String {
+        let list: String = self
+            .inputs
+            .iter()
+            .map(|f| format!("{}\n", f.sha256))
+            .collect();
+        sha256_hex(list.as_bytes())
+    }
+}
+
 /// Lower-case hex SHA-256 of `bytes` (input file identities in manifests).
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)
         .iter()
