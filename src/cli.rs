@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use sezsim::compare::{self, CompareOutcome, CompareSettings, significant};
 use sezsim::diagnostics::{Diagnostic, Diagnostics};
 use sezsim::error::Error;
 use sezsim::output::{atomic, sample};
@@ -69,6 +70,24 @@ enum Command {
         /// No summary on the terminal.
         #[arg(short, long)]
         quiet: bool,
+    },
+    /// Compare policy variants with a base scenario: every scenario runs with
+    /// the same seed and replications (common random numbers); writes
+    /// compare.csv, compare.md and each scenario's run folder.
+    #[command(
+        after_help = "Examples:\n  sezsim compare scenarios/cpec_baseline.toml scenarios/cpec_skills_scaleup.toml\n  \
+        sezsim compare scenarios/cpec_baseline.toml scenarios/cpec_energy_reliability.toml \\\n      \
+        scenarios/cpec_incentives_restored.toml -n 20000 --out output/policies"
+    )]
+    Compare {
+        /// The base scenario, then one or more variants (TOML).
+        #[arg(required = true, value_name = "SCENARIO")]
+        scenarios: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        /// The comparison folder (default: output/compare_<base>_vs_<variants>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Parse and validate a scenario; print its zones, uncertain parameters,
     /// correlations and series.
@@ -200,6 +219,42 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+        Command::Compare {
+            scenarios,
+            common,
+            out,
+        } => {
+            // Every file is read and checked before anything runs.
+            let mut loaded = Vec::new();
+            let mut errors = Vec::new();
+            for path in &scenarios {
+                match scenario::load(path) {
+                    Ok(s) => loaded.push(s),
+                    Err(d) => errors.extend(d.0),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(Error::Input(Diagnostics(errors)));
+            }
+            let base = &loaded[0];
+            let settings = CompareSettings {
+                replications: common.replications(base)?,
+                seed: common.seed.unwrap_or(base.seed),
+                threads: common.threads()?,
+                out_dir: out.unwrap_or_else(|| default_compare_dir(&loaded)),
+                command: command_line(),
+            };
+            let total = settings.replications * loaded.len() as u64;
+            let bar = progress_bar(total, common.quiet);
+            let per = settings.replications;
+            let mut tick = |i: usize, done: u64| bar.set_position(i as u64 * per + done);
+            let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
+            bar.finish_and_clear();
+            if !common.quiet {
+                print_comparison(&outcome);
+            }
+            Ok(())
+        }
         Command::Merge { dirs, out, quiet } => {
             let outcome = shard::merge(&dirs, &out, &command_line())?;
             if !quiet {
@@ -296,12 +351,45 @@ fn print_outcome(s: &Scenario, outcome: &RunOutcome) {
     }
 }
 
-/// Four significant digits: quantiles of long runs come from a sketch with
-/// 0.2% relative accuracy, so more digits would be noise.
-fn significant(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
+/// `output/compare_<base>_vs_<variant>...`, shortened when the names are
+/// too long for a folder name.
+fn default_compare_dir(scenarios: &[Scenario]) -> PathBuf {
+    let names: Vec<&str> = scenarios[1..].iter().map(|s| s.name.as_str()).collect();
+    let mut name = format!("compare_{}_vs_{}", scenarios[0].name, names.join("_"));
+    if name.len() > 200 {
+        name = format!("compare_{}_vs_{}_variants", scenarios[0].name, names.len());
     }
-    let decimals = (3 - v.abs().log10().floor() as i32).max(0) as usize;
-    format!("{v:.decimals$}")
+    PathBuf::from("output").join(name)
+}
+
+fn print_comparison(outcome: &CompareOutcome) {
+    let c = &outcome.comparison;
+    let base = &c.scenarios[0].name;
+    println!(
+        "{} scenarios x {} replications (seed {}) in {:.1} s -> {}",
+        c.scenarios.len(),
+        c.replications,
+        c.seed,
+        outcome.wall_time_seconds,
+        outcome.dir.display()
+    );
+    println!(
+        "\n  {:<24} {:<28} {:>12} {:>26} {:>9}",
+        "scalar",
+        format!("variant - {base}"),
+        "mean diff",
+        "95% interval (paired)",
+        "P(higher)"
+    );
+    for (s, scalar) in c.scalars.iter().enumerate() {
+        for (v, d) in c.paired.iter().enumerate() {
+            println!(
+                "  {scalar:<24} {:<28} {:>12} {:>26} {:>9.3}",
+                c.scenarios[v + 1].name,
+                significant(d[s].mean),
+                format!("{} to {}", significant(d[s].low), significant(d[s].high)),
+                d[s].p_higher
+            );
+        }
+    }
 }

@@ -14,10 +14,13 @@
 //! - [`run`]: a whole run of a scenario: model, engine, run folder.
 //! - [`shard`]: a run split into shards (`--shard I/N`) and the merge of
 //!   their partial results into exactly what one run writes.
+//! - [`compare`]: policy comparison with common random numbers: paired
+//!   differences of every scalar outcome between a base and its variants.
 //! - [`output`]: writes tables and files, atomically; the only module that writes.
 //! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
 
+pub mod compare;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;

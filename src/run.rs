@@ -226,3 +226,63 @@ pub(crate) fn simulate(
     }
     Ok(partial)
 }
+
+/// Run all of `scenario` in memory, for commands that run several scenarios
+/// (compare, sweep): the summary holds the scenario's quantile levels plus
+/// `extra_levels` (see [`RunSummary::at_levels`] to drop them again), and
+/// `on_replication` sees every replication's scalars and inputs in order.
+pub fn summarize<'h>(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    extra_levels: &[f64],
+    on_replication: Option<&'h mut dyn FnMut(ReplicationValues<'_>)>,
+    progress: Option<&'h mut dyn FnMut(u64)>,
+) -> Result<RunSummary, Error> {
+    let replications = settings.effective_replications();
+    let model = model::build(
+        scenario,
+        ModelOptions {
+            replications,
+            seed: settings.seed,
+            deterministic: settings.deterministic,
+        },
+    )?;
+    let mut options = run_options(scenario, model.layout(), replications, settings.threads);
+    for &level in extra_levels {
+        if !options
+            .quantiles
+            .iter()
+            .any(|q| q.to_bits() == level.to_bits())
+        {
+            options.quantiles.push(level);
+        }
+    }
+    let hooks = Hooks {
+        on_replication,
+        on_progress: progress,
+    };
+    let chunks = 0..engine::chunk_count(replications);
+    Ok(model
+        .run_partial(&options, chunks, hooks)
+        .map_err(|e| Error::Runtime(e.to_string()))?
+        .finish())
+}
+
+/// Write the run folder `settings.out_dir` of a run summarised in
+/// `summary` (which may hold extra quantile levels: the tables get the
+/// scenario's), exactly as [`run`] would, atomically.
+pub fn write_run_folder(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    summary: &RunSummary,
+    wall_time_seconds: f64,
+) -> Result<PathBuf, Error> {
+    let tables = summary
+        .at_levels(&scenario.outputs.quantiles)
+        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
+    let pending = PendingDir::create(&settings.out_dir)?;
+    write_results(&pending, scenario, &tables)?;
+    let manifest = run_manifest(scenario, settings, wall_time_seconds);
+    pending.write("manifest.json", manifest.to_json().as_bytes())?;
+    pending.publish()
+}

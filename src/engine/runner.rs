@@ -214,6 +214,37 @@ impl RunSummary {
     pub fn series_cell(&self, series: usize, year: usize) -> &Summary {
         &self.series[series * self.layout.years.len() + year]
     }
+
+    /// Index of quantile level `level` in [`RunSummary::quantile_levels`]
+    /// (compared bit for bit).
+    pub fn level_index(&self, level: f64) -> Option<usize> {
+        self.quantile_levels
+            .iter()
+            .position(|l| l.to_bits() == level.to_bits())
+    }
+
+    /// The same summary with only the quantiles at `levels`, each of which
+    /// must have been computed. Each quantile depends only on its own level,
+    /// so this equals, bit for bit, a run asked for `levels` alone: a caller
+    /// can compute extra levels (P5 and P95 for a comparison) without
+    /// changing the tables of the levels a scenario asks for.
+    pub fn at_levels(&self, levels: &[f64]) -> Option<RunSummary> {
+        let picks: Vec<usize> = levels
+            .iter()
+            .map(|&l| self.level_index(l))
+            .collect::<Option<_>>()?;
+        let pick = |s: &Summary| Summary {
+            quantiles: picks.iter().map(|&i| s.quantiles[i]).collect(),
+            ..s.clone()
+        };
+        Some(RunSummary {
+            layout: self.layout.clone(),
+            replications: self.replications,
+            quantile_levels: levels.to_vec(),
+            series: self.series.iter().map(pick).collect(),
+            scalars: self.scalars.iter().map(pick).collect(),
+        })
+    }
 }
 
 /// Number of chunks of a run of `replications`.
@@ -1212,6 +1243,20 @@ mod tests {
             merged.merge(&decoded[1]).unwrap();
             assert_eq!(bits(&merged.finish()), bits(&whole), "n = {n}");
         }
+    }
+
+    #[test]
+    fn extra_quantile_levels_leave_the_others_unchanged() {
+        let model = Toy::new(2, 3);
+        let mut fewer = options(N, 2);
+        fewer.quantiles = vec![0.1, 0.9];
+        let mut more = options(N, 2);
+        more.quantiles = vec![0.05, 0.1, 0.5, 0.9, 0.95];
+        let a = run(&model, &fewer, Hooks::default()).unwrap();
+        let b = run(&model, &more, Hooks::default()).unwrap();
+        assert_eq!(bits(&a), bits(&b.at_levels(&[0.1, 0.9]).unwrap()));
+        assert!(b.at_levels(&[0.2]).is_none());
+        assert_eq!(b.level_index(0.5), Some(2));
     }
 
     #[test]
