@@ -12,6 +12,8 @@ use sezsim::output::{atomic, sample};
 use sezsim::run::{RunOutcome, RunSettings};
 use sezsim::scenario::{self, MAX_REPLICATIONS, Scenario};
 use sezsim::shard::{self, Shard};
+use sezsim::sweep::SweepSettings;
+use sezsim::sweep::slurm::SlurmPlan;
 
 /// Monte Carlo simulation of Special Economic Zone growth under uncertainty.
 #[derive(Debug, Parser)]
@@ -89,6 +91,42 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Run a parameter sweep (grid or Latin hypercube) over a base scenario:
+    /// writes points.csv and a run folder per point. Re-running resumes: finished
+    /// points are kept.
+    #[command(
+        after_help = "Examples:\n  sezsim sweep scenarios/sweep_skills_grid.toml\n  \
+        sezsim sweep scenarios/sweep_skills_grid.toml --shard 2/4 --out shards/2\n  \
+        sezsim merge shards/1 shards/2 shards/3 shards/4 --out output/skills_grid"
+    )]
+    Sweep {
+        /// The sweep file (TOML).
+        sweep: PathBuf,
+        /// Run only shard I of N (I from 1 to N) of the points (default folder:
+        /// output/<sweep name>-shards/I-of-N); `sezsim merge` combines the N shards.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+        /// The sweep folder (default: output/<sweep name>), or with --shard the
+        /// shard's folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores; with --emit-slurm: 1 per task).
+        /// Results never depend on it.
+        #[arg(long, value_name = "T")]
+        threads: Option<usize>,
+        /// No progress bar or summary on the terminal.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Run nothing; write a Slurm submission script (default
+        /// output/<sweep name>-slurm.sh): a job array --array=1-N running the
+        /// shards, and a merge job that depends on it (afterok).
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+        emit_slurm: Option<PathBuf>,
+        /// With --emit-slurm: N, the number of shards (array tasks); default:
+        /// one per point, at most 64.
+        #[arg(long, value_name = "N", requires = "emit_slurm")]
+        shards: Option<u32>,
+    },
     /// Parse and validate a scenario; print its zones, uncertain parameters,
     /// correlations and series.
     #[command(after_help = "Example:\n  sezsim check scenarios/cpec_baseline.toml")]
@@ -148,6 +186,66 @@ impl Common {
             None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
         }
     }
+}
+
+/// Write the Slurm submission script of sweep `sw` (read from `file`).
+fn emit_slurm_script(
+    sw: &sezsim::sweep::Sweep,
+    file: &std::path::Path,
+    script: PathBuf,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    shards: Option<u32>,
+    quiet: bool,
+) -> Result<(), Error> {
+    let absolute = |p: PathBuf| -> Result<PathBuf, Error> {
+        if p.is_absolute() {
+            Ok(p)
+        } else {
+            let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+            Ok(cwd.join(p))
+        }
+    };
+    let points = sw.points.len() as u32;
+    let n = shards.unwrap_or(points.min(64));
+    Shard::new(1, n).map_err(|e| usage(format!("--shards: {e}")))?;
+    let out_dir = absolute(out.unwrap_or_else(|| PathBuf::from("output").join(&sw.spec.name)))?;
+    let mut shards_dir = out_dir.clone().into_os_string();
+    shards_dir.push("-shards");
+    let plan = SlurmPlan {
+        name: sw.spec.name.clone(),
+        sezsim: std::env::current_exe().map_err(|e| Error::io("sezsim", e))?,
+        sweep_file: std::fs::canonicalize(file).map_err(|e| Error::io(file, e))?,
+        shards_dir: PathBuf::from(shards_dir),
+        out_dir,
+        shards: n,
+        cpus_per_task: threads.unwrap_or(1).max(1),
+    };
+    let path = if script.as_os_str().is_empty() {
+        PathBuf::from("output").join(format!("{}-slurm.sh", sw.spec.name))
+    } else {
+        script
+    };
+    let text = sezsim::sweep::slurm::script(&plan);
+    atomic::write_file(&path, |w| {
+        w.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&path, e))
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+    }
+    if !quiet {
+        println!(
+            "{}: {} points in {n} shards -> {}\nsubmit with: bash {}",
+            sw.spec.name,
+            points,
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// The command line, for manifests.
@@ -252,6 +350,66 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             bar.finish_and_clear();
             if !common.quiet {
                 print_comparison(&outcome);
+            }
+            Ok(())
+        }
+        Command::Sweep {
+            sweep,
+            shard,
+            out,
+            threads,
+            quiet,
+            emit_slurm,
+            shards,
+        } => {
+            if let Some(script) = emit_slurm {
+                if shard.is_some() {
+                    return Err(usage(
+                        "--emit-slurm writes the script of every shard: drop --shard",
+                    ));
+                }
+                let sw = sezsim::sweep::load(&sweep)?;
+                return emit_slurm_script(&sw, &sweep, script, out, threads, shards, quiet);
+            }
+            let threads = Common {
+                replications: None,
+                seed: None,
+                threads,
+                quiet,
+            }
+            .threads()?;
+            let sw = sezsim::sweep::load(&sweep)?;
+            let out_dir = out.unwrap_or_else(|| match shard {
+                Some(sh) => PathBuf::from("output")
+                    .join(format!("{}-shards", sw.spec.name))
+                    .join(format!("{}-of-{}", sh.index(), sh.count())),
+                None => PathBuf::from("output").join(&sw.spec.name),
+            });
+            let settings = SweepSettings {
+                threads,
+                out_dir,
+                shard,
+                command: command_line(),
+            };
+            let bar = progress_bar(0, quiet);
+            let mut tick = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let outcome = sezsim::sweep::run(&sw, &settings, Some(&mut tick))?;
+            bar.finish_and_clear();
+            if !quiet {
+                let part = shard.map_or(String::new(), |s| format!(" shard {s}"));
+                println!(
+                    "{}{part}: {} points ({} run, {} kept from an earlier run) x {} replications in {:.1} s -> {}",
+                    sw.spec.name,
+                    outcome.points,
+                    outcome.points_run,
+                    outcome.points_reused,
+                    sw.replications,
+                    outcome.wall_time_seconds,
+                    outcome.dir.display()
+                );
             }
             Ok(())
         }

@@ -16,6 +16,8 @@
 //!   their partial results into exactly what one run writes.
 //! - [`compare`]: policy comparison with common random numbers: paired
 //!   differences of every scalar outcome between a base and its variants.
+//! - [`sweep`]: parameter sweeps (grid or Latin hypercube) over a base
+//!   scenario, resumable and shardable.
 //! - [`output`]: writes tables and files, atomically; the only module that writes.
 //! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
@@ -29,4 +31,5 @@ pub mod output;
 pub mod run;
 pub mod scenario;
 pub mod shard;
+pub mod sweep;
 pub mod uncertainty;

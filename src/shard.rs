@@ -226,6 +226,8 @@ pub struct MergeOutcome {
 pub enum MergedKind {
     /// A run; its summary.
     Run(Box<RunSummary>),
+    /// A sweep of this many points.
+    Sweep { points: usize },
 }
 
 /// Merge the shard folders `dirs` (in any order) into `out`, which is
@@ -235,6 +237,18 @@ pub enum MergedKind {
 pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome, Error> {
     if dirs.is_empty() {
         return Err(usage("merge needs at least one shard folder"));
+    }
+    let sweeps = dirs
+        .iter()
+        .filter(|d| d.join(crate::sweep::SWEEP_MANIFEST).is_file())
+        .count();
+    if sweeps == dirs.len() {
+        return crate::sweep::merge_shards(dirs, out, command);
+    }
+    if sweeps > 0 {
+        return Err(usage(
+            "some folders are sweep shards and some are not: merge the shards of one command at a time",
+        ));
     }
     merge_run(dirs, out, command)
 }

@@ -224,7 +224,7 @@ struct Header {
 }
 
 /// `[A-Za-z0-9_-]+` for scenario names (they become folder names).
-fn is_safe_name(s: &str) -> bool {
+pub(crate) fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
         && s.bytes()

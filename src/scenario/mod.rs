@@ -9,17 +9,19 @@
 //!
 //! This is the only module that reads input files.
 
-mod build;
+pub(crate) mod build;
 mod csvdata;
 pub mod raw;
-mod reader;
+pub(crate) mod reader;
 pub mod summary;
 mod types;
+mod variant;
 
 use std::path::Path;
 
 pub use build::{MAX_REPLICATIONS, MAX_YEARS, ValueRange};
 pub use types::*;
+pub use variant::{Override, ScenarioTemplate};
 
 use crate::diagnostics::Diagnostics;
 

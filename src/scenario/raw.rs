@@ -236,6 +236,17 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
     })
 }
 
+/// Read and parse one TOML file on its own (no `extends`), for other input
+/// files written in the scenario format's style (sweep files): the same
+/// located tree, the same messages.
+pub(crate) fn load_single(path: &Path) -> Result<(SourceMap, Table), Vec<Diagnostic>> {
+    let mut sources = SourceMap::default();
+    let text = read_text(path, None).map_err(|d| vec![d])?;
+    let id = sources.add(path.to_path_buf(), text);
+    let table = parse(&sources, id).map_err(|d| vec![d])?;
+    Ok((sources, table))
+}
+
 /// Read a file as UTF-8 text, refusing empty, huge and binary files.
 pub(crate) fn read_text(
     file: &Path,

@@ -1,0 +1,423 @@
+//! The sweep file: read with the scenario loader's located tree and typed
+//! readers, so its errors name file, line, column and key path exactly as
+//! scenario errors do, and unknown keys get the same "did you mean" hints.
+//!
+//! ```toml
+//! [sweep]
+//! name = "skills_by_grid"            # output folder name (default: the file name)
+//! title = "Skills and grid"          # optional
+//! base = "cpec_baseline.toml"        # the scenario to vary, relative to this file
+//! design = "grid"                    # or "lhs"
+//! replications = 2000                # per point (default: the base's)
+//! seed = 7                           # every point's seed (default: the base's)
+//! chart_scalar = "exports_final"     # optional: the scalar of the heatmap
+//!
+//! [[parameters]]
+//! path = "global.grid_availability"
+//! values = [0.6, 0.7, 0.8]           # grid; for lhs: min = 0.6, max = 0.8
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::scenario::MAX_REPLICATIONS;
+use crate::scenario::build::is_safe_name;
+use crate::scenario::raw::{self, Node, Origin};
+use crate::scenario::reader::{self, Ctx, TableReader};
+
+/// Most points a sweep may have.
+pub const MAX_POINTS: usize = 100_000;
+
+/// How the points are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// Every combination of the listed values (the first parameter varies
+    /// slowest).
+    Grid,
+    /// A Latin hypercube of this many points over each parameter's
+    /// `[min, max]`.
+    Lhs { points: usize },
+}
+
+impl Design {
+    /// The `design` key's value.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::Lhs { .. } => "lhs",
+        }
+    }
+}
+
+/// The values one parameter takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Grid: the listed values, each with the byte offset it was written at.
+    List(Vec<(f64, usize)>),
+    /// Latin hypercube: the interval, and where `min` was written.
+    Interval { min: f64, max: f64, offset: usize },
+}
+
+/// One swept parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweptParameter {
+    /// Its parameter path in the base scenario.
+    pub path: String,
+    /// Where the path was written.
+    pub path_offset: usize,
+    /// Its key path in the sweep file (`parameters[0].path`).
+    pub key: String,
+    pub values: Values,
+}
+
+/// A sweep file, read and checked on its own (the paths are checked
+/// against the base scenario later).
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    /// The sweep file.
+    pub file: PathBuf,
+    /// Its text (values are located in it).
+    pub text: String,
+    pub name: String,
+    pub title: String,
+    /// The base scenario, relative to the working folder.
+    pub base: PathBuf,
+    /// Where the base's path was written.
+    pub base_offset: usize,
+    pub design: Design,
+    pub replications: Option<u64>,
+    pub seed: Option<u64>,
+    /// The heatmap's scalar, and where it was written.
+    pub chart_scalar: Option<(String, usize)>,
+    pub parameters: Vec<SweptParameter>,
+}
+
+/// Read the sweep file at `path`, reporting every problem found.
+pub fn read(path: &Path) -> Result<SweepSpec, Vec<Diagnostic>> {
+    let (sources, root) = raw::load_single(path)?;
+    let mut ctx = Ctx::new(&sources);
+    let origin = Origin { file: 0, offset: 0 };
+    let mut top = TableReader::new(&root, "", "the top level", origin);
+
+    let mut spec = SweepSpec {
+        file: path.to_path_buf(),
+        text: sources.file(0).text.clone(),
+        name: String::new(),
+        title: String::new(),
+        base: PathBuf::new(),
+        base_offset: 0,
+        design: Design::Grid,
+        replications: None,
+        seed: None,
+        chart_scalar: None,
+        parameters: Vec::new(),
+    };
+    let mut ok = read_header(&mut ctx, &mut top, &mut spec, path);
+    ok &= read_parameters(&mut ctx, &mut top, &mut spec);
+    top.finish(&mut ctx);
+    let errors = ctx.finish();
+    if errors.is_empty() && ok {
+        Ok(spec)
+    } else if errors.is_empty() {
+        Err(vec![
+            Diagnostic::new("the sweep file could not be read").at(sources.location(0, 0)),
+        ])
+    } else {
+        Err(errors)
+    }
+}
+
+fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path: &Path) -> bool {
+    let Some(node) = top.require(ctx, "sweep", "{ ... } (a table)") else {
+        return false;
+    };
+    let Some(table) = reader::table(ctx, node, "sweep") else {
+        return false;
+    };
+    let mut s = TableReader::new(table, "sweep", "[sweep]", node.origin);
+    let mut ok = true;
+
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match s.get("name") {
+        Some(n) => {
+            match reader::string(ctx, n, "sweep.name") {
+                Some(v) if is_safe_name(v) => spec.name = v.to_string(),
+                Some(v) => {
+                    ctx.error(n.origin, "sweep.name", format!("sweep name `{v}` may only use letters, digits, `_` and `-` (at most 100)"))
+                    .help = Some("the name becomes the output folder name".into());
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        None if is_safe_name(&stem) => spec.name = stem,
+        None => {
+            ctx.error(
+                s.origin,
+                "sweep.name",
+                format!("the file name `{stem}` cannot name the output folder"),
+            )
+            .help = Some("add name = \"my_sweep\" (letters, digits, `_` and `-`)".into());
+            ok = false;
+        }
+    }
+    spec.title = match s.get("title") {
+        Some(n) => reader::string(ctx, n, "sweep.title")
+            .map(str::to_string)
+            .unwrap_or_default(),
+        None => spec.name.clone(),
+    };
+    match s
+        .require(ctx, "base", "\"scenario.toml\"")
+        .and_then(|n| Some((reader::string(ctx, n, "sweep.base")?, n.origin.offset)))
+    {
+        Some((b, offset)) => {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            spec.base = dir.join(b);
+            spec.base_offset = offset;
+        }
+        None => ok = false,
+    }
+    let design = s.require(ctx, "design", "\"grid\"").and_then(|n| {
+        match reader::string(ctx, n, "sweep.design")? {
+            "grid" => Some("grid"),
+            "lhs" => Some("lhs"),
+            other => {
+                let d = ctx.error(
+                    n.origin,
+                    "sweep.design",
+                    format!("unknown design `{other}`; expected \"grid\" or \"lhs\""),
+                );
+                if let Some(best) = reader::nearest(other, &["grid", "lhs"]) {
+                    d.help = Some(format!("did you mean `{best}`?"));
+                }
+                None
+            }
+        }
+    });
+    let points = s.get("points");
+    match (design, points) {
+        (Some("lhs"), Some(n)) => {
+            match reader::integer(ctx, n, "sweep.points", 1, MAX_POINTS as i64) {
+                Some(p) => spec.design = Design::Lhs { points: p as usize },
+                None => ok = false,
+            }
+        }
+        (Some("lhs"), None) => {
+            s.require(ctx, "points", "20");
+            ok = false;
+        }
+        (Some(_), Some(n)) => {
+            ctx.error(n.origin, "sweep.points", "`points` is for design = \"lhs\"; a grid has one point per combination of the listed values")
+                .help = Some("remove `points`, or use design = \"lhs\" with min and max per parameter".into());
+            ok = false;
+        }
+        (Some(_), None) => spec.design = Design::Grid,
+        (None, _) => ok = false,
+    }
+    if let Some(n) = s.get("replications") {
+        match reader::integer(ctx, n, "sweep.replications", 1, MAX_REPLICATIONS as i64) {
+            Some(v) => spec.replications = Some(v as u64),
+            None => ok = false,
+        }
+    }
+    if let Some(n) = s.get("seed") {
+        match reader::integer(ctx, n, "sweep.seed", 0, i64::MAX) {
+            Some(v) => spec.seed = Some(v as u64),
+            None => ok = false,
+        }
+    }
+    if let Some(n) = s.get("chart_scalar") {
+        match reader::string(ctx, n, "sweep.chart_scalar") {
+            Some(v) => spec.chart_scalar = Some((v.to_string(), n.origin.offset)),
+            None => ok = false,
+        }
+    }
+    s.finish(ctx);
+    ok
+}
+
+fn read_parameters(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec) -> bool {
+    let lhs = matches!(spec.design, Design::Lhs { .. });
+    let example = if lhs {
+        "[{ path = \"global.x\", min = 0.1, max = 0.9 }]"
+    } else {
+        "[{ path = \"global.x\", values = [0.1, 0.5] }]"
+    };
+    let Some(node) = top.require(ctx, "parameters", example) else {
+        return false;
+    };
+    let Some(items) = reader::array(ctx, node, "parameters") else {
+        return false;
+    };
+    if items.is_empty() {
+        ctx.error(
+            node.origin,
+            "parameters",
+            "a sweep needs at least one parameter",
+        )
+        .help = Some("add a [[parameters]] table with a path".into());
+        return false;
+    }
+    let mut ok = true;
+    let mut grid_points: usize = 1;
+    for (i, item) in items.iter().enumerate() {
+        let key = format!("parameters[{i}]");
+        let Some(table) = reader::table(ctx, item, &key) else {
+            ok = false;
+            continue;
+        };
+        let mut r = TableReader::new(table, key.clone(), "[[parameters]]", item.origin);
+        let path = r
+            .require(ctx, "path", "\"global.x\"")
+            .and_then(|n| Some((reader::string(ctx, n, &format!("{key}.path"))?, n)));
+        // Both forms' keys are known here, so a key of the other design is
+        // reported as misplaced rather than unknown.
+        let values = r.get("values");
+        let (min, max) = (r.get("min"), r.get("max"));
+        let read = if lhs {
+            read_interval(ctx, &key, item, values, min, max)
+        } else {
+            read_list(ctx, &key, item, values, min.or(max))
+        };
+        r.finish(ctx);
+        match (path, read) {
+            (Some((p, n)), Some(v)) => {
+                if spec.parameters.iter().any(|q| q.path == p) {
+                    ctx.error(
+                        n.origin,
+                        &format!("{key}.path"),
+                        format!("`{p}` is swept twice"),
+                    )
+                    .help = Some("give each parameter once; list all its values there".into());
+                    ok = false;
+                    continue;
+                }
+                if let Values::List(l) = &v {
+                    grid_points = grid_points.saturating_mul(l.len());
+                }
+                spec.parameters.push(SweptParameter {
+                    path: p.to_string(),
+                    path_offset: n.origin.offset,
+                    key: format!("{key}.path"),
+                    values: v,
+                });
+            }
+            _ => ok = false,
+        }
+    }
+    if ok && !lhs && grid_points > MAX_POINTS {
+        ctx.error(
+            node.origin,
+            "parameters",
+            format!("the grid has {grid_points} points; at most {MAX_POINTS} are allowed"),
+        )
+        .help = Some("use fewer values, or design = \"lhs\" with a number of points".into());
+        ok = false;
+    }
+    ok
+}
+
+fn read_list(
+    ctx: &mut Ctx,
+    key: &str,
+    item: &Node,
+    values: Option<&Node>,
+    interval: Option<&Node>,
+) -> Option<Values> {
+    if let Some(n) = interval {
+        ctx.error(
+            n.origin,
+            key,
+            "`min` and `max` are for design = \"lhs\"; a grid lists its values",
+        )
+        .help = Some("write values = [a, b, c], or use design = \"lhs\"".into());
+        return None;
+    }
+    let Some(n) = values else {
+        ctx.error(
+            item.origin,
+            &format!("{key}.values"),
+            "missing required key `values` in [[parameters]]",
+        )
+        .help = Some("add `values = [0.5, 0.7, 0.9]`".into());
+        return None;
+    };
+    let vkey = format!("{key}.values");
+    let items = reader::array(ctx, n, &vkey)?;
+    if items.is_empty() {
+        ctx.error(n.origin, &vkey, "a grid parameter needs at least one value");
+        return None;
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (j, v) in items.iter().enumerate() {
+        let vpath = format!("{vkey}[{j}]");
+        match reader::plain_number(ctx, v, &vpath) {
+            Some(x) if out.iter().any(|&(y, _): &(f64, usize)| y == x) => {
+                ctx.error(v.origin, &vpath, format!("{x} is listed twice"));
+                ok = false;
+            }
+            Some(x) => out.push((x, v.origin.offset)),
+            None => ok = false,
+        }
+    }
+    ok.then_some(Values::List(out))
+}
+
+fn read_interval(
+    ctx: &mut Ctx,
+    key: &str,
+    item: &Node,
+    values: Option<&Node>,
+    min: Option<&Node>,
+    max: Option<&Node>,
+) -> Option<Values> {
+    if let Some(n) = values {
+        ctx.error(n.origin, &format!("{key}.values"), "`values` is for design = \"grid\"; a Latin hypercube samples each parameter between `min` and `max`")
+            .help = Some("write min = ... and max = ..., or use design = \"grid\"".into());
+        return None;
+    }
+    let mut bound = |node: Option<&Node>, name: &str| {
+        let path = format!("{key}.{name}");
+        match node {
+            Some(n) => reader::plain_number(ctx, n, &path).map(|v| (v, n.origin)),
+            None => {
+                ctx.error(
+                    item.origin,
+                    &path,
+                    format!("missing required key `{name}` in [[parameters]]"),
+                )
+                .help = Some(format!(
+                    "add `{name} = ...`: a Latin hypercube samples each parameter between min and max"
+                ));
+                None
+            }
+        }
+    };
+    let lo = bound(min, "min");
+    let hi = bound(max, "max");
+    let ((lo, at), (hi, _)) = (lo?, hi?);
+    if lo >= hi {
+        ctx.error(
+            at,
+            &format!("{key}.min"),
+            format!("`min` ({lo}) must be below `max` ({hi})"),
+        );
+        return None;
+    }
+    Some(Values::Interval {
+        min: lo,
+        max: hi,
+        offset: at.offset,
+    })
+}
+
+/// The location of byte `offset` of the sweep file, for errors found after
+/// reading (unknown paths, invalid values).
+pub(crate) fn located(spec: &SweepSpec, offset: usize) -> Location {
+    Location::at_offset(&spec.file, &spec.text, offset)
+}
