@@ -402,3 +402,32 @@ fn the_shipped_sweep_files_are_valid() {
         assert!(s.points.len() >= 16, "{file}");
     }
 }
+
+#[test]
+fn emit_slurm_writes_an_array_and_a_dependent_merge_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sweep_file(dir.path(), "grid", 100, GRID);
+    let script = dir.path().join("submit.sh");
+    let out = dir.path().join("merged");
+    let stdout = ok(sezsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--emit-slurm")
+        .arg(&script)
+        .args(["--shards", "3", "--threads", "2", "--out"])
+        .arg(&out));
+    assert!(stdout.contains("9 points in 3 shards"), "{stdout}");
+    let text = read(script.clone());
+    assert!(text.contains("N=3\n") && text.contains("CPUS=2\n"));
+    assert!(text.contains("--array=\"1-$N\""));
+    assert!(text.contains("--dependency=\"afterok:$array\""));
+    assert!(text.contains(&format!("OUT='{}'", out.display())));
+    assert!(!out.exists(), "--emit-slurm runs nothing");
+    // bash can parse it.
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
