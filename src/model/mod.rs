@@ -6,7 +6,6 @@ pub mod names;
 pub mod sez;
 
 use crate::error::Error;
-use crate::output::sample::parameter_sampler;
 use crate::scenario::{ModelSpec, Scenario};
 use benchmark::{BenchmarkModel, Function};
 use sez::{Mode, SezModel};
@@ -67,7 +66,9 @@ fn benchmark(
     options: ModelOptions,
     function: Function,
 ) -> Result<AnyModel, Error> {
-    let sampler = parameter_sampler(scenario, options.replications, options.seed)?;
+    let sampler = scenario
+        .parameter_sampler(options.replications, options.seed)
+        .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))?;
     let inputs = sampler
         .uncertain_ids()
         .iter()
