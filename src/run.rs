@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::engine::{self, Hooks, Model, ReplicationValues, RunOptions, RunSummary};
 use crate::error::Error;
-use crate::model::{self, AnyModel, ModelOptions};
+use crate::model::{self, ModelOptions};
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
@@ -64,24 +64,14 @@ pub fn run(
     )?;
     let pending = PendingDir::create(&settings.out_dir)?;
 
-    let summary = match &built {
-        AnyModel::Sez(m) => run_engine(
-            m.as_ref(),
-            scenario,
-            settings,
-            replications,
-            &pending,
-            progress,
-        )?,
-        AnyModel::Benchmark(m) => run_engine(
-            m.as_ref(),
-            scenario,
-            settings,
-            replications,
-            &pending,
-            progress,
-        )?,
-    };
+    let summary = crate::with_model!(&built, |m| run_engine(
+        m,
+        scenario,
+        settings,
+        replications,
+        &pending,
+        progress
+    ))?;
 
     pending.write("summary.csv", tables::summary_csv(&summary).as_bytes())?;
     pending.write(

@@ -26,6 +26,29 @@ pub enum AnyModel {
     Benchmark(Box<BenchmarkModel>),
 }
 
+/// Evaluate `$body` with `$m` bound to the concrete model inside an
+/// [`AnyModel`]: the engine is generic over the model type, so each kind is
+/// monomorphised and no call in the hot loop goes through dynamic dispatch.
+///
+/// ```ignore
+/// let summary = sezsim::with_model!(&built, |m| engine::run(m, &options, hooks))?;
+/// ```
+#[macro_export]
+macro_rules! with_model {
+    ($any:expr, |$m:ident| $body:expr) => {
+        match $any {
+            $crate::model::AnyModel::Sez(boxed) => {
+                let $m = boxed.as_ref();
+                $body
+            }
+            $crate::model::AnyModel::Benchmark(boxed) => {
+                let $m = boxed.as_ref();
+                $body
+            }
+        }
+    };
+}
+
 /// Build the model a scenario describes.
 pub fn build(scenario: &Scenario, options: ModelOptions) -> Result<AnyModel, Error> {
     let mode = if options.deterministic {
