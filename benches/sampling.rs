@@ -10,6 +10,10 @@
 //!   the unit of work per (replication, purpose).
 //! - `setup/latin_hypercube_new`: building the Latin hypercube sampler
 //!   (50 permutations of 100,000), paid once per run.
+//! - `inverse_cdf/*`: one inverse-CDF evaluation per distribution kind
+//!   (64 per iteration; elem/s is evaluations per second).
+//! - `distribution_new/*`: building a beta, PERT or gamma distribution,
+//!   which tabulates its quantile function, paid once per parameter per run.
 //!
 //! Run with `cargo bench --bench sampling`.
 
@@ -157,6 +161,29 @@ fn bench_inverse_cdf(c: &mut Criterion) {
     group.finish();
 }
 
+/// Cost of constructing the kinds that tabulate their quantile function.
+fn bench_distribution_new(c: &mut Criterion) {
+    use sezsim::uncertainty::Distribution;
+    let mut group = c.benchmark_group("distribution_new");
+    group.sample_size(20);
+    group.bench_function("pert", |b| {
+        b.iter(|| Distribution::pert(black_box(0.2), 0.35, 0.7, 4.0))
+    });
+    group.bench_function("beta_2_5", |b| {
+        b.iter(|| Distribution::beta(black_box(2.0), 5.0, 0.0, 1.0))
+    });
+    group.bench_function("beta_0.3_0.3", |b| {
+        b.iter(|| Distribution::beta(black_box(0.3), 0.3, 0.0, 1.0))
+    });
+    group.bench_function("gamma_2_3", |b| {
+        b.iter(|| Distribution::gamma(black_box(2.0), 3.0))
+    });
+    group.bench_function("gamma_0.3", |b| {
+        b.iter(|| Distribution::gamma(black_box(0.3), 1.5))
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -166,6 +193,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_uniforms, bench_stream, bench_setup, bench_inverse_cdf
+    targets = bench_uniforms, bench_stream, bench_setup, bench_inverse_cdf, bench_distribution_new
 }
 criterion_main!(benches);

@@ -9,7 +9,6 @@ use std::ops::Range;
 
 use crate::engine::{self, EngineError, Hooks, Model, OutputLayout, PartialRun, RunOptions};
 use crate::error::Error;
-use crate::output::sample::parameter_sampler;
 use crate::scenario::{ModelSpec, Scenario};
 use benchmark::{BenchmarkModel, Function};
 use sez::{Mode, SezModel};
@@ -30,13 +29,33 @@ pub enum AnyModel {
     Benchmark(Box<BenchmarkModel>),
 }
 
+/// Evaluate `$body` with `$m` bound to the concrete model inside an
+/// [`AnyModel`]: the engine is generic over the model type, so each kind is
+/// monomorphised and no call in the hot loop goes through dynamic dispatch.
+///
+/// ```ignore
+/// let summary = sezsim::with_model!(&built, |m| engine::run(m, &options, hooks))?;
+/// ```
+#[macro_export]
+macro_rules! with_model {
+    ($any:expr, |$m:ident| $body:expr) => {
+        match $any {
+            $crate::model::AnyModel::Sez(boxed) => {
+                let $m = boxed.as_ref();
+                $body
+            }
+            $crate::model::AnyModel::Benchmark(boxed) => {
+                let $m = boxed.as_ref();
+                $body
+            }
+        }
+    };
+}
+
 impl AnyModel {
     /// What the model records.
     pub fn layout(&self) -> &OutputLayout {
-        match self {
-            AnyModel::Sez(m) => m.layout(),
-            AnyModel::Benchmark(m) => m.layout(),
-        }
+        crate::with_model!(self, |m| m.layout())
     }
 
     /// [`engine::run_partial`] on whichever model this is, so callers need
@@ -47,10 +66,7 @@ impl AnyModel {
         chunks: Range<u64>,
         hooks: Hooks<'_>,
     ) -> Result<PartialRun, EngineError> {
-        match self {
-            AnyModel::Sez(m) => engine::run_partial(m.as_ref(), options, chunks, hooks),
-            AnyModel::Benchmark(m) => engine::run_partial(m.as_ref(), options, chunks, hooks),
-        }
+        crate::with_model!(self, |m| engine::run_partial(m, options, chunks, hooks))
     }
 }
 
@@ -94,7 +110,9 @@ fn benchmark(
     options: ModelOptions,
     function: Function,
 ) -> Result<AnyModel, Error> {
-    let sampler = parameter_sampler(scenario, options.replications, options.seed)?;
+    let sampler = scenario
+        .parameter_sampler(options.replications, options.seed)
+        .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))?;
     let inputs = sampler
         .uncertain_ids()
         .iter()

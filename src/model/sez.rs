@@ -213,7 +213,9 @@ impl SezModel {
         mode: Mode,
     ) -> Result<Self, Error> {
         let years = scenario.years as usize;
-        let sampler = crate::output::sample::parameter_sampler(scenario, replications, seed)?;
+        let sampler = scenario
+            .parameter_sampler(replications, seed)
+            .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))?;
         let means = scenario.parameters.means();
         let (output_mult, jobs_mult) = leontief_multipliers(spec)?;
         let zones = spec

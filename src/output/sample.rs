@@ -14,25 +14,15 @@ use crate::uncertainty::ParameterSampler;
 const CHUNK: u64 = 4096;
 
 /// A parameter sampler for `scenario` with `replications` replications
-/// (correlations and sampling method as the scenario says).
+/// (see [`Scenario::parameter_sampler`]), with its error as a run error.
 pub fn parameter_sampler(
     scenario: &Scenario,
     replications: u64,
     seed: u64,
 ) -> Result<ParameterSampler, Error> {
-    let correlations: Vec<_> = scenario
-        .correlations
-        .iter()
-        .map(|c| (c.a, c.b, c.spearman))
-        .collect();
-    ParameterSampler::new(
-        &scenario.parameters,
-        seed,
-        replications,
-        scenario.sampling,
-        &correlations,
-    )
-    .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))
+    scenario
+        .parameter_sampler(replications, seed)
+        .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))
 }
 
 /// Write the draws of replications `0..replications` to `out`: a header

@@ -424,6 +424,31 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// A required string.
+    fn req_string(&mut self, r: &mut TableReader, key: &str, example: &str) -> Option<String> {
+        let node = r.require(&mut self.ctx, key, example)?;
+        reader::string(&mut self.ctx, node, &r.key_path(key)).map(str::to_string)
+    }
+
+    /// A required plain integer within `[min, max]`.
+    fn req_int(
+        &mut self,
+        r: &mut TableReader,
+        key: &str,
+        example: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        let node = r.require(&mut self.ctx, key, example)?;
+        reader::integer(&mut self.ctx, node, &r.key_path(key), min, max)
+    }
+
+    /// A required plain (non-distribution) number.
+    fn req_number(&mut self, r: &mut TableReader, key: &str, example: &str) -> Option<f64> {
+        let node = r.require(&mut self.ctx, key, example)?;
+        reader::plain_number(&mut self.ctx, node, &r.key_path(key))
+    }
+
     fn opt_string(&mut self, r: &mut TableReader, key: &'static str) -> Option<String> {
         let node = r.get(key)?;
         let path = r.key_path(key);
@@ -1088,22 +1113,8 @@ impl<'s> Builder<'s> {
             return None;
         };
         z.path = format!("zones.{id}");
-        let name = z
-            .require(&mut self.ctx, "name", "\"Zone name\"")
-            .and_then(|n| {
-                reader::string(&mut self.ctx, n, &format!("zones.{id}.name")).map(str::to_string)
-            });
-        let opens_year = z
-            .require(&mut self.ctx, "opens_year", "2027")
-            .and_then(|n| {
-                reader::integer(
-                    &mut self.ctx,
-                    n,
-                    &format!("zones.{id}.opens_year"),
-                    MIN_YEAR,
-                    MAX_YEAR,
-                )
-            });
+        let name = self.req_string(&mut z, "name", "\"Zone name\"");
+        let opens_year = self.req_int(&mut z, "opens_year", "2027", MIN_YEAR, MAX_YEAR);
         use ValueRange::*;
 
         let investment = self
@@ -1427,37 +1438,15 @@ impl<'s> Builder<'s> {
                     };
                     let mut r =
                         TableReader::new(t, path.clone(), "[[energy_projects]]", item.origin);
-                    let name = r
-                        .require(&mut self.ctx, "name", "\"Project name\"")
-                        .and_then(|n| {
-                            reader::string(&mut self.ctx, n, &format!("{path}.name"))
-                                .map(str::to_string)
-                        });
-                    let zone = r
-                        .require(&mut self.ctx, "zone", "\"zone_id\"")
-                        .and_then(|n| {
-                            reader::string(&mut self.ctx, n, &format!("{path}.zone"))
-                                .map(|s| (s.to_string(), n.origin))
-                        });
-                    let mut plain = |b: &mut Self, key: &str| {
-                        r.require(&mut b.ctx, key, "a number").and_then(|n| {
-                            reader::plain_number(&mut b.ctx, n, &format!("{path}.{key}"))
-                        })
-                    };
-                    let cap = plain(self, "capacity_mw");
-                    let cf = plain(self, "capacity_factor");
-                    let share = plain(self, "zone_share");
-                    let year = r
-                        .require(&mut self.ctx, "planned_year", "2027")
-                        .and_then(|n| {
-                            reader::integer(
-                                &mut self.ctx,
-                                n,
-                                &format!("{path}.planned_year"),
-                                MIN_YEAR,
-                                MAX_YEAR,
-                            )
-                        });
+                    let name = self.req_string(&mut r, "name", "\"Project name\"");
+                    let zone_origin = r.get("zone").map(|n| n.origin);
+                    let zone = self
+                        .req_string(&mut r, "zone", "\"zone_id\"")
+                        .zip(zone_origin);
+                    let cap = self.req_number(&mut r, "capacity_mw", "100");
+                    let cf = self.req_number(&mut r, "capacity_factor", "0.5");
+                    let share = self.req_number(&mut r, "zone_share", "1.0");
+                    let year = self.req_int(&mut r, "planned_year", "2027", MIN_YEAR, MAX_YEAR);
                     // The delay is registered under the project's name once
                     // the name is known; read its node now.
                     let delay_node = r.get("delay");
@@ -1683,33 +1672,10 @@ impl<'s> Builder<'s> {
                     };
                     let mut r =
                         TableReader::new(t, path.clone(), "[[committed_investments]]", item.origin);
-                    let zone = r
-                        .require(&mut self.ctx, "zone", "\"zone_id\"")
-                        .and_then(|n| {
-                            reader::string(&mut self.ctx, n, &format!("{path}.zone"))
-                                .map(str::to_string)
-                        });
-                    let year = r.require(&mut self.ctx, "year", "2027").and_then(|n| {
-                        reader::integer(
-                            &mut self.ctx,
-                            n,
-                            &format!("{path}.year"),
-                            MIN_YEAR,
-                            MAX_YEAR,
-                        )
-                    });
-                    let amount = r.require(&mut self.ctx, "amount", "150").and_then(|n| {
-                        reader::plain_number(&mut self.ctx, n, &format!("{path}.amount"))
-                    });
-                    let probability =
-                        r.require(&mut self.ctx, "probability", "0.7")
-                            .and_then(|n| {
-                                reader::plain_number(
-                                    &mut self.ctx,
-                                    n,
-                                    &format!("{path}.probability"),
-                                )
-                            });
+                    let zone = self.req_string(&mut r, "zone", "\"zone_id\"");
+                    let year = self.req_int(&mut r, "year", "2027", MIN_YEAR, MAX_YEAR);
+                    let amount = self.req_number(&mut r, "amount", "150");
+                    let probability = self.req_number(&mut r, "probability", "0.7");
                     let foreign = match r.get("foreign") {
                         Some(n) => reader::boolean(&mut self.ctx, n, &format!("{path}.foreign")),
                         None => Some(false),

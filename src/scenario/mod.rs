@@ -2,7 +2,7 @@
 //!
 //! 1. [`raw`]: every file of the `extends` chain parsed into a tree that keeps
 //!    each value's file and position, merged child over parent.
-//! 2. [`build`]: the merged tree read into a validated [`Scenario`]: defaults
+//! 2. `build`: the merged tree read into a validated [`Scenario`]: defaults
 //!    applied, series loaded, parameters registered by path, every value
 //!    checked. All problems are reported together, each with its file, line,
 //!    column and key path.

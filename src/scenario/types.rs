@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use nalgebra::DMatrix;
 
-use crate::uncertainty::{ParamId, ParameterSet, SamplingMethod};
+use crate::uncertainty::{ParamId, ParameterSampler, ParameterSet, SamplingError, SamplingMethod};
 
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
@@ -46,6 +46,29 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The sampler of this scenario's static parameters for a run of
+    /// `replications` under `seed` (its sampling method and correlations).
+    /// Loading already checked the correlations, so an error here means the
+    /// scenario was changed after loading.
+    pub fn parameter_sampler(
+        &self,
+        replications: u64,
+        seed: u64,
+    ) -> Result<ParameterSampler, SamplingError> {
+        let correlations: Vec<_> = self
+            .correlations
+            .iter()
+            .map(|c| (c.a, c.b, c.spearman))
+            .collect();
+        ParameterSampler::new(
+            &self.parameters,
+            seed,
+            replications,
+            self.sampling,
+            &correlations,
+        )
+    }
+
     /// Calendar years of the horizon.
     pub fn calendar_years(&self) -> impl Iterator<Item = i32> + '_ {
         (0..self.years as i32).map(move |t| self.start_year + t)

@@ -100,7 +100,7 @@ impl StreamKey {
 const CURSOR_STREAM: u64 = u64::MAX;
 
 /// A counter-based view of a key: uniform number `index` is the `index`-th
-/// 64-bit word of the key's sequence [`CURSOR_STREAM`], a function of (seed,
+/// 64-bit word of the key's sequence `CURSOR_STREAM` (`u64::MAX`), a function of (seed,
 /// purpose, index) only. Reading consecutive indices walks the generator's
 /// buffered blocks (one ChaCha refill per 32 indices) instead of re-keying a
 /// stream per replication; any other index is reached by seeking.

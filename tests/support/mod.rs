@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use sezsim::engine::{Model, Record};
-use sezsim::model::{self, AnyModel, ModelOptions};
+use sezsim::model::{self, ModelOptions};
 use sezsim::scenario::{self, Scenario};
 
 /// Write `toml` (and `files`) into a fresh temporary folder; return the
@@ -66,8 +66,6 @@ pub fn run_one(scenario: &Scenario, replication: u64, deterministic: bool) -> Ru
         seed: scenario.seed,
         deterministic,
     };
-    match model::build(scenario, options).unwrap() {
-        AnyModel::Sez(m) => run_model(m.as_ref(), replication),
-        AnyModel::Benchmark(m) => run_model(m.as_ref(), replication),
-    }
+    let built = model::build(scenario, options).unwrap();
+    sezsim::with_model!(&built, |m| run_model(m, replication))
 }
