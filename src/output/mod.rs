@@ -5,7 +5,10 @@
 //! a half-written file and never destroys the previous one.
 
 pub mod atomic;
+pub mod charts;
+pub mod format;
 pub mod manifest;
+pub mod reservoir;
 pub mod run_dir;
 pub mod sample;
 pub mod tables;

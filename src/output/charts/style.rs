@@ -1,0 +1,128 @@
+//! The look shared by every chart: size, the embedded font, the palette and
+//! text sizes. One place, so the same thing has the same colour everywhere.
+//!
+//! Colours are the Okabe-Ito palette (Okabe & Ito 2008), which stays
+//! distinguishable under the common colour-vision deficiencies:
+//!
+//! | colour | means, in every chart |
+//! |---|---|
+//! | blue | the simulated outcome: fan bands and median, histogram bars, CDF; a positive rank correlation |
+//! | orange | a negative rank correlation |
+//! | vermillion | a target set in `[outputs].targets` |
+//! | greys | text, axes, grid |
+
+use std::sync::OnceLock;
+
+use ab_glyph::FontRef;
+use plotters::style::{FontStyle, RGBAColor, RGBColor};
+
+/// Chart width in pixels: 1600 x 1000 prints at 6.4 x 4 inches at 250 dpi
+/// (the resolution written into every PNG) and fills a slide.
+pub const WIDTH: u32 = 1600;
+/// Chart height in pixels.
+pub const HEIGHT: u32 = 1000;
+/// Pixels per metre written into PNGs: 250 dots per inch.
+pub const PIXELS_PER_METRE: u32 = 9843;
+
+/// DejaVu Sans 2.37 (Bitstream Vera licence with public-domain DejaVu
+/// changes: assets/fonts/DejaVuSans-LICENSE.txt), compiled into the binary
+/// so charts never depend on the fonts of the machine.
+pub static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// The font family name used for every text. PNG text is drawn with the
+/// embedded font whatever this says; in SVG it becomes the `font-family`
+/// attribute, so a viewer without DejaVu Sans falls back to a similar sans
+/// serif (DejaVu is wider than these, so labels cannot start to overlap).
+pub const FONT_FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
+
+/// x-height of DejaVu Sans in em (OS/2 sxHeight 1120 / 2048 units per em):
+/// SVG viewers centre text vertically with it (`dy="0.5ex"`), and the PNG
+/// text follows the same rule.
+pub const X_HEIGHT_EM: f64 = 1120.0 / 2048.0;
+
+/// The embedded font, parsed once.
+pub fn font() -> &'static FontRef<'static> {
+    static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        FontRef::try_from_slice(FONT_BYTES).expect("the embedded DejaVu Sans parses")
+    })
+}
+
+/// Register the embedded font with plotters (its ab_glyph font backend
+/// measures text for axis layout). Idempotent; every drawing entry point
+/// calls it, so a library user never has to.
+pub fn register_fonts() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        for name in [FONT_FAMILY, "sans-serif"] {
+            // The bytes are a valid TTF (a unit test parses them), so this
+            // cannot fail; a failure would only mean unmeasured text.
+            let _ = plotters::style::register_font(name, FontStyle::Normal, FONT_BYTES);
+        }
+    });
+}
+
+/// Okabe-Ito blue.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// Okabe-Ito orange.
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+/// Okabe-Ito vermillion.
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Body text.
+pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Secondary text: subtitles, notes.
+pub const MUTED: RGBColor = RGBColor(0x5A, 0x5A, 0x5A);
+/// Axis lines and tick marks.
+pub const AXIS: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
+/// Background.
+pub const WHITE: RGBColor = RGBColor(0xFF, 0xFF, 0xFF);
+
+/// The P5-P95 band (outside the P25-P75 band): blue, light.
+pub const BAND_OUTER: RGBAColor = RGBAColor(0x00, 0x72, 0xB2, 0.18);
+/// The P25-P75 band: blue, darker.
+pub const BAND_INNER: RGBAColor = RGBAColor(0x00, 0x72, 0xB2, 0.42);
+/// Histogram bars.
+pub const BARS: RGBAColor = RGBAColor(0x00, 0x72, 0xB2, 0.55);
+
+// Text sizes are in plotters units: the SVG font size, and the em of the
+// PNG text, is the size / 1.24. At 250 dpi a tick label is about 8 pt.
+
+/// Chart title.
+pub const TITLE_SIZE: f64 = 50.0;
+/// Subtitle (scenario title, replications).
+pub const SUBTITLE_SIZE: f64 = 34.0;
+/// Axis titles.
+pub const LABEL_SIZE: f64 = 36.0;
+/// Tick labels.
+pub const TICK_SIZE: f64 = 33.0;
+/// Legend entries and target labels.
+pub const LEGEND_SIZE: f64 = 33.0;
+/// Footnotes.
+pub const NOTE_SIZE: f64 = 29.0;
+/// Titles of the panels of small multiples.
+pub const PANEL_TITLE_SIZE: f64 = 34.0;
+
+/// Width of lines that carry data (the median, target lines).
+pub const DATA_LINE: u32 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ab_glyph::{Font, PxScale, ScaleFont};
+
+    #[test]
+    fn the_embedded_font_parses_and_has_the_stated_x_height() {
+        let f = font();
+        let units = f.units_per_em().unwrap() as f64;
+        assert_eq!(units, 2048.0);
+        // Bounds of the glyph 'x' at 1000 units per em.
+        let scale = PxScale::from((1000.0 * f.height_unscaled() as f64 / units) as f32);
+        let glyph = f.glyph_id('x').with_scale(scale);
+        let outline = f.outline_glyph(glyph).unwrap();
+        let height = -outline.px_bounds().min.y as f64;
+        assert!((height / 1000.0 - X_HEIGHT_EM).abs() < 0.01, "{height}");
+        assert!(f.as_scaled(scale).h_advance(f.glyph_id('0')) > 0.0);
+    }
+}
