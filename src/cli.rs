@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use sezsim::compare::{self, CompareOutcome, CompareSettings, significant};
 use sezsim::diagnostics::{Diagnostic, Diagnostics};
 use sezsim::error::Error;
-use sezsim::output::{atomic, sample};
+use sezsim::output::{atomic, charts, reservoir, sample};
 use sezsim::run::{RunOutcome, RunSettings};
 use sezsim::scenario::{self, MAX_REPLICATIONS, Scenario};
 use sezsim::shard::{self, Shard};
@@ -25,8 +25,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Monte Carlo run: writes summary.csv, scalars.csv and manifest.json to
-    /// output/<scenario name>/ (or --out DIR), atomically.
+    /// Monte Carlo run: writes summary.csv, scalars.csv, report.md, charts/
+    /// and manifest.json to output/<scenario name>/ (or --out DIR),
+    /// atomically.
     #[command(
         after_help = "Examples:\n  sezsim run scenarios/cpec_baseline.toml\n  \
         sezsim run scenarios/cpec_baseline.toml -n 100000 --threads 2 --out output/big\n  \
@@ -54,6 +55,23 @@ enum Command {
         /// `sezsim merge` combines the N partial results.
         #[arg(long, value_name = "I/N")]
         shard: Option<Shard>,
+        /// Most replications kept (a uniform random sample beyond that) for
+        /// the histograms, CDFs and tornado charts.
+        #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
+        reservoir: usize,
+    },
+    /// Redraw every chart of a finished run from its saved tables, without
+    /// re-running the model.
+    #[command(after_help = "Example:\n  sezsim plot output/cpec_baseline")]
+    Plot {
+        /// The run folder `sezsim run` wrote.
+        run_dir: PathBuf,
+        /// Worker threads (default: all cores). The charts never depend on it.
+        #[arg(long, value_name = "T")]
+        threads: Option<usize>,
+        /// Print nothing on success.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Merge the partial results of `run --shard I/N` (or `sweep --shard I/N`)
     /// into exactly the folder the unsharded command writes.
@@ -179,12 +197,16 @@ impl Common {
     }
 
     fn threads(&self) -> Result<usize, Error> {
-        match self.threads {
-            Some(0) => Err(usage("--threads must be at least 1")),
-            Some(t) if t > 1024 => Err(usage(format!("--threads must be at most 1024, got {t}"))),
-            Some(t) => Ok(t),
-            None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
-        }
+        threads(self.threads)
+    }
+}
+
+fn threads(requested: Option<usize>) -> Result<usize, Error> {
+    match requested {
+        Some(0) => Err(usage("--threads must be at least 1")),
+        Some(t) if t > 1024 => Err(usage(format!("--threads must be at most 1024, got {t}"))),
+        Some(t) => Ok(t),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
     }
 }
 
@@ -267,23 +289,33 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             out,
             save_replications,
             shard,
+            reservoir,
         } => {
             let s = scenario::load(&scenario)?;
+            if reservoir == 0 {
+                return Err(usage("--reservoir must be at least 1"));
+            }
             let default_out = match shard {
                 Some(sh) => PathBuf::from("output")
                     .join(format!("{}-shards", s.name))
                     .join(format!("{}-of-{}", sh.index(), sh.count())),
                 None => PathBuf::from("output").join(&s.name),
             };
-            let settings = RunSettings {
+            let mut settings = RunSettings {
                 replications: common.replications(&s)?,
                 seed: common.seed.unwrap_or(s.seed),
                 threads: common.threads()?,
                 deterministic,
                 out_dir: out.unwrap_or(default_out),
                 save_replications,
+                reservoir,
                 command: command_line(),
             };
+            if shard.is_none() {
+                // A run records the command that reproduces it, settings
+                // spelled out; a shard records how it was called.
+                settings.command = sezsim::run::reproduce_command(&scenario, &s.name, &settings);
+            }
             if let Some(sh) = shard {
                 let bar = progress_bar(settings.replications, common.quiet);
                 let mut tick = |done: u64| bar.set_position(done);
@@ -420,6 +452,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     "merged {} shards -> {}",
                     outcome.shards,
                     outcome.dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Plot {
+            run_dir,
+            threads: requested,
+            quiet,
+        } => {
+            let drawn = charts::redraw(&run_dir, threads(requested)?)?;
+            if !quiet {
+                println!(
+                    "{} charts (PNG and SVG) -> {}",
+                    drawn.len(),
+                    run_dir.join(charts::CHARTS_DIR).display()
                 );
             }
             Ok(())

@@ -27,6 +27,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::engine::stats::{ChunkSums, Moments};
 use crate::engine::{CHUNK_SIZE, ReplicationValues, RunSummary};
 use crate::error::Error;
+use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::run::{self, RunSettings};
 use crate::scenario::Scenario;
@@ -284,6 +285,7 @@ pub fn compare(
         deterministic: false,
         out_dir: pending.path(&s.name),
         save_replications: false,
+        reservoir: reservoir::DEFAULT_CAPACITY,
         command: settings.command.clone(),
     };
 
@@ -298,8 +300,14 @@ pub fn compare(
                 p(i, done);
             }
         };
+        // Each scenario's run folder has its charts, drawn from a reservoir
+        // filled here as `run` fills it.
+        let mut sample = Reservoir::new(rs.reservoir, rs.seed);
         let summary = if i == 0 {
-            let mut keep = |v: ReplicationValues<'_>| base_values.extend_from_slice(v.scalars);
+            let mut keep = |v: ReplicationValues<'_>| {
+                sample.offer(v.replication, v.inputs, v.scalars);
+                base_values.extend_from_slice(v.scalars)
+            };
             run::summarize(
                 scenario,
                 &rs,
@@ -312,6 +320,7 @@ pub fn compare(
             let scalars = base.layout.scalars.len();
             let mut acc = PairedAccumulator::new(&base_values, scalars);
             let mut pair = |v: ReplicationValues<'_>| {
+                sample.offer(v.replication, v.inputs, v.scalars);
                 // Layouts are checked below; a variant with other scalars
                 // is refused before its differences are used.
                 if v.scalars.len() == scalars {
@@ -340,7 +349,13 @@ pub fn compare(
             paired.push(acc.finish(base, &summary));
             summary
         };
-        run::write_run_folder(scenario, &rs, &summary, one_started.elapsed().as_secs_f64())?;
+        run::write_run_folder(
+            scenario,
+            &rs,
+            &summary,
+            &sample,
+            one_started.elapsed().as_secs_f64(),
+        )?;
         compared.push(ComparedScenario {
             name: scenario.name.clone(),
             title: scenario.title.clone(),

@@ -1,10 +1,16 @@
 //! A run of a scenario: build its model, run the engine, write the run
-//! folder (CLI.md): summary.csv, scalars.csv, manifest.json, and with
+//! folder (CLI.md): summary.csv, scalars.csv, manifest.json, report.md,
+//! the chart data (fan.csv, reservoir.csv), the charts in charts/, and with
 //! `save_replications` replications.csv. The folder appears atomically.
+//!
+//! The engine computes the user's quantile levels plus the five fan levels
+//! (P5, P25, P50, P75, P95); summary.csv and scalars.csv show the user's,
+//! fan.csv the fan's. The charts are drawn from the chart data as written
+//! (parsed back from the same bytes), exactly as `sezsim plot` draws them.
 
 use std::io::Write;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::engine::{
@@ -12,7 +18,10 @@ use crate::engine::{
 };
 use crate::error::Error;
 use crate::model::{self, ModelOptions};
+use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
 use crate::output::manifest::{Manifest, RunFacts};
+use crate::output::report::{self, Report};
+use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
 use crate::scenario::Scenario;
@@ -31,7 +40,11 @@ pub struct RunSettings {
     pub out_dir: PathBuf,
     /// Also write every replication's inputs and scalars.
     pub save_replications: bool,
-    /// The command line that reproduces the run, for the manifest.
+    /// Most replications kept for the distribution and tornado charts
+    /// (reservoir.csv); [`reservoir::DEFAULT_CAPACITY`] by default.
+    pub reservoir: usize,
+    /// The command line that reproduces the run, for the manifest and the
+    /// report (see [`reproduce_command`]).
     pub command: String,
 }
 
@@ -40,8 +53,14 @@ pub struct RunSettings {
 pub struct RunOutcome {
     /// The published run folder.
     pub dir: PathBuf,
+    /// The engine's summary. Its quantile levels are the scenario's plus the
+    /// fan levels (summary.csv shows only the scenario's).
     pub summary: RunSummary,
     pub wall_time_seconds: f64,
+    /// The charts drawn, in report order.
+    pub charts: Vec<ChartSpec>,
+    /// What report.md shows (render it with [`report::render`]).
+    pub report: Report,
 }
 
 /// Run `scenario` and write its run folder. `progress` receives the number
@@ -55,16 +74,24 @@ pub fn run(
     let replications = settings.effective_replications();
     let pending = PendingDir::create(&settings.out_dir)?;
     let chunks = 0..engine::chunk_count(replications);
-    let summary = simulate(scenario, settings, chunks, &pending, progress)?.finish();
+    let (partial, reservoir) = simulate(scenario, settings, chunks, &pending, progress)?;
+    let summary = partial.finish();
     write_results(&pending, scenario, &summary)?;
+    let mut manifest = run_manifest(scenario, settings, 0.0);
+    let (data, charts) = write_charts(
+        &pending, scenario, &summary, &reservoir, &manifest, settings,
+    )?;
     let wall_time_seconds = started.elapsed().as_secs_f64();
-    let manifest = run_manifest(scenario, settings, wall_time_seconds);
+    manifest.wall_time_seconds = wall_time_seconds;
+    let report = write_report(&pending, scenario, &summary, &data, &manifest)?;
     pending.write("manifest.json", manifest.to_json().as_bytes())?;
     let dir = pending.publish()?;
     Ok(RunOutcome {
         dir,
         summary,
         wall_time_seconds,
+        charts,
+        report,
     })
 }
 
@@ -80,18 +107,69 @@ impl RunSettings {
 }
 
 /// The files a run folder holds that are computed from the run's summary
-/// alone: `summary.csv` and `scalars.csv`. Shared by `run`, `merge` (so a
-/// merged run writes the same bytes) and the sweep's point folders.
+/// alone: `summary.csv` and `scalars.csv`, at the scenario's quantile
+/// levels (`summary` may hold more). Shared by `run`, `merge` (so a merged
+/// run writes the same bytes) and the sweep's point folders.
 pub(crate) fn write_results(
     pending: &PendingDir,
     scenario: &Scenario,
     summary: &RunSummary,
 ) -> Result<(), Error> {
-    pending.write("summary.csv", tables::summary_csv(summary).as_bytes())?;
+    let tables = summary
+        .at_levels(&scenario.outputs.quantiles)
+        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
+    pending.write("summary.csv", tables::summary_csv(&tables).as_bytes())?;
     pending.write(
-        "scalars.csv",
-        tables::scalars_csv(summary, &scenario.outputs.targets).as_bytes(),
+        charts::data::SCALARS_CSV,
+        tables::scalars_csv(&tables, &scenario.outputs.targets).as_bytes(),
     )
+}
+
+/// The chart data (`fan.csv`, `reservoir.csv`) and the charts of a run
+/// folder whose `scalars.csv` is already in `pending`, drawn from the bytes
+/// written, parsed back as `sezsim plot` parses them, so both draw the same
+/// charts. `manifest` is the run's (its wall time is not drawn). Shared by
+/// `run`, `merge` and `compare`'s run folders.
+pub(crate) fn write_charts(
+    pending: &PendingDir,
+    scenario: &Scenario,
+    summary: &RunSummary,
+    reservoir: &Reservoir,
+    manifest: &Manifest,
+    settings: &RunSettings,
+) -> Result<(ChartData, Vec<ChartSpec>), Error> {
+    let fan_csv = FanData::from_summary(summary, &scenario.outputs.charts)?.to_csv();
+    pending.write(charts::FAN_CSV, fan_csv.as_bytes())?;
+    let reservoir_csv = reservoir.to_csv(&summary.layout.inputs, &summary.layout.scalars);
+    pending.write(charts::RESERVOIR_CSV, reservoir_csv.as_bytes())?;
+    let scalars_path = pending.path(charts::data::SCALARS_CSV);
+    let scalars_csv =
+        std::fs::read_to_string(&scalars_path).map_err(|e| Error::io(&scalars_path, e))?;
+    let data = ChartData::parse(
+        RunFiles {
+            manifest: &manifest.to_json(),
+            fan: &fan_csv,
+            scalars: &scalars_csv,
+            reservoir: &reservoir_csv,
+        },
+        &settings.out_dir,
+    )?;
+    let drawn = charts::render_all(&data, settings.threads)?;
+    charts::write_charts(pending, &format!("{}/", charts::CHARTS_DIR), &drawn)?;
+    Ok((data, drawn.into_iter().map(|c| c.spec).collect()))
+}
+
+/// `report.md` of a run folder (see [`report`]); returns what it shows.
+pub(crate) fn write_report(
+    pending: &PendingDir,
+    scenario: &Scenario,
+    summary: &RunSummary,
+    data: &ChartData,
+    manifest: &Manifest,
+) -> Result<Report, Error> {
+    let report = Report::new(scenario, summary, data, manifest);
+    pending.write("report.md", report::render(&report).as_bytes())?;
+    Ok(report)
 }
 
 /// The manifest of a run of `scenario` with `settings`.
@@ -101,7 +179,7 @@ pub(crate) fn run_manifest(
     wall_time_seconds: f64,
 ) -> Manifest {
     let replications = settings.effective_replications();
-    Manifest::new(
+    let mut manifest = Manifest::new(
         scenario,
         RunFacts {
             seed: settings.seed,
@@ -112,7 +190,9 @@ pub(crate) fn run_manifest(
             quantile_method: quantile_method(replications),
             command: settings.command.clone(),
         },
-    )
+    );
+    manifest.reservoir_capacity = settings.reservoir.max(1);
+    manifest
 }
 
 /// How the quantile columns are computed, for the manifest.
@@ -128,7 +208,8 @@ pub fn quantile_method(replications: u64) -> String {
 }
 
 /// The engine options of a run of `scenario` whose model records `layout`:
-/// the scenario's quantile levels and targets.
+/// the scenario's quantile levels plus the fan charts' (see
+/// [`charts::with_fan_levels`]), and the scenario's targets.
 pub(crate) fn run_options(
     scenario: &Scenario,
     layout: &OutputLayout,
@@ -138,7 +219,7 @@ pub(crate) fn run_options(
     RunOptions {
         replications,
         threads,
-        quantiles: scenario.outputs.quantiles.clone(),
+        quantiles: charts::with_fan_levels(&scenario.outputs.quantiles),
         scalar_targets: layout
             .scalars
             .iter()
@@ -156,14 +237,15 @@ pub(crate) fn run_options(
 
 /// Build the scenario's model and run chunks `chunks` (non-empty) of the
 /// run `settings` describes, streaming `replications.csv` into `pending`
-/// when asked (the rows of these chunks only, after the header).
+/// when asked (the rows of these chunks only, after the header), and
+/// keeping the reservoir of these chunks' replications.
 pub(crate) fn simulate(
     scenario: &Scenario,
     settings: &RunSettings,
     chunks: Range<u64>,
     pending: &PendingDir,
     mut progress: Option<&mut dyn FnMut(u64)>,
-) -> Result<PartialRun, Error> {
+) -> Result<(PartialRun, Reservoir), Error> {
     let replications = settings.effective_replications();
     let model = model::build(
         scenario,
@@ -188,8 +270,10 @@ pub(crate) fn simulate(
     } else {
         None
     };
+    let mut reservoir = Reservoir::new(settings.reservoir, settings.seed);
     let partial = {
         let mut sink = |v: ReplicationValues<'_>| {
+            reservoir.offer(v.replication, v.inputs, v.scalars);
             if let Some((_, w, line, failed)) = saver.as_mut() {
                 if failed.is_some() {
                     return;
@@ -207,11 +291,7 @@ pub(crate) fn simulate(
             }
         };
         let hooks = Hooks {
-            on_replication: if settings.save_replications {
-                Some(&mut sink)
-            } else {
-                None
-            },
+            on_replication: Some(&mut sink),
             on_progress: Some(&mut report),
         };
         model
@@ -224,7 +304,7 @@ pub(crate) fn simulate(
         }
         w.flush().map_err(|e| Error::io(&path, e))?;
     }
-    Ok(partial)
+    Ok((partial, reservoir))
 }
 
 /// Run all of `scenario` in memory, for commands that run several scenarios
@@ -269,20 +349,104 @@ pub fn summarize<'h>(
 }
 
 /// Write the run folder `settings.out_dir` of a run summarised in
-/// `summary` (which may hold extra quantile levels: the tables get the
-/// scenario's), exactly as [`run`] would, atomically.
+/// `summary` (from [`summarize`], so with the fan levels; it may hold more
+/// levels: the tables get the scenario's), with `reservoir` filled from
+/// its replications, exactly as [`run`] would, atomically. The wall time
+/// recorded is `wall_time_seconds` plus the time to draw the charts.
 pub fn write_run_folder(
     scenario: &Scenario,
     settings: &RunSettings,
     summary: &RunSummary,
+    reservoir: &Reservoir,
     wall_time_seconds: f64,
 ) -> Result<PathBuf, Error> {
-    let tables = summary
-        .at_levels(&scenario.outputs.quantiles)
-        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
+    let started = Instant::now();
     let pending = PendingDir::create(&settings.out_dir)?;
-    write_results(&pending, scenario, &tables)?;
-    let manifest = run_manifest(scenario, settings, wall_time_seconds);
+    write_results(&pending, scenario, summary)?;
+    let mut manifest = run_manifest(scenario, settings, 0.0);
+    let (data, _) = write_charts(&pending, scenario, summary, reservoir, &manifest, settings)?;
+    manifest.wall_time_seconds = wall_time_seconds + started.elapsed().as_secs_f64();
+    write_report(&pending, scenario, summary, &data, &manifest)?;
     pending.write("manifest.json", manifest.to_json().as_bytes())?;
     pending.publish()
+}
+
+/// The command that reproduces a run of the scenario file `scenario` (as
+/// the user gave it) with `settings`: every setting that changes results
+/// spelled out (replications, seed, reservoir), so the command does not
+/// depend on the scenario's defaults; `--out` only when not the default
+/// folder `output/<scenario_name>`.
+pub fn reproduce_command(scenario: &Path, scenario_name: &str, settings: &RunSettings) -> String {
+    let mut words = vec![
+        "sezsim".to_string(),
+        "run".into(),
+        shell_word(&scenario.display().to_string()),
+    ];
+    if settings.deterministic {
+        words.push("--deterministic".into());
+    } else {
+        words.push("-n".into());
+        words.push(settings.replications.to_string());
+    }
+    words.push("--seed".into());
+    words.push(settings.seed.to_string());
+    if settings.reservoir != reservoir::DEFAULT_CAPACITY {
+        words.push("--reservoir".into());
+        words.push(settings.reservoir.to_string());
+    }
+    if settings.save_replications {
+        words.push("--save-replications".into());
+    }
+    if settings.out_dir != Path::new("output").join(scenario_name) {
+        words.push("--out".into());
+        words.push(shell_word(&settings.out_dir.display().to_string()));
+    }
+    words.join(" ")
+}
+
+/// `word` quoted for a POSIX shell when it needs to be.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(out: &str) -> RunSettings {
+        RunSettings {
+            replications: 10_000,
+            seed: 42,
+            threads: 2,
+            deterministic: false,
+            out_dir: PathBuf::from(out),
+            save_replications: false,
+            reservoir: reservoir::DEFAULT_CAPACITY,
+            command: String::new(),
+        }
+    }
+
+    #[test]
+    fn reproduce_commands_spell_out_what_changes_results() {
+        let s = settings("output/base");
+        assert_eq!(
+            reproduce_command(Path::new("scenarios/base.toml"), "base", &s),
+            "sezsim run scenarios/base.toml -n 10000 --seed 42"
+        );
+        let mut s = settings("my runs/it's");
+        s.deterministic = true;
+        s.reservoir = 500;
+        assert_eq!(
+            reproduce_command(Path::new("a.toml"), "base", &s),
+            r"sezsim run a.toml --deterministic --seed 42 --reservoir 500 --out 'my runs/it'\''s'"
+        );
+    }
 }

@@ -16,6 +16,9 @@
 //!   empty shard;
 //! - `replications.csv` with `--save-replications`: the header and the
 //!   shard's rows;
+//! - `reservoir.csv`: the reservoir sample of the shard's replications
+//!   (see [`crate::output::reservoir`]: the merged shards' reservoirs give
+//!   exactly the whole run's);
 //! - `manifest.json`: the run manifest with a `shard` section (index,
 //!   count, chunk and replication ranges, the scenario file's absolute path
 //!   and the SHA-256 of each result file).
@@ -43,7 +46,9 @@ use std::time::Instant;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{self, PartialRun, RunSummary};
 use crate::error::Error;
+use crate::output::charts::Sample;
 use crate::output::manifest::{Manifest, ManifestInput, RunFacts, ShardInfo};
+use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::run::{self, RunSettings};
 use crate::scenario::{self, Scenario, sha256_hex};
@@ -54,6 +59,8 @@ pub const PARTIAL_FILE: &str = "partial.bin";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The per-replication table written with `--save-replications`.
 pub const REPLICATIONS_FILE: &str = "replications.csv";
+/// The shard's reservoir sample, for the merged run's charts.
+pub const RESERVOIR_FILE: &str = crate::output::charts::RESERVOIR_CSV;
 
 /// Shard `index` of `count` (`I/N`, `1 <= I <= N`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,12 +181,20 @@ pub fn run_shard(
     let pending = PendingDir::create(&settings.out_dir)?;
     let mut files = Vec::new();
     if !chunks.is_empty() {
-        let partial = run::simulate(scenario, settings, chunks.clone(), &pending, progress)?;
+        let (partial, reservoir) =
+            run::simulate(scenario, settings, chunks.clone(), &pending, progress)?;
         let bytes = partial.to_bytes();
         pending.write(PARTIAL_FILE, &bytes)?;
         files.push(ManifestInput {
             path: PARTIAL_FILE.into(),
             sha256: sha256_hex(&bytes),
+        });
+        let layout = &partial.layout();
+        let sample = reservoir.to_csv(&layout.inputs, &layout.scalars);
+        pending.write(RESERVOIR_FILE, sample.as_bytes())?;
+        files.push(ManifestInput {
+            path: RESERVOIR_FILE.into(),
+            sha256: sha256_hex(sample.as_bytes()),
         });
         if settings.save_replications {
             let path = pending.path(REPLICATIONS_FILE);
@@ -316,6 +331,39 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
         .ok_or_else(|| Error::Runtime("the shards do not cover the whole run".into()))?;
     let summary = merged.finish();
 
+    // The whole run's reservoir: the union of the shards' samples, cut to
+    // the capacity (bottom-k sampling merges exactly).
+    let capacity = first.manifest.reservoir_capacity;
+    if let Some(s) = shards
+        .iter()
+        .find(|s| s.manifest.reservoir_capacity != capacity)
+    {
+        return Err(damaged(
+            &s.manifest_path,
+            "its reservoir_capacity differs from the other shards' (run them with the same --reservoir)",
+        ));
+    }
+    let mut reservoir = Reservoir::new(capacity, first.manifest.seed);
+    for s in &shards {
+        if !s.info.files.iter().any(|f| f.path == RESERVOIR_FILE) {
+            continue;
+        }
+        let path = s.dir.join(RESERVOIR_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let sample = Sample::parse(&text, &path, &summary.layout.scalars)?;
+        let mut inputs = vec![0.0; sample.inputs.len()];
+        let mut scalars = vec![0.0; sample.scalars.len()];
+        for (row, &r) in sample.replications.iter().enumerate() {
+            for (x, column) in inputs.iter_mut().zip(&sample.input_values) {
+                *x = column[row];
+            }
+            for (x, column) in scalars.iter_mut().zip(&sample.scalar_values) {
+                *x = column[row];
+            }
+            reservoir.offer(r, &inputs, &scalars);
+        }
+    }
+
     let pending = PendingDir::create(out)?;
     run::write_results(&pending, &scenario, &summary)?;
     let with_rows: Vec<&RunShardDir> = shards
@@ -343,6 +391,25 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
         },
     );
     manifest.merged_shards = Some(count);
+    manifest.reservoir_capacity = capacity;
+    // The charts and report of the unsharded run; its report names the
+    // unsharded command, which reproduces these numbers.
+    let settings = RunSettings {
+        replications: first.manifest.replications,
+        seed: first.manifest.seed,
+        threads: first.manifest.threads,
+        deterministic: false,
+        out_dir: out.to_path_buf(),
+        save_replications: !with_rows.is_empty(),
+        reservoir: capacity,
+        command: command.to_string(),
+    };
+    let (data, _) = run::write_charts(
+        &pending, &scenario, &summary, &reservoir, &manifest, &settings,
+    )?;
+    let mut for_report = manifest.clone();
+    for_report.command = run::reproduce_command(&scenario_file, &scenario.name, &settings);
+    run::write_report(&pending, &scenario, &summary, &data, &for_report)?;
     pending.write(MANIFEST_FILE, manifest.to_json().as_bytes())?;
     let dir = pending.publish()?;
     Ok(MergeOutcome {

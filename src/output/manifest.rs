@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::Scenario;
+use crate::scenario::{ModelSpec, Scenario};
 use crate::uncertainty::SamplingMethod;
 
 /// The run manifest (CLI.md). Field names are a public interface.
@@ -40,6 +40,24 @@ pub struct Manifest {
     /// For a run merged from shards: how many.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u32>,
+    /// Most replications kept in `reservoir.csv` (the sample the histograms,
+    /// CDFs and tornado charts are drawn from).
+    #[serde(default = "default_reservoir_capacity")]
+    pub reservoir_capacity: usize,
+    /// The zones, in model order, with their names (for chart titles).
+    #[serde(default)]
+    pub zones: Vec<ManifestZone>,
+}
+
+fn default_reservoir_capacity() -> usize {
+    crate::output::reservoir::DEFAULT_CAPACITY
+}
+
+/// A zone's id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestZone {
+    pub id: String,
+    pub name: String,
 }
 
 /// The part of a run a shard holds, and what `sezsim merge` checks.
@@ -113,6 +131,18 @@ impl Manifest {
             command: facts.command,
             shard: None,
             merged_shards: None,
+            reservoir_capacity: default_reservoir_capacity(),
+            zones: match &scenario.model {
+                ModelSpec::Sez(spec) => spec
+                    .zones
+                    .iter()
+                    .map(|z| ManifestZone {
+                        id: z.id.clone(),
+                        name: z.name.clone(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 

@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod charts;
 pub mod format;
 pub mod manifest;
+pub mod report;
 pub mod reservoir;
 pub mod run_dir;
 pub mod sample;

@@ -3,105 +3,110 @@
 //! CDFs and the tornado charts, saved as `reservoir.csv` so `sezsim plot`
 //! can redraw them without re-running the model.
 //!
-//! Fed through the engine's ordered per-replication hook, it keeps every
-//! replication while there are at most `capacity` of them, and otherwise a
-//! uniform random sample of `capacity` (reservoir sampling, Vitter's
-//! algorithm R). Memory is `capacity x (inputs + scalars)` values whatever
-//! the run length. The random choices come from their own stream
-//! ([`PURPOSE`]), so the sample depends only on the seed and the number of
-//! replications, never on the thread count, and drawing it changes no other
-//! random number of the run.
+//! Every replication `r` gets a priority, uniform number `r` of its own
+//! stream ([`PURPOSE`]); the reservoir keeps the `capacity` replications of
+//! smallest priority (bottom-k sampling), which is a uniform random sample
+//! without replacement, and all of them when there are no more. Hence:
+//!
+//! - the sample depends only on the seed, the replications run and the
+//!   capacity: not on the thread count, nor on the order replications are
+//!   offered in;
+//! - reservoirs of disjoint parts of a run (shards) merge, by offering one's
+//!   rows to the other, into exactly the reservoir of the whole run;
+//! - drawing priorities changes no other random number of the run;
+//! - memory is `capacity x (inputs + scalars)` values whatever the run
+//!   length.
 
-use crate::uncertainty::{StreamKey, StreamRng};
+use std::collections::BinaryHeap;
+
+use crate::uncertainty::{StreamCursor, StreamKey};
 
 /// Replications kept by default: enough for a smooth histogram and rank
 /// correlations with a standard error of about 0.01.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
-/// The purpose string of the reservoir's random stream.
+/// The purpose string of the priorities' random stream.
 pub const PURPOSE: &str = "output.reservoir";
 
-/// A reservoir being filled, one replication at a time in replication order.
+/// A reservoir being filled.
 #[derive(Debug, Clone)]
 pub struct Reservoir {
     capacity: usize,
     inputs: usize,
     scalars: usize,
-    /// Replications offered so far.
-    seen: u64,
-    /// Replication number of each kept row.
-    replications: Vec<u64>,
-    /// Kept rows, `inputs` then `scalars` values each, flat.
+    priorities: StreamCursor,
+    /// Kept rows as (priority bits, replication, slot): a max-heap, so the
+    /// row to evict is on top. Priorities are in (0, 1), where the order of
+    /// the bits is the order of the numbers; the replication breaks ties.
+    heap: BinaryHeap<(u64, u64, usize)>,
+    /// Kept rows, `inputs` then `scalars` values each, by slot.
     values: Vec<f64>,
-    rng: StreamRng,
 }
 
 impl Reservoir {
     /// An empty reservoir keeping at most `capacity` (at least 1)
-    /// replications of `inputs` input and `scalars` scalar values.
-    pub fn new(capacity: usize, seed: u64, inputs: usize, scalars: usize) -> Self {
-        let capacity = capacity.max(1);
-        // A single stream read sequentially: one uniform per replication
-        // beyond the capacity.
-        let rng = StreamKey::new(seed, PURPOSE).rng(0);
+    /// replications, for a run with base seed `seed`. The first row offered
+    /// fixes the numbers of inputs and scalars.
+    pub fn new(capacity: usize, seed: u64) -> Self {
         Reservoir {
-            capacity,
-            inputs,
-            scalars,
-            seen: 0,
-            replications: Vec::new(),
+            capacity: capacity.max(1),
+            inputs: 0,
+            scalars: 0,
+            priorities: StreamKey::new(seed, PURPOSE).cursor(),
+            heap: BinaryHeap::new(),
             values: Vec::new(),
-            rng,
         }
     }
 
-    /// Offer the next replication. Replications must come in the order the
-    /// engine runs them for the sample to be reproducible.
+    /// Offer replication `replication`'s values (any order; each
+    /// replication once).
     pub fn offer(&mut self, replication: u64, inputs: &[f64], scalars: &[f64]) {
+        if self.heap.is_empty() {
+            self.inputs = inputs.len();
+            self.scalars = scalars.len();
+        }
         debug_assert_eq!(inputs.len(), self.inputs);
         debug_assert_eq!(scalars.len(), self.scalars);
-        let width = self.inputs + self.scalars;
-        let seen = self.seen;
-        self.seen += 1;
-        if (seen as usize) < self.capacity {
-            self.replications.push(replication);
+        let priority = self.priorities.uniform_at(replication).to_bits();
+        let slot = if self.heap.len() < self.capacity {
+            let slot = self.heap.len();
             self.values.extend_from_slice(inputs);
             self.values.extend_from_slice(scalars);
-            return;
-        }
-        // Algorithm R: the (seen + 1)-th item replaces a uniformly chosen
-        // slot with probability capacity / (seen + 1). `uniform` is in
-        // (0, 1), so the product is below seen + 1; floor it.
-        let j = (self.rng.uniform() * (seen + 1) as f64) as u64;
-        if j >= self.capacity as u64 {
-            return;
-        }
-        let slot = j as usize;
-        self.replications[slot] = replication;
-        let row = &mut self.values[slot * width..(slot + 1) * width];
-        row[..self.inputs].copy_from_slice(inputs);
-        row[self.inputs..].copy_from_slice(scalars);
+            slot
+        } else {
+            let &(top, top_replication, slot) = self.heap.peek().expect("full, so not empty");
+            if (priority, replication) >= (top, top_replication) {
+                return;
+            }
+            self.heap.pop();
+            let width = self.inputs + self.scalars;
+            let row = &mut self.values[slot * width..(slot + 1) * width];
+            row[..self.inputs].copy_from_slice(inputs);
+            row[self.inputs..].copy_from_slice(scalars);
+            slot
+        };
+        self.heap.push((priority, replication, slot));
     }
 
-    /// Replications offered so far.
-    pub fn seen(&self) -> u64 {
-        self.seen
+    /// Replications kept.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Whether nothing was kept.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
     }
 
     /// The kept rows in replication order: `(replication, inputs, scalars)`.
     pub fn rows(&self) -> Vec<(u64, &[f64], &[f64])> {
         let width = self.inputs + self.scalars;
-        let mut order: Vec<usize> = (0..self.replications.len()).collect();
-        order.sort_unstable_by_key(|&i| self.replications[i]);
-        order
-            .into_iter()
-            .map(|i| {
-                let row = &self.values[i * width..(i + 1) * width];
-                (
-                    self.replications[i],
-                    &row[..self.inputs],
-                    &row[self.inputs..],
-                )
+        let mut kept: Vec<(u64, usize)> = self.heap.iter().map(|&(_, r, slot)| (r, slot)).collect();
+        kept.sort_unstable();
+        kept.into_iter()
+            .map(|(r, slot)| {
+                let row = &self.values[slot * width..(slot + 1) * width];
+                (r, &row[..self.inputs], &row[self.inputs..])
             })
             .collect()
     }
@@ -122,20 +127,24 @@ impl Reservoir {
 mod tests {
     use super::*;
 
-    fn fill(capacity: usize, n: u64, seed: u64) -> Vec<u64> {
-        let mut r = Reservoir::new(capacity, seed, 1, 1);
-        for i in 0..n {
+    fn fill(capacity: usize, replications: impl Iterator<Item = u64>, seed: u64) -> Reservoir {
+        let mut r = Reservoir::new(capacity, seed);
+        for i in replications {
             r.offer(i, &[i as f64], &[2.0 * i as f64]);
         }
+        r
+    }
+
+    fn kept(r: &Reservoir) -> Vec<u64> {
         r.rows().iter().map(|row| row.0).collect()
     }
 
     #[test]
     fn keeps_everything_up_to_capacity_in_order() {
-        assert_eq!(fill(10, 7, 1), (0..7).collect::<Vec<_>>());
-        assert_eq!(fill(10, 10, 1), (0..10).collect::<Vec<_>>());
-        let mut r = Reservoir::new(4, 1, 1, 1);
-        for i in 0..3 {
+        assert_eq!(kept(&fill(10, 0..7, 1)), (0..7).collect::<Vec<_>>());
+        assert_eq!(kept(&fill(10, 0..10, 1)), (0..10).collect::<Vec<_>>());
+        let mut r = Reservoir::new(4, 1);
+        for i in [2, 0, 1] {
             r.offer(i, &[i as f64 + 0.5], &[1.0 - i as f64]);
         }
         let rows = r.rows();
@@ -147,12 +156,26 @@ mod tests {
     }
 
     #[test]
-    fn bounded_deterministic_and_seed_dependent() {
-        let a = fill(100, 5000, 7);
+    fn bounded_deterministic_seeded_and_order_free() {
+        let a = fill(100, 0..5000, 7);
         assert_eq!(a.len(), 100);
-        assert!(a.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
-        assert_eq!(a, fill(100, 5000, 7));
-        assert_ne!(a, fill(100, 5000, 8));
+        let rows = kept(&a);
+        assert!(
+            rows.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
+        assert_eq!(rows, kept(&fill(100, 0..5000, 7)));
+        assert_ne!(rows, kept(&fill(100, 0..5000, 8)));
+        // Any order gives the same sample, and so do parts merged.
+        assert_eq!(rows, kept(&fill(100, (0..5000).rev(), 7)));
+        let mut merged = fill(100, 2500..5000, 7);
+        for (r, i, s) in fill(100, 0..2500, 7).rows() {
+            merged.offer(r, i, s);
+        }
+        assert_eq!(
+            merged.to_csv(&["a".into()], &["y".into()]),
+            a.to_csv(&["a".into()], &["y".into()])
+        );
     }
 
     /// Each replication is kept with probability k / n. With k = 50 of
@@ -165,7 +188,7 @@ mod tests {
         let (k, n, seeds) = (50, 200u64, 2000u64);
         let mut counts = vec![0u32; n as usize];
         for seed in 0..seeds {
-            for r in fill(k, n, seed) {
+            for r in kept(&fill(k, 0..n, seed)) {
                 counts[r as usize] += 1;
             }
         }

@@ -386,6 +386,8 @@ impl Sweep {
             deterministic: false,
             out_dir: dir.to_path_buf(),
             save_replications: false,
+            // Sweep points hold tables only (no charts), so no sample.
+            reservoir: crate::output::reservoir::DEFAULT_CAPACITY,
             command: settings.command.clone(),
         };
         let summary = run::summarize(&scenario, &rs, &COMPARE_LEVELS, None, progress)?;

@@ -1,0 +1,381 @@
+//! `report.md`: a Markdown report of a run for economists, ready to paste
+//! into a document: the scenario, the settings, key totals at the table
+//! years, the scalar outcomes with their target probabilities, every chart
+//! with a caption saying how to read it, and the command that reproduces
+//! the run.
+//!
+//! [`Report`] collects everything the report shows as plain data
+//! ([`Report::new`]); [`render`] turns it into text, a pure function, so a
+//! test can fix the machine-dependent fields (wall time, threads) and
+//! snapshot the result.
+
+use std::fmt::Write as _;
+
+use crate::engine::RunSummary;
+use crate::model::names::{self, Unit};
+use crate::output::charts::{ChartData, ChartKind, ChartSpec, chart_list};
+use crate::output::format;
+use crate::output::manifest::Manifest;
+use crate::scenario::Scenario;
+
+/// The settings of a run, as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSettings {
+    pub scenario: String,
+    pub model: String,
+    pub seed: u64,
+    pub replications: u64,
+    pub deterministic: bool,
+    pub sampling: String,
+    pub start_year: i32,
+    pub years: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub quantile_method: String,
+    pub tool_version: String,
+}
+
+/// One row of the key-totals table: P5, P50, P95 of an output's total in
+/// a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyTotal {
+    /// "Exports, total of 4 zones (USD million per year)".
+    pub label: String,
+    pub year: i32,
+    pub unit: Option<Unit>,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// One scalar outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalarRow {
+    /// "Exports in the final year (USD million per year)".
+    pub label: String,
+    pub unit: Option<Unit>,
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub target: Option<f64>,
+    pub p_target: Option<f64>,
+}
+
+/// One chart, as the report embeds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartEntry {
+    pub kind: ChartKind,
+    /// The output or scalar it shows.
+    pub subject: String,
+    /// Alternative text: the chart's subject in words.
+    pub alt: String,
+    /// Paths relative to the run folder.
+    pub png: String,
+    pub svg: String,
+    /// How to read it, one line.
+    pub caption: String,
+}
+
+/// Everything `report.md` shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub description: Option<String>,
+    pub settings: ReportSettings,
+    pub table_years: Vec<i32>,
+    pub key_totals: Vec<KeyTotal>,
+    pub scalars: Vec<ScalarRow>,
+    /// Replications in the reservoir the distribution charts use.
+    pub reservoir_rows: u64,
+    pub charts: Vec<ChartEntry>,
+    /// The command that reproduces the run.
+    pub reproduce: String,
+}
+
+fn label_with_unit(name: &str) -> (String, Option<Unit>) {
+    match names::describe(name) {
+        Some(d) => (
+            match d.unit.text() {
+                Some(u) => format!("{} ({u})", d.label),
+                None => d.label.to_string(),
+            },
+            Some(d.unit),
+        ),
+        None => (format!("`{name}`"), None),
+    }
+}
+
+impl Report {
+    /// The report of a run of `scenario`: `summary` is the engine's (its
+    /// quantile levels include the fan levels), `data` the chart data as
+    /// saved, `manifest` the run's manifest.
+    pub fn new(
+        scenario: &Scenario,
+        summary: &RunSummary,
+        data: &ChartData,
+        manifest: &Manifest,
+    ) -> Report {
+        let settings = ReportSettings {
+            scenario: manifest.scenario.clone(),
+            model: manifest.model.to_string(),
+            seed: manifest.seed,
+            replications: manifest.replications,
+            deterministic: manifest.deterministic,
+            sampling: manifest.sampling.to_string(),
+            start_year: manifest.start_year,
+            years: manifest.years,
+            threads: manifest.threads,
+            wall_time_seconds: manifest.wall_time_seconds,
+            quantile_method: manifest.quantile_method.clone(),
+            tool_version: manifest.tool_version.to_string(),
+        };
+        let mut key_totals = Vec::new();
+        for output in data.fan.outputs() {
+            let Some(s) = data.fan.aggregate_of(output) else {
+                continue;
+            };
+            let (label, unit) = match names::describe(output) {
+                Some(d) => (d.label.to_string(), Some(d.unit)),
+                None => (format!("`{output}`"), None),
+            };
+            let zones = data.fan.zones_of(output).len();
+            let label = match (s.zone.as_str(), unit.and_then(Unit::text)) {
+                ("national", Some(u)) => format!("{label}, national ({u})"),
+                ("national", None) => format!("{label}, national"),
+                (_, Some(u)) => format!("{label}, total of {zones} zones ({u})"),
+                (_, None) => format!("{label}, total of {zones} zones"),
+            };
+            for &year in &scenario.outputs.table_years {
+                if let Some(t) = data.fan.years.iter().position(|&y| y == year) {
+                    let q = s.quantiles[t];
+                    key_totals.push(KeyTotal {
+                        label: label.clone(),
+                        year,
+                        unit,
+                        p5: q[0],
+                        p50: q[2],
+                        p95: q[4],
+                    });
+                }
+            }
+        }
+        let level = |q: f64| {
+            summary
+                .quantile_levels
+                .iter()
+                .position(|l| l.to_bits() == q.to_bits())
+        };
+        let (i5, i50, i95) = (level(0.05), level(0.5), level(0.95));
+        let scalars = summary
+            .layout
+            .scalars
+            .iter()
+            .zip(&summary.scalars)
+            .map(|(name, s)| {
+                let (label, unit) = label_with_unit(name);
+                let q = |i: Option<usize>| i.map_or(f64::NAN, |i| s.quantiles[i]);
+                ScalarRow {
+                    label,
+                    unit,
+                    mean: s.mean,
+                    p5: q(i5),
+                    p50: q(i50),
+                    p95: q(i95),
+                    target: scenario
+                        .outputs
+                        .targets
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|&(_, t)| t),
+                    p_target: s.p_target,
+                }
+            })
+            .collect();
+        let charts = chart_list(data)
+            .iter()
+            .map(|spec| ChartEntry {
+                kind: spec.kind,
+                subject: spec.subject.clone(),
+                alt: alt_text(spec, data),
+                png: spec.png_path(),
+                svg: spec.svg_path(),
+                caption: spec.caption(data),
+            })
+            .collect();
+        Report {
+            title: scenario.title.clone(),
+            description: scenario.description.clone(),
+            settings,
+            table_years: scenario.outputs.table_years.clone(),
+            key_totals,
+            scalars,
+            reservoir_rows: data.sample.len() as u64,
+            charts,
+            reproduce: manifest.command.clone(),
+        }
+    }
+}
+
+fn alt_text(spec: &ChartSpec, data: &ChartData) -> String {
+    let label = names::describe(&spec.subject).map_or(spec.subject.as_str(), |d| d.label);
+    match spec.kind {
+        ChartKind::Fan => {
+            let national = data
+                .fan
+                .aggregate_of(&spec.subject)
+                .is_some_and(|s| s.zone == "national");
+            let scope = if national { "national" } else { "total" };
+            format!("{label}, {scope} (fan chart)")
+        }
+        ChartKind::FanByZone => format!("{label} by zone (fan charts)"),
+        ChartKind::Histogram => format!("{label} (histogram)"),
+        ChartKind::Cdf => format!("{label} (cumulative distribution)"),
+        ChartKind::Tornado => format!("{label} (rank correlations with the inputs)"),
+    }
+}
+
+fn count(n: u64) -> String {
+    format::group_thousands(&n.to_string())
+}
+
+/// The text of `report.md`.
+pub fn render(r: &Report) -> String {
+    let mut out = String::with_capacity(8192);
+    let s = &r.settings;
+    let _ = writeln!(out, "# {}\n", r.title);
+    if let Some(d) = &r.description {
+        let _ = writeln!(out, "{d}\n");
+    }
+
+    out.push_str("## Settings\n\n| | |\n|---|---|\n");
+    let _ = writeln!(out, "| Scenario | `{}` (model `{}`) |", s.scenario, s.model);
+    if s.deterministic {
+        out.push_str(
+            "| Replications | 1, deterministic: every parameter at its mean, no shocks |\n",
+        );
+    } else {
+        let _ = writeln!(out, "| Replications | {} |", count(s.replications));
+    }
+    let _ = writeln!(out, "| Seed | {} |", s.seed);
+    let _ = writeln!(
+        out,
+        "| Sampling | {} |",
+        match s.sampling.as_str() {
+            "lhs" => "Latin hypercube",
+            other => other,
+        }
+    );
+    let last = s.start_year + s.years as i32 - 1;
+    let _ = writeln!(
+        out,
+        "| Horizon | {}–{last} ({} years) |",
+        s.start_year, s.years
+    );
+    let _ = writeln!(out, "| Threads | {} |", s.threads);
+    let _ = writeln!(out, "| Wall time | {:.1} s |", s.wall_time_seconds);
+    let _ = writeln!(out, "| Quantiles | {} |", s.quantile_method);
+    let _ = writeln!(out, "| sezsim | {} |", s.tool_version);
+    out.push('\n');
+
+    if !r.key_totals.is_empty() {
+        out.push_str("## Key totals\n\n");
+        out.push_str(
+            "Across replications: P50 is the median; nine replications in ten lie between P5 and P95.\n\n",
+        );
+        out.push_str("| Output | Year | P5 | P50 | P95 |\n|---|---:|---:|---:|---:|\n");
+        let mut previous = "";
+        for k in &r.key_totals {
+            let label = if k.label == previous { "" } else { &k.label };
+            let _ = writeln!(
+                out,
+                "| {label} | {} | {} | {} | {} |",
+                k.year,
+                format::value(k.p5, k.unit),
+                format::value(k.p50, k.unit),
+                format::value(k.p95, k.unit)
+            );
+            previous = &k.label;
+        }
+        out.push('\n');
+    }
+
+    if !r.scalars.is_empty() {
+        out.push_str("## Outcomes\n\n");
+        let targets = r.scalars.iter().any(|s| s.target.is_some());
+        out.push_str("| Outcome | Mean | P5 | P50 | P95 |");
+        if targets {
+            out.push_str(" Target | P(≥ target) |");
+        }
+        out.push_str("\n|---|---:|---:|---:|---:|");
+        if targets {
+            out.push_str("---:|---:|");
+        }
+        out.push('\n');
+        for sc in &r.scalars {
+            let _ = write!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                sc.label,
+                format::value(sc.mean, sc.unit),
+                format::value(sc.p5, sc.unit),
+                format::value(sc.p50, sc.unit),
+                format::value(sc.p95, sc.unit)
+            );
+            if targets {
+                match (sc.target, sc.p_target) {
+                    (Some(t), Some(p)) => {
+                        let _ = write!(
+                            out,
+                            " {} | **{}** |",
+                            format::exact(t, sc.unit),
+                            format::percent(p)
+                        );
+                    }
+                    _ => out.push_str(" | |"),
+                }
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        if targets && !s.deterministic {
+            // The standard error of a proportion is at most 0.5 / sqrt(N).
+            let se = 0.5 / (s.replications as f64).sqrt() * 100.0;
+            let _ = writeln!(
+                out,
+                "P(≥ target) is the share of all {} replications at or above the target set in `[outputs].targets`; its Monte Carlo standard error is at most {} percentage points.\n",
+                count(s.replications),
+                format::significant(se, 2)
+            );
+        }
+    }
+
+    if !r.charts.is_empty() {
+        out.push_str("## Charts\n\n");
+        if r.reservoir_rows < s.replications {
+            let _ = writeln!(
+                out,
+                "Histograms, CDFs and tornado charts are drawn from a uniform random sample of {} of the {} replications (`reservoir.csv`); fan charts and every number above use all of them.\n",
+                count(r.reservoir_rows),
+                count(s.replications)
+            );
+        }
+        let mut subject = "";
+        for c in &r.charts {
+            if c.subject != subject {
+                let heading = names::describe(&c.subject).map_or(c.subject.as_str(), |d| d.label);
+                let _ = writeln!(out, "### {heading}\n");
+                subject = &c.subject;
+            }
+            let _ = writeln!(out, "![{}]({})\n", c.alt, c.png);
+            let _ = writeln!(out, "*{}* [SVG]({})\n", c.caption, c.svg);
+        }
+    }
+
+    out.push_str("## Reproduce\n\n```sh\n");
+    out.push_str(&r.reproduce);
+    out.push_str(
+        "\n```\n\nThe same scenario files (their SHA-256 are in `manifest.json`), seed and replications give the same numbers and charts, byte for byte, on any number of threads. `sezsim plot` redraws the charts from this folder without re-running the model.\n",
+    );
+    out
+}
