@@ -29,6 +29,9 @@ pub struct ReportSettings {
     pub sampling: String,
     pub start_year: i32,
     pub years: u32,
+    /// Whether the model records yearly series (a benchmark has none, and
+    /// so no horizon).
+    pub yearly: bool,
     pub threads: usize,
     pub wall_time_seconds: f64,
     pub quantile_method: String,
@@ -125,6 +128,7 @@ impl Report {
             sampling: manifest.sampling.to_string(),
             start_year: manifest.start_year,
             years: manifest.years,
+            yearly: !summary.layout.series.is_empty(),
             threads: manifest.threads,
             wall_time_seconds: manifest.wall_time_seconds,
             quantile_method: manifest.quantile_method.clone(),
@@ -266,12 +270,15 @@ pub fn render(r: &Report) -> String {
             other => other,
         }
     );
-    let last = s.start_year + s.years as i32 - 1;
-    let _ = writeln!(
-        out,
-        "| Horizon | {}–{last} ({} years) |",
-        s.start_year, s.years
-    );
+    if s.yearly {
+        let last = s.start_year + s.years as i32 - 1;
+        let years = if s.years == 1 { "year" } else { "years" };
+        let _ = writeln!(
+            out,
+            "| Horizon | {}–{last} ({} {years}) |",
+            s.start_year, s.years
+        );
+    }
     let _ = writeln!(out, "| Threads | {} |", s.threads);
     let _ = writeln!(out, "| Wall time | {:.1} s |", s.wall_time_seconds);
     let _ = writeln!(out, "| Quantiles | {} |", s.quantile_method);
@@ -355,9 +362,14 @@ pub fn render(r: &Report) -> String {
         if r.reservoir_rows < s.replications {
             let _ = writeln!(
                 out,
-                "Histograms, CDFs and tornado charts are drawn from a uniform random sample of {} of the {} replications (`reservoir.csv`); fan charts and every number above use all of them.\n",
+                "Histograms, CDFs and tornado charts are drawn from a uniform random sample of {} of the {} replications (`reservoir.csv`); every number above{} uses all of them.\n",
                 count(r.reservoir_rows),
-                count(s.replications)
+                count(s.replications),
+                if r.key_totals.is_empty() {
+                    ""
+                } else {
+                    ", like the fan charts,"
+                }
             );
         }
         let mut subject = "";
