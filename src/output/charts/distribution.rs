@@ -89,7 +89,9 @@ pub fn bins(sorted: &[f64], lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
 fn sample_note(data: &ChartData, with_target: bool) -> String {
     let n = data.sample.len() as u64;
     let all = data.run.replications;
-    let mut note = if n == all {
+    let mut note = if n == 1 {
+        "Drawn from the run's one replication.".to_string()
+    } else if n == all {
         format!(
             "Drawn from all {} replications.",
             format::group_thousands(&n.to_string())

@@ -141,7 +141,9 @@ pub fn draw_tornado<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) ->
         },
     ];
     let n = data.sample.len() as u64;
-    let note = if n == data.run.replications {
+    let note = if n < 3 {
+        "Spearman rank correlation needs at least 3 replications.".to_string()
+    } else if n == data.run.replications {
         format!(
             "Spearman rank correlation over all {} replications.",
             format::group_thousands(&n.to_string())
