@@ -98,13 +98,15 @@ fn sample_note(data: &ChartData, with_target: bool) -> String {
         )
     } else {
         format!(
-            "Drawn from a uniform random sample of {} of the run's {} replications (reservoir.csv).",
+            "Drawn from a random sample of {} of the {} replications (reservoir.csv).",
             format::group_thousands(&n.to_string()),
             format::group_thousands(&all.to_string())
         )
     };
     if with_target && n != all {
-        note.push_str(" P(≥ target) counts every replication.");
+        // Replace the full stop: the note must fit on one line.
+        note.pop();
+        note.push_str("; P(≥ target) counts all of them.");
     }
     note
 }

@@ -233,3 +233,105 @@ pub fn redraw(run_dir: &Path, threads: usize) -> Result<Vec<ChartSpec>, Error> {
     pending.publish()?;
     Ok(charts.into_iter().map(|c| c.spec).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chart data made up for the layout's worst case: five zones with long
+    /// names, a 30-year horizon, a target, 1,000 sampled replications.
+    fn five_zones_thirty_years() -> ChartData {
+        let years: Vec<i32> = (2025..2055).collect();
+        let zones = ["north", "south", "east", "west", "central"];
+        let mut series = Vec::new();
+        for (z, id) in zones.iter().chain(["total"].iter()).enumerate() {
+            let scale = if *id == "total" { 5.0 } else { 1.0 + z as f64 };
+            let quantiles = (0..years.len())
+                .map(|t| {
+                    let m = scale * 100.0 * (1.0 - (-(t as f64) / 8.0).exp());
+                    [0.6 * m, 0.85 * m, m, 1.15 * m, 1.5 * m]
+                })
+                .collect();
+            series.push(FanSeries {
+                output: "exports".into(),
+                zone: id.to_string(),
+                quantiles,
+            });
+        }
+        // A deterministic pseudo-random sample: y rises with a, falls with b.
+        let mut state = 12345u64;
+        let mut uniform = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let n = 1000;
+        let (mut a, mut b, mut c, mut y) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..n {
+            let (x1, x2, x3) = (uniform(), uniform(), uniform());
+            a.push(x1);
+            b.push(x2);
+            c.push(x3);
+            y.push(500.0 + 400.0 * x1 - 150.0 * x2 + 30.0 * x3);
+        }
+        ChartData {
+            run: RunInfo {
+                scenario: "layout".into(),
+                title: "Five zones over thirty years, with long names everywhere".into(),
+                seed: 1,
+                replications: 5000,
+                zones: zones
+                    .iter()
+                    .map(|id| ZoneName {
+                        id: id.to_string(),
+                        name: format!(
+                            "The {id} special economic zone, a province with a long name"
+                        ),
+                    })
+                    .collect(),
+            },
+            fan: FanData { years, series },
+            scalars: vec![ScalarInfo {
+                name: "exports_final".into(),
+                target: Some(800.0),
+                p_target: Some(0.123),
+            }],
+            sample: Sample {
+                inputs: vec![
+                    "zones.north.exports.export_share".into(),
+                    "zones.south.investment.skill_sensitivity".into(),
+                    "global.demand_volatility".into(),
+                ],
+                scalars: vec!["exports_final".into()],
+                replications: (0..n as u64).collect(),
+                input_values: vec![a, b, c],
+                scalar_values: vec![y],
+            },
+        }
+    }
+
+    #[test]
+    fn every_kind_renders_for_five_zones_and_thirty_years() {
+        let data = five_zones_thirty_years();
+        let specs = chart_list(&data);
+        assert_eq!(specs.len(), 5);
+        let drawn = render_all(&data, 2).unwrap();
+        for c in &drawn {
+            let decoder = png::Decoder::new(std::io::Cursor::new(&c.png));
+            let reader = decoder.read_info().unwrap();
+            let info = reader.info();
+            assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+            assert!(c.svg.starts_with("<svg"), "{}", c.spec.file_stem());
+        }
+        // The same bytes on one thread.
+        let again = render_all(&data, 1).unwrap();
+        for (a, b) in drawn.iter().zip(&again) {
+            assert!(a.png == b.png && a.svg == b.svg, "{}", a.spec.file_stem());
+        }
+        // The planted driver leads, the negative one follows.
+        let d = tornado::drivers(&data.sample, 0);
+        assert_eq!(d[0].input, "zones.north.exports.export_share");
+        assert!(d[1].rho < 0.0);
+    }
+}
