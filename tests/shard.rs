@@ -35,8 +35,11 @@ fn read(path: PathBuf) -> Vec<u8> {
 fn merged_shards_equal_the_unsharded_run_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole");
+    // A reservoir of 300 of the 1,500 replications: the merged sample must
+    // be the whole run's.
     ok(sezsim()
-        .args(["run", BASE, "-q", "-n", N, "--save-replications", "--out"])
+        .args(["run", BASE, "-q", "-n", N, "--save-replications"])
+        .args(["--reservoir", "300", "--out"])
         .arg(&whole));
     for n in [1u32, 3, 7] {
         let shards: Vec<PathBuf> = (1..=n)
@@ -48,7 +51,13 @@ fn merged_shards_equal_the_unsharded_run_byte_for_byte() {
                     BASE,
                     &format!("{i}/{n}"),
                     &out,
-                    &["--save-replications", "--threads", &threads],
+                    &[
+                        "--save-replications",
+                        "--threads",
+                        &threads,
+                        "--reservoir",
+                        "300",
+                    ],
                 );
                 out
             })
@@ -61,12 +70,33 @@ fn merged_shards_equal_the_unsharded_run_byte_for_byte() {
             .arg("--out")
             .arg(&merged)
             .arg("-q"));
-        for file in ["summary.csv", "scalars.csv", "replications.csv"] {
+        for file in [
+            "summary.csv",
+            "scalars.csv",
+            "replications.csv",
+            "fan.csv",
+            "reservoir.csv",
+        ] {
             assert!(
                 read(whole.join(file)) == read(merged.join(file)),
                 "N = {n}: {file} differs from the unsharded run"
             );
         }
+        // The same charts, byte for byte.
+        let charts: Vec<PathBuf> = std::fs::read_dir(whole.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(!charts.is_empty());
+        for chart in &charts {
+            let name = chart.file_name().unwrap();
+            assert!(
+                read(chart.clone()) == read(merged.join("charts").join(name)),
+                "N = {n}: {} differs from the unsharded run",
+                name.to_string_lossy()
+            );
+        }
+        assert!(merged.join("report.md").is_file());
         let manifest: serde_json::Value =
             serde_json::from_slice(&read(merged.join("manifest.json"))).unwrap();
         assert_eq!(manifest["merged_shards"], n);
