@@ -48,7 +48,7 @@ fn bench_baseline(c: &mut Criterion) {
 fn scaled_scenario(dir: &Path, zones: usize, years: u32) -> std::path::PathBuf {
     let base = std::fs::canonicalize("scenarios/cpec_baseline.toml").expect("baseline exists");
     let mut text = format!(
-        "extends = {:?}\n[scenario]\nname = \"scaled\"\nyears = {years}\n",
+        "extends = {:?}\n[scenario]\nname = \"scaled\"\nyears = {years}\n[outputs]\ntable_years = [2025]\n",
         base.to_str().expect("UTF-8 path")
     );
     // Zones beyond the baseline's four: copies of Rashakai's own keys.
