@@ -37,6 +37,23 @@ impl Error {
     }
 }
 
+impl From<crate::uncertainty::SamplingError> for Error {
+    /// A sampler the user's settings make impossible is an input error; a
+    /// correlation conflict here is a runtime one, since loading checks
+    /// correlations before anything runs.
+    fn from(e: crate::uncertainty::SamplingError) -> Self {
+        use crate::uncertainty::SamplingError;
+        match e {
+            SamplingError::LatinHypercubeTooLarge { .. } => Error::Input(Diagnostics::from(
+                crate::diagnostics::Diagnostic::new(e.to_string()).key("scenario.sampling"),
+            )),
+            SamplingError::NotPositiveDefinite { .. } => {
+                Error::Runtime(format!("cannot prepare sampling: {e}"))
+            }
+        }
+    }
+}
+
 impl From<Diagnostics> for Error {
     fn from(d: Diagnostics) -> Self {
         Error::Input(d)

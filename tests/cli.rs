@@ -228,3 +228,20 @@ fn adding_an_uncertain_parameter_leaves_existing_columns_identical() {
             .any(|v| v[0] == "zones.bostan.exports.teu_per_musd")
     );
 }
+
+#[test]
+fn latin_hypercube_too_large_for_memory_is_an_input_error() {
+    // The fixture samples by Latin hypercube: 10^9 replications of its
+    // parameters would need tens of GiB of permutations.
+    sezsim()
+        .args([
+            "sample",
+            "tests/fixtures/full/base.toml",
+            "-n",
+            "1000000000",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`scenario.sampling`"))
+        .stderr(predicate::str::contains("use sampling = \"random\""));
+}

@@ -110,9 +110,7 @@ fn benchmark(
     options: ModelOptions,
     function: Function,
 ) -> Result<AnyModel, Error> {
-    let sampler = scenario
-        .parameter_sampler(options.replications, options.seed)
-        .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))?;
+    let sampler = scenario.parameter_sampler(options.replications, options.seed)?;
     let inputs = sampler
         .uncertain_ids()
         .iter()

@@ -213,9 +213,7 @@ impl SezModel {
         mode: Mode,
     ) -> Result<Self, Error> {
         let years = scenario.years as usize;
-        let sampler = scenario
-            .parameter_sampler(replications, seed)
-            .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))?;
+        let sampler = scenario.parameter_sampler(replications, seed)?;
         let means = scenario.parameters.means();
         let (output_mult, jobs_mult) = leontief_multipliers(spec)?;
         let zones = spec

@@ -20,9 +20,7 @@ pub fn parameter_sampler(
     replications: u64,
     seed: u64,
 ) -> Result<ParameterSampler, Error> {
-    scenario
-        .parameter_sampler(replications, seed)
-        .map_err(|e| Error::Runtime(format!("cannot prepare sampling: {e}")))
+    Ok(scenario.parameter_sampler(replications, seed)?)
 }
 
 /// Write the draws of replications `0..replications` to `out`: a header

@@ -83,9 +83,21 @@ pub struct RankCorrelation {
     pub spearman: f64,
 }
 
-/// Why a correlation set-up was refused.
+/// Largest Latin hypercube permutation table accepted, in bytes: beyond it
+/// a run would exhaust a workstation's memory before drawing anything.
+pub const MAX_LHS_TABLE_BYTES: u64 = 8 << 30;
+
+/// Why a sampler set-up was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SamplingError {
+    /// Latin hypercube sampling keeps a permutation of the replications per
+    /// parameter (4 bytes each); this many would exceed [`MAX_LHS_TABLE_BYTES`].
+    LatinHypercubeTooLarge {
+        /// Replications asked for.
+        replications: u64,
+        /// Uncertain parameters.
+        parameters: usize,
+    },
     /// The implied correlation matrix is not positive definite; these pairs
     /// (indices into the parameter list) are involved.
     ///
@@ -103,6 +115,17 @@ pub enum SamplingError {
 impl fmt::Display for SamplingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            SamplingError::LatinHypercubeTooLarge {
+                replications,
+                parameters,
+            } => write!(
+                f,
+                "Latin hypercube sampling of {replications} replications x {parameters} \
+                 parameters needs {:.1} GiB of permutations (at most {} GiB); use \
+                 sampling = \"random\" or fewer replications",
+                (*replications as f64) * (*parameters as f64) * 4.0 / (1u64 << 30) as f64,
+                MAX_LHS_TABLE_BYTES >> 30
+            ),
             SamplingError::NotPositiveDefinite { pairs } => write!(
                 f,
                 "the rank correlations cannot all hold at once: the correlation \
@@ -185,6 +208,15 @@ impl StaticSampler {
 
         let streams: Vec<StreamKey> = purposes.iter().map(|p| StreamKey::new(seed, p)).collect();
 
+        if method == SamplingMethod::LatinHypercube
+            && (replications as u128) * (purposes.len() as u128) * 4
+                > u128::from(MAX_LHS_TABLE_BYTES)
+        {
+            return Err(SamplingError::LatinHypercubeTooLarge {
+                replications,
+                parameters: purposes.len(),
+            });
+        }
         let permutations = match method {
             SamplingMethod::Random => Vec::new(),
             SamplingMethod::LatinHypercube => lhs_permutations(seed, replications, purposes),
@@ -789,6 +821,26 @@ mod tests {
             let text = err.to_string();
             assert!(text.contains("not positive definite") && text.contains("3 conflicting"));
         }
+    }
+
+    #[test]
+    fn huge_latin_hypercube_is_refused_not_allocated() {
+        let purposes = names(&["a", "b", "c", "d"]);
+        let err = StaticSampler::new(
+            1,
+            1_000_000_000,
+            SamplingMethod::LatinHypercube,
+            &purposes,
+            &[],
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            SamplingError::LatinHypercubeTooLarge { parameters: 4, .. }
+        ));
+        assert!(err.to_string().contains("sampling = \"random\""));
+        // Random sampling needs no table.
+        StaticSampler::new(1, 1_000_000_000, SamplingMethod::Random, &purposes, &[]).unwrap();
     }
 
     #[test]
