@@ -33,8 +33,15 @@ pub enum AnyModel {
 /// [`AnyModel`]: the engine is generic over the model type, so each kind is
 /// monomorphised and no call in the hot loop goes through dynamic dispatch.
 ///
-/// ```ignore
-/// let summary = sezsim::with_model!(&built, |m| engine::run(m, &options, hooks))?;
+/// ```
+/// use sezsim::engine::Model;
+/// use sezsim::model::{self, ModelOptions};
+///
+/// let scenario = sezsim::scenario::load("scenarios/cpec_baseline.toml".as_ref()).unwrap();
+/// let options = ModelOptions { replications: 10, seed: 1, deterministic: false };
+/// let built = model::build(&scenario, options).unwrap();
+/// let scalars = sezsim::with_model!(&built, |m| m.layout().scalars.len());
+/// assert_eq!(scalars, 6);
 /// ```
 #[macro_export]
 macro_rules! with_model {
