@@ -93,7 +93,8 @@ enum Command {
     },
     /// Compare policy variants with a base scenario: every scenario runs with
     /// the same seed and replications (common random numbers); writes
-    /// compare.csv, compare.md and each scenario's run folder.
+    /// compare.csv, compare.md, overlay fan charts (charts/compare_<output>)
+    /// and each scenario's run folder.
     #[command(
         after_help = "Examples:\n  sezsim compare scenarios/cpec_baseline.toml scenarios/cpec_skills_scaleup.toml\n  \
         sezsim compare scenarios/cpec_baseline.toml scenarios/cpec_energy_reliability.toml \\\n      \
@@ -110,8 +111,8 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Run a parameter sweep (grid or Latin hypercube) over a base scenario:
-    /// writes points.csv and a run folder per point. Re-running resumes: finished
-    /// points are kept.
+    /// writes points.csv, charts of the sweep and a run folder per point.
+    /// Re-running resumes: finished points are kept.
     #[command(
         after_help = "Examples:\n  sezsim sweep scenarios/sweep_skills_grid.toml\n  \
         sezsim sweep scenarios/sweep_skills_grid.toml --shard 2/4 --out shards/2\n  \

@@ -27,6 +27,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::engine::stats::{ChunkSums, Moments};
 use crate::engine::{CHUNK_SIZE, ReplicationValues, RunSummary};
 use crate::error::Error;
+use crate::output::charts::overlay::{OverlayData, OverlayScenario};
+use crate::output::charts::{self, FanData};
 use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::run::{self, RunSettings};
@@ -266,10 +268,35 @@ struct ManifestScenario<'a> {
     folder: &'a str,
 }
 
+/// The overlay chart data of a comparison: each scenario's `fan.csv` as
+/// saved in its run folder inside `pending`.
+fn overlay_data(
+    pending: &PendingDir,
+    scenarios: &[Scenario],
+    replications: u64,
+) -> Result<OverlayData, Error> {
+    let scenarios = scenarios
+        .iter()
+        .map(|s| {
+            let path = pending.path(&s.name).join(charts::FAN_CSV);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            Ok(OverlayScenario {
+                title: s.title.clone(),
+                fan: FanData::parse(&text, &path)?,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(OverlayData {
+        replications,
+        scenarios,
+    })
+}
+
 /// Run `scenarios` (the base first, then the variants) with the same seed
 /// and replications, and write the comparison folder: `compare.csv`,
-/// `compare.md`, `manifest.json` and one run folder per scenario, named
-/// after it. `progress` receives (scenario index, replications done).
+/// `compare.md`, `manifest.json`, overlay fan charts of the base's
+/// `[outputs].charts` in `charts/compare_<output>.png` and `.svg` (see
+/// [`charts::overlay`]) and one run folder per scenario, named after it. `progress` receives (scenario index, replications done).
 pub fn compare(
     scenarios: &[Scenario],
     settings: &CompareSettings,
@@ -370,6 +397,11 @@ pub fn compare(
         scenarios: compared,
         paired,
     };
+    // The overlay charts are drawn from the fan.csv each run folder just
+    // saved, like every chart, so their bytes follow from saved data.
+    let overlays = overlay_data(&pending, scenarios, settings.replications)?;
+    let pictures = charts::overlay::render_overlays(&overlays, &scenarios[0].outputs.charts)?;
+    charts::write_pictures(&pending, &format!("{}/", charts::CHARTS_DIR), &pictures)?;
     pending.write("compare.csv", compare_csv(&comparison).as_bytes())?;
     pending.write("compare.md", compare_md(&comparison).as_bytes())?;
     let wall_time_seconds = started.elapsed().as_secs_f64();

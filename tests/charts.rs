@@ -51,23 +51,6 @@ fn chart_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Width, height and variance of the luminance of an 8-bit RGB PNG.
-fn png_stats(bytes: &[u8]) -> (u32, u32, f64) {
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    let lum: Vec<f64> = buf[..info.buffer_size()]
-        .chunks(3)
-        .map(|p| 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64)
-        .collect();
-    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
-    let var = lum.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / lum.len() as f64;
-    (info.width, info.height, var)
-}
-
 #[test]
 fn every_chart_kind_renders_a_print_sized_non_blank_png_and_a_well_formed_svg() {
     let dir = tempfile::tempdir().unwrap();
@@ -96,7 +79,7 @@ fn every_chart_kind_renders_a_print_sized_non_blank_png_and_a_well_formed_svg() 
     for spec in &outcome.charts {
         let stem = spec.file_stem();
         let png = &files[&format!("{stem}.png")];
-        let (w, h, var) = png_stats(png);
+        let (w, h, var) = support::png_stats(png);
         assert_eq!((w, h), (1600, 1000), "{stem}.png");
         // A blank image has variance 0; a chart with text, axes and data
         // on white has several hundred.

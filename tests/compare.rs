@@ -8,6 +8,8 @@ use assert_cmd::Command;
 use sezsim::compare::{self, CompareSettings};
 use sezsim::engine::{Model, Record};
 use sezsim::model::{self, AnyModel, ModelOptions};
+use sezsim::output::charts::FanData;
+use sezsim::output::charts::overlay::{OverlayData, OverlayScenario, render_overlay};
 use sezsim::scenario::Scenario;
 
 fn sezsim() -> Command {
@@ -80,6 +82,41 @@ fn a_variant_identical_to_the_base_differs_by_exactly_zero() {
     assert!(out.join("same").join("scalars.csv").is_file());
     let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
     assert!(md.contains(" 0 (0 to 0) | 0.000 |"), "{md}");
+    // Overlay fan charts of the base's `[outputs].charts`, drawn from the
+    // saved fan.csv files: the library redraws the same bytes from them.
+    let charts = out.join("charts");
+    assert_eq!(
+        support::chart_stems(&charts),
+        vec!["compare_capital", "compare_exports"]
+    );
+    let data = OverlayData {
+        replications: 700,
+        scenarios: ["full_base", "same"]
+            .iter()
+            .map(|name| {
+                let path = out.join(name).join("fan.csv");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let manifest: serde_json::Value = serde_json::from_str(
+                    &std::fs::read_to_string(out.join(name).join("manifest.json")).unwrap(),
+                )
+                .unwrap();
+                OverlayScenario {
+                    title: manifest["title"].as_str().unwrap().to_string(),
+                    fan: FanData::parse(&text, &path).unwrap(),
+                }
+            })
+            .collect(),
+    };
+    for stem in ["compare_capital", "compare_exports"] {
+        support::assert_good_chart(&charts, stem);
+        let drawn = render_overlay(&data, stem.trim_start_matches("compare_")).unwrap();
+        assert!(
+            drawn.png == std::fs::read(charts.join(format!("{stem}.png"))).unwrap()
+                && drawn.svg
+                    == std::fs::read_to_string(charts.join(format!("{stem}.svg"))).unwrap(),
+            "{stem}: the saved data does not redraw the same bytes"
+        );
+    }
 }
 
 /// Every replication's record of `scenario`, replications `0..n`.

@@ -1,5 +1,8 @@
-//! `sezsim sweep`: grid and Latin hypercube designs, points.csv, resuming,
-//! shards and their merge, located errors in sweep files.
+//! `sezsim sweep`: grid and Latin hypercube designs, points.csv, the
+//! sweep's charts, resuming, shards and their merge, located errors in
+//! sweep files.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -64,10 +67,21 @@ fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The files a sweep's results are made of: points.csv and each point's
-/// tables (manifests differ by wall time and command).
-fn result_files(dir: &Path) -> Vec<(String, String)> {
-    let mut files = vec![("points.csv".to_string(), read(dir.join("points.csv")))];
+/// The files a sweep's results are made of: points.csv, the charts and
+/// each point's tables (manifests differ by wall time and command).
+fn result_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![(
+        "points.csv".to_string(),
+        read(dir.join("points.csv")).into_bytes(),
+    )];
+    let mut charts: Vec<PathBuf> = std::fs::read_dir(dir.join("charts"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    charts.sort();
+    for c in charts {
+        let name = format!("charts/{}", c.file_name().unwrap().to_string_lossy());
+        files.push((name, std::fs::read(&c).unwrap()));
+    }
     let mut points: Vec<PathBuf> = std::fs::read_dir(dir.join("points"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -76,7 +90,7 @@ fn result_files(dir: &Path) -> Vec<(String, String)> {
     for p in points {
         for f in ["summary.csv", "scalars.csv", "point.csv"] {
             let name = format!("{}/{f}", p.file_name().unwrap().to_string_lossy());
-            files.push((name, read(p.join(f))));
+            files.push((name, read(p.join(f)).into_bytes()));
         }
     }
     files
@@ -84,7 +98,8 @@ fn result_files(dir: &Path) -> Vec<(String, String)> {
 
 fn assert_same_results(a: &Path, b: &Path, what: &str) {
     let (x, y) = (result_files(a), result_files(b));
-    assert_eq!(x.len(), y.len(), "{what}: different files");
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&x), names(&y), "{what}: different files");
     for ((name, t), (_, u)) in x.iter().zip(&y) {
         assert!(t == u, "{what}: {name} differs");
     }
@@ -166,6 +181,51 @@ fn a_two_by_three_grid_gives_nine_points_with_their_values() {
     assert_ne!(rows[0][3], rows[3][3]);
     let summary = read(out.join("points/0004/summary.csv"));
     assert!(summary.starts_with("output,zone,year,n,mean,sd,mcse,min,p10,p50,p90,max\n"));
+    // Two parameters on a grid: a heatmap of the first scalar with a
+    // target (no chart_scalar is set).
+    let charts = out.join("charts");
+    assert_eq!(support::chart_stems(&charts), vec!["heatmap_exports_final"]);
+    support::assert_good_chart(&charts, "heatmap_exports_final");
+}
+
+#[test]
+fn a_one_parameter_sweep_charts_every_scalar_and_chart_scalar_picks_the_heatmap() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        dir.path(),
+        "one",
+        60,
+        r#"design = "lhs"
+points = 5
+
+[[parameters]]
+path = "global.demand_persistence"
+min = 0.1
+max = 0.9
+"#,
+    );
+    let out = dir.path().join("out");
+    sweep(&file, &out, &["-q"]);
+    let charts = out.join("charts");
+    let stems = support::chart_stems(&charts);
+    assert_eq!(stems.len(), 6, "one chart per scalar: {stems:?}");
+    for stem in &stems {
+        assert!(stem.starts_with("sweep_"), "{stem}");
+        support::assert_good_chart(&charts, stem);
+    }
+    // chart_scalar chooses the heatmap's scalar.
+    let file = sweep_file(
+        dir.path(),
+        "chosen",
+        40,
+        &format!("chart_scalar = \"fiscal_npv\"\n{GRID}"),
+    );
+    let out = dir.path().join("chosen");
+    sweep(&file, &out, &["-q"]);
+    assert_eq!(
+        support::chart_stems(&out.join("charts")),
+        vec!["heatmap_fiscal_npv"]
+    );
 }
 
 #[test]
@@ -196,6 +256,11 @@ max = 800
     sweep(&file, &out, &["-q"]);
     let (_, rows) = columns(&read(out.join("points.csv")));
     assert_eq!(rows.len(), n);
+    // Two parameters in a Latin hypercube: a scatter coloured by the
+    // chart scalar.
+    let charts = out.join("charts");
+    assert_eq!(support::chart_stems(&charts), vec!["scatter_exports_final"]);
+    support::assert_good_chart(&charts, "scatter_exports_final");
     for (k, (lo, hi)) in [(1, (0.1, 0.9)), (2, (200.0, 800.0))] {
         let mut strata = vec![0; n];
         for row in &rows {
@@ -214,6 +279,8 @@ fn merged_sweep_shards_equal_the_unsharded_sweep() {
     let file = sweep_file(dir.path(), "grid", 150, GRID);
     let whole = dir.path().join("whole");
     sweep(&file, &whole, &["-q"]);
+    // The merged sweep's charts are compared byte for byte below.
+    assert!(whole.join("charts/heatmap_exports_final.png").is_file());
     for n in [1u32, 3, 7] {
         let shards: Vec<PathBuf> = (1..=n)
             .map(|i| {

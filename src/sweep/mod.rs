@@ -13,6 +13,9 @@
 //!   points.csv          one row per point: its values, then per scalar outcome
 //!                       mean, sd, p05, p50, p95, p_target
 //!   sweep.json          the manifest
+//!   charts/             charts of the sweep, drawn from points.csv (see
+//!                       [`charts::sweep`]): sweep_<scalar>, heatmap_<scalar>
+//!                       or scatter_<scalar>, PNG and SVG
 //!   points/0001/        each point's run folder (summary.csv, scalars.csv,
 //!                       manifest.json), its row of points.csv (point.csv) and
 //!                       point.json: the point's identity and its files' SHA-256
@@ -53,6 +56,8 @@ use crate::engine::RunSummary;
 use crate::error::Error;
 use crate::model::names;
 use crate::output::atomic;
+use crate::output::charts::sweep::SweepChartInfo;
+use crate::output::charts::{self, CHARTS_DIR, Picture};
 use crate::output::manifest::ManifestInput;
 use crate::output::run_dir::PendingDir;
 use crate::run::{self, RunSettings};
@@ -426,6 +431,23 @@ impl Sweep {
         Ok(())
     }
 
+    /// The sweep's charts (see [`charts::sweep`]), drawn from the text of
+    /// its `points.csv` and the sweep file alone, so a merged sweep draws
+    /// the bytes of an unsharded one.
+    pub fn charts(&self, points_csv: &str) -> Result<Vec<Picture>, Error> {
+        let info = SweepChartInfo {
+            title: if self.spec.title.is_empty() {
+                self.spec.name.clone()
+            } else {
+                self.spec.title.clone()
+            },
+            grid: self.spec.design == Design::Grid,
+            replications: self.replications,
+            chart_scalar: self.spec.chart_scalar.as_ref().map(|(s, _)| s.clone()),
+        };
+        charts::sweep::render_sweep_charts(&info, points_csv, self.spec.parameters.len())
+    }
+
     /// `point.csv`: the header of `points.csv` and point `p`'s row.
     fn point_csv(&self, p: usize, summary: &RunSummary) -> String {
         points_csv_header(&self.paths(), &summary.layout.scalars)
@@ -555,6 +577,10 @@ pub fn run(
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
     }
+    let charts_dir = dir.join(CHARTS_DIR);
+    if charts_dir.exists() {
+        std::fs::remove_dir_all(&charts_dir).map_err(|e| Error::io(&charts_dir, e))?;
+    }
 
     let to_run: Vec<usize> = owned
         .iter()
@@ -583,6 +609,12 @@ pub fn run(
             w.write_all(csv.as_bytes())
                 .map_err(|e| Error::io(dir.join(POINTS_CSV), e))
         })?;
+        let pictures = sweep.charts(&csv)?;
+        if !pictures.is_empty() {
+            let pending = PendingDir::create(&charts_dir)?;
+            charts::write_pictures(&pending, "", &pictures)?;
+            pending.publish()?;
+        }
     }
     let wall_time_seconds = started.elapsed().as_secs_f64();
     let mut manifest = sweep.manifest(settings, to_run.len(), reused);
@@ -761,6 +793,7 @@ pub fn merge_shards(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merge
         sweep.points.len(),
     )?;
     pending.write(POINTS_CSV, csv.as_bytes())?;
+    charts::write_pictures(&pending, &format!("{CHARTS_DIR}/"), &sweep.charts(&csv)?)?;
     let settings = SweepSettings {
         threads: first.manifest.threads,
         out_dir: out.to_path_buf(),

@@ -69,3 +69,62 @@ pub fn run_one(scenario: &Scenario, replication: u64, deterministic: bool) -> Ru
     let built = model::build(scenario, options).unwrap();
     sezsim::with_model!(&built, |m| run_model(m, replication))
 }
+
+/// Width, height and variance of the luminance of an 8-bit RGB PNG.
+pub fn png_stats(bytes: &[u8]) -> (u32, u32, f64) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let lum: Vec<f64> = buf[..info.buffer_size()]
+        .chunks(3)
+        .map(|p| 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64)
+        .collect();
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let var = lum.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+    (info.width, info.height, var)
+}
+
+/// Assert that `dir/<stem>.png` is a print-sized (1600 x 1000), non-blank
+/// PNG and `dir/<stem>.svg` a well-formed SVG of the same size with text.
+pub fn assert_good_chart(dir: &Path, stem: &str) {
+    let png = std::fs::read(dir.join(format!("{stem}.png")))
+        .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+    let (w, h, var) = png_stats(&png);
+    assert_eq!((w, h), (1600, 1000), "{stem}.png");
+    // A blank image has variance 0; a chart with text, axes and data on
+    // white has several hundred.
+    assert!(var > 100.0, "{stem}.png looks blank: variance {var}");
+    let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg")))
+        .unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+    let doc = roxmltree::Document::parse(&svg)
+        .unwrap_or_else(|e| panic!("{stem}.svg is not well-formed XML: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some("1600"));
+    assert!(
+        root.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .count()
+            > 5,
+        "{stem}.svg has too little text"
+    );
+}
+
+/// The stems of the charts in `dir` (each a PNG and an SVG), sorted.
+pub fn chart_stems(dir: &Path) -> Vec<String> {
+    let mut stems: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".png").map(str::to_string)
+        })
+        .collect();
+    stems.sort();
+    for s in &stems {
+        assert!(dir.join(format!("{s}.svg")).is_file(), "{s}.svg missing");
+    }
+    stems
+}

@@ -50,11 +50,19 @@ pub fn with_unit(label: &str, unit: Option<Unit>) -> String {
 /// The value range a set of fans covers: extensive quantities (money,
 /// people, energy) start at zero so areas read honestly; ratios and indices
 /// use their own range, where the movement is.
-fn value_range(series: &[&FanSeries], unit: Option<Unit>) -> (f64, f64) {
-    let values = series
-        .iter()
-        .flat_map(|s| s.quantiles.iter().flat_map(|q| [q[0], q[4]]))
-        .filter(|v| v.is_finite());
+pub(super) fn value_range(series: &[&FanSeries], unit: Option<Unit>) -> (f64, f64) {
+    value_span(
+        series
+            .iter()
+            .flat_map(|s| s.quantiles.iter().flat_map(|q| [q[0], q[4]])),
+        unit,
+    )
+}
+
+/// The range of `values` (non-finite ones ignored), widened to zero for
+/// extensive units as [`value_range`] explains.
+pub(super) fn value_span(values: impl Iterator<Item = f64>, unit: Option<Unit>) -> (f64, f64) {
+    let values = values.filter(|v| v.is_finite());
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
         (a.min(v), b.max(v))
     });
@@ -113,6 +121,10 @@ fn draw_bands<B: TextOut>(
         )))
         .map_err(err)?;
     Ok(())
+}
+
+pub(super) fn replications_of(n: u64) -> String {
+    format!("{} replications", format::group_thousands(&n.to_string()))
 }
 
 fn replications(data: &ChartData) -> String {

@@ -20,7 +20,9 @@ pub mod data;
 mod distribution;
 mod fan;
 mod frame;
+pub mod overlay;
 pub mod style;
+pub mod sweep;
 mod ticks;
 pub mod tornado;
 
@@ -197,6 +199,47 @@ pub fn render(spec: &ChartSpec, data: &ChartData) -> Result<RenderedChart, Error
         png,
         svg,
     })
+}
+
+/// A chart that is not one of a single run's (a comparison's overlay, a
+/// sweep's charts): it knows how to draw itself on either surface, so
+/// [`render_figure`] gives PNG and SVG the same layout, as [`render`] does.
+pub(crate) trait Figure: Sync {
+    /// Draw the chart on `root`.
+    fn draw<B: canvas::TextOut>(&self, root: &canvas::Area<B>) -> canvas::Drawn;
+}
+
+/// A drawn chart of a comparison or a sweep: the file name without
+/// extension, PNG bytes ([`WIDTH`] x [`HEIGHT`], 8-bit RGB) and SVG text.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    pub stem: String,
+    pub png: Vec<u8>,
+    pub svg: String,
+}
+
+/// Draw `figure` as PNG and SVG. Pure: the bytes depend only on the figure.
+pub(crate) fn render_figure(stem: &str, figure: &impl Figure) -> Result<Picture, Error> {
+    register_fonts();
+    let failed = |e: String| Error::Runtime(format!("cannot draw {stem}: {e}"));
+    let rgb = canvas::draw_rgb(WIDTH, HEIGHT, |root| figure.draw(root)).map_err(failed)?;
+    let png = canvas::encode_png(&rgb, WIDTH, HEIGHT).map_err(failed)?;
+    let svg = canvas::draw_svg(WIDTH, HEIGHT, |root| figure.draw(root)).map_err(failed)?;
+    Ok(Picture {
+        stem: stem.to_string(),
+        png,
+        svg,
+    })
+}
+
+/// Write `pictures` into `dir` (a pending folder) under `prefix`
+/// (`charts/`), as `<stem>.png` and `<stem>.svg`.
+pub fn write_pictures(dir: &PendingDir, prefix: &str, pictures: &[Picture]) -> Result<(), Error> {
+    for p in pictures {
+        dir.write(&format!("{prefix}{}.png", p.stem), &p.png)?;
+        dir.write(&format!("{prefix}{}.svg", p.stem), p.svg.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Draw every chart of [`chart_list`] on `threads` threads; the result is

@@ -68,6 +68,65 @@ pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 /// Okabe-Ito vermillion.
 pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Okabe-Ito bluish green.
+pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+/// Okabe-Ito reddish purple.
+pub const REDDISH_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+/// Okabe-Ito sky blue.
+pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+
+/// One colour per scenario of a comparison, in the order the scenarios are
+/// given (the base is blue, as a single run's fan is). Okabe-Ito, ordered
+/// so neighbours differ in lightness as well as hue; yellow is left out
+/// (it vanishes on white). More scenarios than colours reuse them.
+pub const SCENARIO_COLOURS: [RGBColor; 6] = [
+    BLUE,
+    VERMILLION,
+    BLUISH_GREEN,
+    REDDISH_PURPLE,
+    SKY_BLUE,
+    ORANGE,
+];
+
+/// The colour of scenario `i` (0 = the base) in every comparison chart.
+pub fn scenario_colour(i: usize) -> RGBColor {
+    SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()]
+}
+
+/// The sequential colour scale of heatmaps: viridis (van der Walt & Smith),
+/// which is ordered in lightness, readable in greyscale and by colour-blind
+/// readers. Nine anchors, linearly interpolated.
+const VIRIDIS: [(u8, u8, u8); 9] = [
+    (0x44, 0x01, 0x54),
+    (0x47, 0x2D, 0x7B),
+    (0x3B, 0x52, 0x8B),
+    (0x2C, 0x72, 0x8E),
+    (0x21, 0x90, 0x8C),
+    (0x27, 0xAD, 0x81),
+    (0x5D, 0xC8, 0x63),
+    (0xAA, 0xDC, 0x32),
+    (0xFD, 0xE7, 0x25),
+];
+
+/// The heatmap colour of `t` in [0, 1] (clamped; NaN is light grey).
+pub fn sequential(t: f64) -> RGBColor {
+    if t.is_nan() {
+        return GRID;
+    }
+    let x = t.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = x - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Whether text on [`sequential`]`(t)` should be white (the dark end) rather
+/// than [`TEXT`].
+pub fn light_text_on(t: f64) -> bool {
+    t < 0.55
+}
+
 /// Body text.
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// Secondary text: subtitles, notes.
