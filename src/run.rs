@@ -235,6 +235,18 @@ pub(crate) fn run_options(
     }
 }
 
+/// The model of `scenario` for the run `settings` describe.
+fn build_model(scenario: &Scenario, settings: &RunSettings) -> Result<model::AnyModel, Error> {
+    model::build(
+        scenario,
+        ModelOptions {
+            replications: settings.effective_replications(),
+            seed: settings.seed,
+            deterministic: settings.deterministic,
+        },
+    )
+}
+
 /// Build the scenario's model and run chunks `chunks` (non-empty) of the
 /// run `settings` describes, streaming `replications.csv` into `pending`
 /// when asked (the rows of these chunks only, after the header), and
@@ -247,14 +259,7 @@ pub(crate) fn simulate(
     mut progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<(PartialRun, Reservoir), Error> {
     let replications = settings.effective_replications();
-    let model = model::build(
-        scenario,
-        ModelOptions {
-            replications,
-            seed: settings.seed,
-            deterministic: settings.deterministic,
-        },
-    )?;
+    let model = build_model(scenario, settings)?;
     let layout = model.layout();
     let options = run_options(scenario, layout, replications, settings.threads);
 
@@ -319,14 +324,7 @@ pub fn summarize<'h>(
     progress: Option<&'h mut dyn FnMut(u64)>,
 ) -> Result<RunSummary, Error> {
     let replications = settings.effective_replications();
-    let model = model::build(
-        scenario,
-        ModelOptions {
-            replications,
-            seed: settings.seed,
-            deterministic: settings.deterministic,
-        },
-    )?;
+    let model = build_model(scenario, settings)?;
     let mut options = run_options(scenario, model.layout(), replications, settings.threads);
     for &level in extra_levels {
         if !options
