@@ -126,22 +126,14 @@ impl FanData {
 
     /// Read `fan.csv` (`file` names it in errors).
     pub fn parse(text: &str, file: &Path) -> Result<Self, Error> {
-        let mut lines = text.lines().enumerate();
-        let header = lines.next().map(|(_, l)| l).unwrap_or("");
+        let table = CsvRows::read(text, file)?;
+        let header = table.header.join(",");
         if header != "output,zone,year,p05,p25,p50,p75,p95" {
             return Err(bad(file, Some(1), format!("unexpected header `{header}`")));
         }
         let mut data = FanData::default();
-        for (i, line) in lines {
-            let n = i + 1;
-            let f: Vec<&str> = line.split(',').collect();
-            if f.len() != 8 {
-                return Err(bad(
-                    file,
-                    Some(n),
-                    format!("expected 8 fields, found {}", f.len()),
-                ));
-            }
+        for (n, record) in &table.rows {
+            let (n, f): (usize, Vec<&str>) = (*n, record.iter().collect());
             let year: i32 = f[2]
                 .parse()
                 .map_err(|_| bad(file, Some(n), format!("`{}` is not a year", f[2])))?;
@@ -243,11 +235,8 @@ pub struct ScalarInfo {
 
 /// Read `scalars.csv`: its `scalar`, `target` and `p_target` columns.
 pub fn parse_scalars(text: &str, file: &Path) -> Result<Vec<ScalarInfo>, Error> {
-    let mut lines = text.lines().enumerate();
-    let header: Vec<&str> = lines
-        .next()
-        .map(|(_, l)| l.split(',').collect())
-        .unwrap_or_default();
+    let table = CsvRows::read(text, file)?;
+    let header = &table.header;
     let col = |name: &str| {
         header
             .iter()
@@ -256,16 +245,8 @@ pub fn parse_scalars(text: &str, file: &Path) -> Result<Vec<ScalarInfo>, Error> 
     };
     let (c_name, c_target, c_p) = (col("scalar")?, col("target")?, col("p_target")?);
     let mut out = Vec::new();
-    for (i, line) in lines {
-        let n = i + 1;
-        let f: Vec<&str> = line.split(',').collect();
-        if f.len() != header.len() {
-            return Err(bad(
-                file,
-                Some(n),
-                format!("expected {} fields, found {}", header.len(), f.len()),
-            ));
-        }
+    for (n, record) in &table.rows {
+        let (n, f): (usize, Vec<&str>) = (*n, record.iter().collect());
         let optional = |v: &str| -> Result<Option<f64>, Error> {
             if v.is_empty() {
                 Ok(None)
@@ -310,13 +291,10 @@ impl Sample {
 
     /// Read `reservoir.csv`, whose last columns are `scalars`.
     pub fn parse(text: &str, file: &Path, scalars: &[String]) -> Result<Self, Error> {
-        let mut lines = text.lines().enumerate();
-        let header: Vec<&str> = lines
-            .next()
-            .map(|(_, l)| l.split(',').collect())
-            .unwrap_or_default();
+        let table = CsvRows::read(text, file)?;
+        let header = &table.header;
         let s = scalars.len();
-        if header.first() != Some(&"replication")
+        if header.first().map(String::as_str) != Some("replication")
             || header.len() < 1 + s
             || header[header.len() - s..] != *scalars
         {
@@ -341,16 +319,8 @@ impl Sample {
             replications: Vec::new(),
         };
         let k = sample.inputs.len();
-        for (i, line) in lines {
-            let n = i + 1;
-            let f: Vec<&str> = line.split(',').collect();
-            if f.len() != header.len() {
-                return Err(bad(
-                    file,
-                    Some(n),
-                    format!("expected {} fields, found {}", header.len(), f.len()),
-                ));
-            }
+        for (n, record) in &table.rows {
+            let (n, f): (usize, Vec<&str>) = (*n, record.iter().collect());
             let r: u64 = f[0]
                 .parse()
                 .map_err(|_| bad(file, Some(n), format!("`{}` is not a replication", f[0])))?;
@@ -523,6 +493,53 @@ impl ChartData {
     /// The target and probability of scalar `name`.
     pub fn scalar(&self, name: &str) -> Option<&ScalarInfo> {
         self.scalars.iter().find(|s| s.name == name)
+    }
+}
+
+/// A CSV file the run wrote, read back with the `csv` crate: the header and
+/// the data rows, each with its 1-based line number. Rows whose length
+/// differs from the header's are an error, located by line.
+pub(crate) struct CsvRows {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, csv::StringRecord)>,
+}
+
+impl CsvRows {
+    /// Parse `text`; an error carries the line it was found on, if any.
+    pub(crate) fn parse(text: &str) -> Result<CsvRows, (Option<usize>, String)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let located = |e: csv::Error| {
+            let line = e.position().map(|p| p.line() as usize);
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => {
+                    format!("expected {expected_len} fields, found {len}")
+                }
+                _ => e.to_string(),
+            };
+            (line, message)
+        };
+        let header = reader
+            .headers()
+            .map_err(located)?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(located)?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            rows.push((line, record));
+        }
+        Ok(CsvRows { header, rows })
+    }
+
+    /// [`Self::parse`], with errors located in `file`.
+    fn read(text: &str, file: &Path) -> Result<CsvRows, Error> {
+        CsvRows::parse(text).map_err(|(line, message)| bad(file, line, message))
     }
 }
 

@@ -53,12 +53,14 @@ const STATS: [&str; 6] = ["mean", "sd", "p05", "p50", "p95", "p_target"];
 impl PointsTable {
     /// Read `points.csv` of a sweep over `parameters` parameters.
     pub fn parse(text: &str, parameters: usize) -> Result<PointsTable, String> {
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines
-            .next()
-            .ok_or("points.csv is empty")?
-            .split(',')
-            .collect();
+        let csv_rows = super::data::CsvRows::parse(text).map_err(|(line, message)| match line {
+            Some(l) => format!("line {l}: {message}"),
+            None => message,
+        })?;
+        if csv_rows.header.is_empty() {
+            return Err("points.csv is empty".into());
+        }
+        let header = &csv_rows.header;
         let stats = header
             .len()
             .checked_sub(1 + parameters)
@@ -78,7 +80,7 @@ impl PointsTable {
             scalars: header[1 + parameters..]
                 .chunks(STATS.len())
                 .map(|c| ScalarColumns {
-                    name: c[0].strip_suffix("_mean").unwrap_or(c[0]).to_string(),
+                    name: c[0].strip_suffix("_mean").unwrap_or(&c[0]).to_string(),
                     mean: Vec::new(),
                     p05: Vec::new(),
                     p50: Vec::new(),
@@ -87,11 +89,8 @@ impl PointsTable {
                 })
                 .collect(),
         };
-        for (n, line) in lines.enumerate() {
-            let cells: Vec<&str> = line.split(',').collect();
-            if cells.len() != header.len() {
-                return Err(format!("row {} has {} cells", n + 1, cells.len()));
-            }
+        for (_, record) in &csv_rows.rows {
+            let cells: Vec<&str> = record.iter().collect();
             // An empty cell (no target, a missing level) reads as NaN.
             let num = |c: &str| c.parse::<f64>().unwrap_or(f64::NAN);
             for (k, v) in table.values.iter_mut().enumerate() {
