@@ -424,6 +424,31 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// A reader per table of an array of tables `[[key]]` (labelled
+    /// `section` in messages), with its key path `key[i]` and origin. An item
+    /// that is not a table is reported and skipped; the flag says whether
+    /// every item was one.
+    fn item_readers<'t>(
+        &mut self,
+        items: &'t [Node],
+        key: &str,
+        section: &str,
+    ) -> (Vec<(String, TableReader<'t>, Origin)>, bool) {
+        let mut all_tables = true;
+        let mut readers = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{key}[{i}]");
+            match reader::table(&mut self.ctx, item, &path) {
+                Some(t) => {
+                    let r = TableReader::new(t, path.clone(), section, item.origin);
+                    readers.push((path, r, item.origin));
+                }
+                None => all_tables = false,
+            }
+        }
+        (readers, all_tables)
+    }
+
     /// A required string.
     fn req_string(&mut self, r: &mut TableReader, key: &str, example: &str) -> Option<String> {
         let node = r.require(&mut self.ctx, key, example)?;
@@ -1430,14 +1455,10 @@ impl<'s> Builder<'s> {
                 }
             }
             Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let path = format!("energy_projects[{i}]");
-                    let Some(t) = reader::table(&mut self.ctx, item, &path) else {
-                        ok = false;
-                        continue;
-                    };
-                    let mut r =
-                        TableReader::new(t, path.clone(), "[[energy_projects]]", item.origin);
+                let (readers, all_tables) =
+                    self.item_readers(items, "energy_projects", "[[energy_projects]]");
+                ok &= all_tables;
+                for (_, mut r, origin) in readers {
                     let name = self.req_string(&mut r, "name", "\"Project name\"");
                     let zone_origin = r.get("zone").map(|n| n.origin);
                     let zone = self
@@ -1475,7 +1496,7 @@ impl<'s> Builder<'s> {
                     match self.project(
                         spec,
                         ProjectAt::Toml {
-                            item: item.origin,
+                            item: origin,
                             zone: zone_origin,
                             delay: delay_node,
                         },
@@ -1664,14 +1685,10 @@ impl<'s> Builder<'s> {
                 }
             }
             Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let path = format!("{key}[{i}]");
-                    let Some(t) = reader::table(&mut self.ctx, item, &path) else {
-                        ok = false;
-                        continue;
-                    };
-                    let mut r =
-                        TableReader::new(t, path.clone(), "[[committed_investments]]", item.origin);
+                let (readers, all_tables) =
+                    self.item_readers(items, key, "[[committed_investments]]");
+                ok &= all_tables;
+                for (path, mut r, origin) in readers {
                     let zone = self.req_string(&mut r, "zone", "\"zone_id\"");
                     let year = self.req_int(&mut r, "year", "2027", MIN_YEAR, MAX_YEAR);
                     let amount = self.req_number(&mut r, "amount", "150");
@@ -1683,7 +1700,7 @@ impl<'s> Builder<'s> {
                     r.finish(&mut self.ctx);
                     match (zone, year, amount, probability, foreign) {
                         (Some(z), Some(y), Some(a), Some(p), Some(f)) => {
-                            rows.push((z, y, a, p, f, self.location(item.origin)))
+                            rows.push((z, y, a, p, f, self.location(origin)))
                         }
                         _ => ok = false,
                     }
@@ -1841,12 +1858,8 @@ impl<'s> Builder<'s> {
         };
         let mut out: Vec<Correlation> = Vec::new();
         let mut pairs: HashSet<(ParamId, ParamId)> = HashSet::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = format!("correlations[{i}]");
-            let Some(t) = reader::table(&mut self.ctx, item, &path) else {
-                continue;
-            };
-            let mut r = TableReader::new(t, path.clone(), "[[correlations]]", item.origin);
+        let (readers, _) = self.item_readers(items, "correlations", "[[correlations]]");
+        for (path, mut r, _) in readers {
             let between = r.require(&mut self.ctx, "between", "[\"path.a\", \"path.b\"]");
             let spearman = r.require(&mut self.ctx, "spearman", "0.5").and_then(|n| {
                 let v = reader::plain_number(&mut self.ctx, n, &format!("{path}.spearman"))?;
