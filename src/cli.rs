@@ -114,8 +114,8 @@ enum Command {
     /// writes points.csv, charts of the sweep and a run folder per point.
     /// Re-running resumes: finished points are kept.
     #[command(
-        after_help = "Examples:\n  sezsim sweep scenarios/sweep_skills_grid.toml\n  \
-        sezsim sweep scenarios/sweep_skills_grid.toml --shard 2/4 --out shards/2\n  \
+        after_help = "Examples:\n  sezsim sweep scenarios/sweep_grid_stability.toml\n  \
+        sezsim sweep scenarios/sweep_grid_stability.toml --shard 2/4 --out shards/2\n  \
         sezsim merge shards/1 shards/2 shards/3 shards/4 --out output/skills_grid"
     )]
     Sweep {
@@ -139,8 +139,10 @@ enum Command {
         /// Run nothing; write a Slurm submission script (default
         /// output/<sweep name>-slurm.sh): a job array --array=1-N running the
         /// shards, and a merge job that depends on it (afterok).
+        // An OsString, not a PathBuf: clap refuses an empty path, and the
+        // empty value is how a bare `--emit-slurm` asks for the default.
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-        emit_slurm: Option<PathBuf>,
+        emit_slurm: Option<std::ffi::OsString>,
         /// With --emit-slurm: N, the number of shards (array tasks); default:
         /// one per point, at most 64.
         #[arg(long, value_name = "N", requires = "emit_slurm")]
@@ -300,7 +302,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 Some(sh) => PathBuf::from("output")
                     .join(format!("{}-shards", s.name))
                     .join(format!("{}-of-{}", sh.index(), sh.count())),
-                None => PathBuf::from("output").join(&s.name),
+                None => sezsim::run::default_run_dir(&s.name, deterministic),
             };
             let mut settings = RunSettings {
                 replications: common.replications(&s)?,
@@ -402,7 +404,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     ));
                 }
                 let sw = sezsim::sweep::load(&sweep)?;
-                return emit_slurm_script(&sw, &sweep, script, out, threads, shards, quiet);
+                return emit_slurm_script(&sw, &sweep, script.into(), out, threads, shards, quiet);
             }
             let threads = Common {
                 replications: None,

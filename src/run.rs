@@ -373,7 +373,7 @@ pub fn write_run_folder(
 /// the user gave it) with `settings`: every setting that changes results
 /// spelled out (replications, seed, reservoir), so the command does not
 /// depend on the scenario's defaults; `--out` only when not the default
-/// folder `output/<scenario_name>`.
+/// folder ([`default_run_dir`]).
 pub fn reproduce_command(scenario: &Path, scenario_name: &str, settings: &RunSettings) -> String {
     let mut words = vec![
         "sezsim".to_string(),
@@ -395,11 +395,23 @@ pub fn reproduce_command(scenario: &Path, scenario_name: &str, settings: &RunSet
     if settings.save_replications {
         words.push("--save-replications".into());
     }
-    if settings.out_dir != Path::new("output").join(scenario_name) {
+    if settings.out_dir != default_run_dir(scenario_name, settings.deterministic) {
         words.push("--out".into());
         words.push(shell_word(&settings.out_dir.display().to_string()));
     }
     words.join(" ")
+}
+
+/// The run folder a run writes without `--out`: `output/<scenario name>`,
+/// or `output/<scenario name>_deterministic` for a deterministic run, so
+/// that the one-replication check never replaces the Monte Carlo results.
+pub fn default_run_dir(scenario_name: &str, deterministic: bool) -> PathBuf {
+    let name = if deterministic {
+        format!("{scenario_name}_deterministic")
+    } else {
+        scenario_name.to_string()
+    };
+    Path::new("output").join(name)
 }
 
 /// `word` quoted for a POSIX shell when it needs to be.

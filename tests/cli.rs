@@ -245,3 +245,51 @@ fn latin_hypercube_too_large_for_memory_is_an_input_error() {
         .stderr(predicate::str::contains("`scenario.sampling`"))
         .stderr(predicate::str::contains("use sampling = \"random\""));
 }
+
+#[test]
+fn every_file_an_example_in_help_names_exists() {
+    // A newcomer copies the examples of `--help`: the shipped files they
+    // name must be there.
+    for command in [
+        "run", "plot", "merge", "compare", "sweep", "check", "sample",
+    ] {
+        let out = sezsim().args([command, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        let named: Vec<&str> = help
+            .split_whitespace()
+            .filter(|w| w.starts_with("scenarios/"))
+            .collect();
+        for file in named {
+            assert!(
+                Path::new(file).is_file(),
+                "`sezsim {command} --help` names {file}, which does not exist"
+            );
+        }
+    }
+}
+
+#[test]
+fn shipped_scenarios_cite_sources_not_design_files() {
+    // Users' clones have no design folder: a scenario comment pointing at
+    // one (CALIBRATION.md, MODEL.md...) is a dead reference.
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for design in [
+                "CALIBRATION.md",
+                "MODEL.md",
+                "SCENARIO.md",
+                "CLI.md",
+                "shared/",
+            ] {
+                assert!(
+                    !text.contains(design),
+                    "{} refers to {design}",
+                    path.display()
+                );
+            }
+        }
+    }
+}

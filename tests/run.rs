@@ -154,6 +154,46 @@ fn deterministic_run_has_one_replication() {
     // n = 1, sd = mcse = 0, and every quantile equals the value.
     assert_eq!(&f[3..6], ["1", "60", "0"]);
     assert!(f[7..].iter().all(|v| *v == "60"), "{row}");
+    // One replication says nothing about probabilities: the report shows
+    // values and whether each target is reached, no P(>= target) and no
+    // quantile columns.
+    let report = read(&out, "report.md");
+    assert!(!report.contains("P(≥ target)"), "{report}");
+    assert!(!report.contains("| P5 |"), "{report}");
+    assert!(
+        report.contains("| Outcome | Value | Target | Reached |"),
+        "{report}"
+    );
+    assert!(report.contains("not a forecast"), "{report}");
+}
+
+#[test]
+fn a_deterministic_run_gets_its_own_default_folder() {
+    // Without --out, `run --deterministic` must not replace the Monte Carlo
+    // run's folder output/<name>.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = std::fs::canonicalize("tests/fixtures/full/base.toml").unwrap();
+    for extra in [&["--deterministic"][..], &["-n", "20"][..]] {
+        let o = sezsim()
+            .current_dir(dir.path())
+            .arg("run")
+            .arg(&scenario)
+            .arg("-q")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let name = sezsim::scenario::load(&scenario).unwrap().name;
+    let mc = dir.path().join("output").join(&name);
+    let det = dir
+        .path()
+        .join("output")
+        .join(format!("{name}_deterministic"));
+    assert!(read(&mc, "manifest.json").contains("\"deterministic\": false"));
+    assert!(read(&det, "manifest.json").contains("\"deterministic\": true"));
+    // The recorded command reproduces the run into the same folder.
+    assert!(!read(&det, "manifest.json").contains("--out"));
 }
 
 #[test]

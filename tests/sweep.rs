@@ -498,3 +498,21 @@ fn emit_slurm_writes_an_array_and_a_dependent_merge_and_runs_nothing() {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn bare_emit_slurm_writes_the_default_script_as_docs_cluster_md_shows() {
+    // docs/cluster.md: `sezsim sweep FILE --emit-slurm --shards 8 --threads 4`
+    // writes output/<sweep name>-slurm.sh (clap once refused the bare flag).
+    let dir = tempfile::tempdir().unwrap();
+    let file = sweep_file(dir.path(), "grid", 100, GRID);
+    let stdout = ok(sezsim()
+        .current_dir(dir.path())
+        .arg("sweep")
+        .arg(&file)
+        .args(["--emit-slurm", "--shards", "3", "--threads", "2"]));
+    let script = dir.path().join("output").join("grid-slurm.sh");
+    assert!(stdout.contains("9 points in 3 shards"), "{stdout}");
+    assert!(stdout.contains("output/grid-slurm.sh"), "{stdout}");
+    let text = read(script);
+    assert!(text.contains("N=3\n") && text.contains("CPUS=2\n"));
+}

@@ -102,7 +102,7 @@ pub fn describe(name: &str) -> Option<Described> {
         "output" => ("Output", UsdMillionPerYear),
         "value_added" => ("Value added", UsdMillionPerYear),
         "exports" => ("Exports", UsdMillionPerYear),
-        "employment" => ("Employment", Persons),
+        "employment" => ("Direct employment", Persons),
         "skilled_employment" => ("Skilled employment", Persons),
         "skill_gap" => ("Skill gap, unfilled skilled jobs", Persons),
         "energy_demand" => ("Energy demand", MwhPerYear),

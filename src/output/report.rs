@@ -243,6 +243,44 @@ fn count(n: u64) -> String {
     format::group_thousands(&n.to_string())
 }
 
+/// The outcomes of a deterministic run: one value each and, where a target
+/// is set, whether that value reaches it. No probabilities: one replication
+/// at the parameters' means says nothing about how likely a target is.
+fn render_deterministic_outcomes(out: &mut String, scalars: &[ScalarRow]) {
+    out.push_str("## Outcomes\n\n");
+    let targets = scalars.iter().any(|s| s.target.is_some());
+    out.push_str("| Outcome | Value |");
+    if targets {
+        out.push_str(" Target | Reached |");
+    }
+    out.push_str("\n|---|---:|");
+    if targets {
+        out.push_str("---:|---|");
+    }
+    out.push('\n');
+    for sc in scalars {
+        let _ = write!(
+            out,
+            "| {} | {} |",
+            sc.label,
+            format::value(sc.mean, sc.unit)
+        );
+        if targets {
+            match sc.target {
+                Some(t) => {
+                    let reached = if sc.mean >= t { "yes" } else { "no" };
+                    let _ = write!(out, " {} | {reached} |", format::exact(t, sc.unit));
+                }
+                None => out.push_str(" | |"),
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\nA deterministic run is a check of the model at the parameters' means, not a forecast: run without `--deterministic` for ranges and target probabilities.\n\n",
+    );
+}
+
 /// The text of `report.md`.
 pub fn render(r: &Report) -> String {
     let mut out = String::with_capacity(8192);
@@ -287,27 +325,47 @@ pub fn render(r: &Report) -> String {
 
     if !r.key_totals.is_empty() {
         out.push_str("## Key totals\n\n");
-        out.push_str(
-            "Across replications: P50 is the median; nine replications in ten lie between P5 and P95.\n\n",
-        );
-        out.push_str("| Output | Year | P5 | P50 | P95 |\n|---|---:|---:|---:|---:|\n");
+        if s.deterministic {
+            // One replication: its value is every quantile, and quantiles
+            // would suggest a spread that a deterministic run does not have.
+            out.push_str(
+                "One deterministic replication: every parameter at its mean, no shocks.\n\n",
+            );
+            out.push_str("| Output | Year | Value |\n|---|---:|---:|\n");
+        } else {
+            out.push_str(
+                "Across replications: P50 is the median; nine replications in ten lie between P5 and P95.\n\n",
+            );
+            out.push_str("| Output | Year | P5 | P50 | P95 |\n|---|---:|---:|---:|---:|\n");
+        }
         let mut previous = "";
         for k in &r.key_totals {
             let label = if k.label == previous { "" } else { &k.label };
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {} | {} |",
-                k.year,
-                format::value(k.p5, k.unit),
-                format::value(k.p50, k.unit),
-                format::value(k.p95, k.unit)
-            );
+            if s.deterministic {
+                let _ = writeln!(
+                    out,
+                    "| {label} | {} | {} |",
+                    k.year,
+                    format::value(k.p50, k.unit)
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "| {label} | {} | {} | {} | {} |",
+                    k.year,
+                    format::value(k.p5, k.unit),
+                    format::value(k.p50, k.unit),
+                    format::value(k.p95, k.unit)
+                );
+            }
             previous = &k.label;
         }
         out.push('\n');
     }
 
-    if !r.scalars.is_empty() {
+    if !r.scalars.is_empty() && s.deterministic {
+        render_deterministic_outcomes(&mut out, &r.scalars);
+    } else if !r.scalars.is_empty() {
         out.push_str("## Outcomes\n\n");
         let targets = r.scalars.iter().any(|s| s.target.is_some());
         out.push_str("| Outcome | Mean | P5 | P50 | P95 |");
