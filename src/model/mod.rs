@@ -3,6 +3,7 @@
 
 pub mod benchmark;
 pub mod names;
+pub mod power;
 pub mod sez;
 
 use std::ops::Range;
