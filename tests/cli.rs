@@ -293,3 +293,103 @@ fn shipped_scenarios_cite_sources_not_design_files() {
         }
     }
 }
+
+/// Run `sezsim check` on `scenario`, expecting exit code 2 within a second
+/// with a message containing every fragment; a hang fails after 10 s.
+#[track_caller]
+fn refused_quickly(scenario: &Path, fragments: &[&str]) {
+    let started = std::time::Instant::now();
+    let out = sezsim()
+        .arg("check")
+        .arg(scenario)
+        .timeout(std::time::Duration::from_secs(10))
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}: {stderr}",
+        scenario.display()
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(1),
+        "{} took {elapsed:?}",
+        scenario.display()
+    );
+    for f in fragments {
+        assert!(stderr.contains(f), "expected {f:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn pipes_devices_and_folders_are_refused_without_reading_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder.toml");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo_name = fifo.display().to_string();
+    let folder_name = folder.display().to_string();
+    let cases = [
+        (
+            Path::new("/dev/zero"),
+            "/dev/zero is a character device, not a regular file",
+        ),
+        (
+            fifo.as_path(),
+            &*format!("{fifo_name} is a named pipe (FIFO), not a regular file"),
+        ),
+        (
+            folder.as_path(),
+            &*format!("{folder_name} is a folder, not a regular file"),
+        ),
+    ];
+    let base = std::fs::canonicalize("tests/fixtures/full/base.toml").unwrap();
+    for (i, (file, message)) in cases.iter().enumerate() {
+        // As the scenario.
+        refused_quickly(file, &[message]);
+        // As a parent: located at the `extends` that names it.
+        let child = dir.path().join(format!("child{i}.toml"));
+        std::fs::write(&child, format!("extends = {:?}\n", file.to_str().unwrap())).unwrap();
+        refused_quickly(
+            &child,
+            &[&format!("child{i}.toml:1:11: `extends`: "), message],
+        );
+        // As a CSV series.
+        let variant = dir.path().join(format!("variant{i}.toml"));
+        std::fs::write(
+            &variant,
+            format!(
+                "extends = {:?}\n[global]\nport_capacity_teu = {{ csv = {:?}, column = \"teu\" }}\n",
+                base.to_str().unwrap(),
+                file.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        refused_quickly(
+            &variant,
+            &[
+                &format!("variant{i}.toml:3:29: `global.port_capacity_teu`: "),
+                message,
+            ],
+        );
+        // As a sweep file.
+        let started = std::time::Instant::now();
+        sezsim()
+            .arg("sweep")
+            .arg(file)
+            .arg("--out")
+            .arg(dir.path().join("never"))
+            .timeout(std::time::Duration::from_secs(10))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*message));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+}

@@ -822,3 +822,46 @@ fn every_error_is_reported_not_only_the_first() {
         1
     );
 }
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_reading() {
+    let limit = sezsim::scenario::raw::MAX_FILE_BYTES;
+    assert_eq!(
+        limit,
+        64 * 1024 * 1024,
+        "docs/scenario-format.md says 64 MiB"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse file: one byte over the limit costs no disk space.
+    let huge = dir.path().join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(limit + 1)
+        .unwrap();
+    let message = format!("is {} bytes; input files are limited to 64 MiB", limit + 1);
+    // As the scenario, as a parent, as a CSV.
+    let Diagnostics(d) = scenario::load(&huge).unwrap_err();
+    expect(&d, &message, "huge.toml", None, None);
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, "\n\nextends = \"huge.toml\"\n").unwrap();
+    let Diagnostics(d) = scenario::load(&child).unwrap_err();
+    let e = expect(&d, &message, "child.toml", Some(3), Some("extends"));
+    assert!(e.message.contains("huge.toml"), "{e}");
+    let t = broken(
+        "port_capacity_teu = 50000",
+        "port_capacity_teu = { csv = \"huge.toml\", column = \"teu\" }",
+    );
+    let dir2 = tempfile::tempdir().unwrap();
+    std::fs::write(dir2.path().join("io.csv"), IO).unwrap();
+    std::fs::rename(&huge, dir2.path().join("huge.toml")).unwrap();
+    let path = dir2.path().join("scenario.toml");
+    std::fs::write(&path, &t).unwrap();
+    let Diagnostics(d) = scenario::load(&path).unwrap_err();
+    expect(
+        &d,
+        &message,
+        "scenario.toml",
+        Some(line_of(&t, "huge.toml")),
+        Some("global.port_capacity_teu"),
+    );
+}

@@ -7,6 +7,7 @@
 //! except the merge rules of inheritance.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
@@ -17,8 +18,10 @@ use crate::diagnostics::{Diagnostic, Location};
 /// and it bounds work on hostile input.
 const MAX_EXTENDS_DEPTH: usize = 32;
 
-/// Scenario files larger than this are refused before parsing.
-pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Input files (scenarios, their parents, CSV files, sweep files) larger
+/// than this are refused before they are read: no real input comes near it,
+/// and it bounds the memory a mistaken path can take.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Index of a file in a [`SourceMap`].
 pub type FileId = usize;
@@ -247,7 +250,9 @@ pub(crate) fn load_single(path: &Path) -> Result<(SourceMap, Table), Vec<Diagnos
     Ok((sources, table))
 }
 
-/// Read a file as UTF-8 text, refusing empty, huge and binary files.
+/// Read a file as UTF-8 text, refusing empty, huge and binary files, and
+/// anything that is not a regular file. Every input file is read through
+/// here.
 pub(crate) fn read_text(
     file: &Path,
     referenced_at: Option<&Location>,
@@ -257,28 +262,7 @@ pub(crate) fn read_text(
             .cloned()
             .unwrap_or_else(|| Location::file(file))
     };
-    let meta = std::fs::metadata(file).map_err(|e| {
-        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e)))
-            .at(at())
-            .help("check the path; paths are relative to the file that names them")
-    })?;
-    if meta.is_dir() {
-        return Err(
-            Diagnostic::new(format!("{} is a folder, not a file", file.display())).at(at()),
-        );
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::new(format!(
-            "{} is {} bytes; input files are limited to {} MiB",
-            file.display(),
-            meta.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))
-        .at(at()));
-    }
-    let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e))).at(at())
-    })?;
+    let bytes = read_bounded(file, &at)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Diagnostic::new(format!("{} is empty", file.display()))
             .at(Location::file(file))
@@ -295,6 +279,77 @@ pub(crate) fn read_text(
             .at(Location::line(file, line))
             .help("save the file as UTF-8")
     })
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`].
+///
+/// The file's type is checked before it is opened: opening a FIFO blocks
+/// until someone writes to it, and a device such as `/dev/zero` reports a
+/// length of 0 and never ends. Metadata never blocks. The read itself stops
+/// one byte past the limit, so a file that grows while it is read, or whose
+/// size was misreported, cannot exhaust memory either.
+fn read_bounded(file: &Path, at: &dyn Fn() -> Location) -> Result<Vec<u8>, Diagnostic> {
+    let unreadable = |e: &std::io::Error| {
+        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(e))).at(at())
+    };
+    let meta = std::fs::metadata(file).map_err(|e| {
+        unreadable(&e).help("check the path; paths are relative to the file that names them")
+    })?;
+    if !meta.is_file() {
+        return Err(Diagnostic::new(format!(
+            "{} is {}, not a regular file",
+            file.display(),
+            file_kind(&meta.file_type())
+        ))
+        .at(at())
+        .help("name a text file saved on disk; sezsim does not read folders, pipes or devices"));
+    }
+    let too_large = |size: String| {
+        Diagnostic::new(format!(
+            "{} is {size}; input files are limited to {} MiB",
+            file.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+        .at(at())
+        .help("check that the path names the intended file")
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(format!("{} bytes", meta.len())));
+    }
+    let opened = std::fs::File::open(file).map_err(|e| unreadable(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    opened
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(format!("more than {MAX_FILE_BYTES} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
 }
 
 fn io_reason(e: &std::io::Error) -> String {
