@@ -393,3 +393,33 @@ fn pipes_devices_and_folders_are_refused_without_reading_them() {
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 }
+
+#[test]
+fn check_says_when_a_variant_replaces_inherited_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    // The baseline has 4 committed investments and 2 correlations.
+    let v = variant(
+        dir.path(),
+        "[scenario]\nname = \"v\"\n\n[[committed_investments]]\nzone = \"rashakai\"\nyear = 2027\n\
+         amount = 50\nprobability = 0.5\n\n[[correlations]]\n\
+         between = [\"zones.rashakai.investment.bass_q\", \"zones.bostan.investment.bass_q\"]\n\
+         spearman = 0.3\n",
+    );
+    sezsim()
+        .arg("check")
+        .arg(&v)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "variant.toml:5:3: `committed_investments` replaces the 4 inherited committed investments with 1 of its own",
+        ))
+        .stdout(predicate::str::contains(
+            "`correlations` replaces the 2 inherited correlations with 1 of its own",
+        ));
+    // The baseline itself replaces nothing.
+    sezsim()
+        .args(["check", "scenarios/cpec_baseline.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replaces").not());
+}

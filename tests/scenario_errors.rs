@@ -865,3 +865,49 @@ fn files_over_the_size_limit_are_refused_before_reading() {
         Some("global.port_capacity_teu"),
     );
 }
+
+#[test]
+fn a_value_replaced_by_a_child_is_checked_in_the_child() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("io.csv"), IO).unwrap();
+    std::fs::write(dir.path().join("parent.toml"), VALID).unwrap();
+    let child_text = "extends = \"parent.toml\"\n[scenario]\nname = \"c\"\n\
+                      [zone_defaults.investment]\n\
+                      capital_per_ha = { dist = \"lognormal\", mean = 1.6, sd = -1 }\n\
+                      [global]\n\
+                      regulatory_shock_cut = { max = 0.8 }\n\
+                      port_capacity_teu = { column = \"teu\" }\n";
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, child_text).unwrap();
+    let Diagnostics(d) = scenario::load(&child).unwrap_err();
+    // The kind changed: the parent's triangular fields are gone, and the
+    // lognormal's own problem is located in the child.
+    assert!(
+        !d.iter().any(|e| e.message.contains("is not a key of")),
+        "{d:?}"
+    );
+    expect(
+        &d,
+        "sd",
+        "child.toml",
+        Some(line_of(child_text, "sd = -1")),
+        Some("zones.alpha.investment.capital_per_ha.sd"),
+    );
+    // A partial table does not patch the inherited distribution or series:
+    // it replaces it, and is reported as incomplete where it was written.
+    let e = expect(
+        &d,
+        "expected a number or a distribution table with a `dist` key",
+        "child.toml",
+        Some(line_of(child_text, "{ max = 0.8 }")),
+        Some("global.regulatory_shock_cut"),
+    );
+    assert!(e.help.unwrap().contains("replaced whole"));
+    expect(
+        &d,
+        "missing required key `csv`",
+        "child.toml",
+        Some(line_of(child_text, "{ column")),
+        Some("global.port_capacity_teu.csv"),
+    );
+}

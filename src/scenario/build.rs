@@ -196,6 +196,16 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
         model,
         outputs,
         inputs,
+        replaced_lists: raw
+            .replaced
+            .iter()
+            .map(|r| ReplacedList {
+                key_path: r.key_path.clone(),
+                inherited: r.inherited,
+                replacement: r.replacement,
+                at: raw.sources.location(r.origin.file, r.origin.offset),
+            })
+            .collect(),
     })
 }
 
@@ -577,7 +587,7 @@ impl<'s> Builder<'s> {
                 "expected a number or a distribution table with a `dist` key",
             );
             d.help = Some(format!(
-                "e.g. {{ dist = \"triangular\", min = 1, mode = 2, max = 4 }}; dist is one of {}",
+                "e.g. {{ dist = \"triangular\", min = 1, mode = 2, max = 4 }}; dist is one of {}. A distribution is replaced whole (by `extends` and over [zone_defaults]), never field by field: write all of it",
                 kinds.join(", ")
             ));
             return None;
@@ -1082,7 +1092,9 @@ impl<'s> Builder<'s> {
             let merged = match &defaults {
                 Some((d, _)) => {
                     let mut t = d.clone();
-                    merge_tables(&mut t, own.clone(), "");
+                    // Lists inside a zone are not inherited from the
+                    // defaults' lists, so nothing replaced is worth noting.
+                    let _ = merge_tables(&mut t, own.clone(), "");
                     t
                 }
                 None => own.clone(),

@@ -145,6 +145,23 @@ pub struct RawScenario {
     pub root: Table,
     /// Origin of the root file's start, for errors about missing keys.
     pub root_origin: Origin,
+    /// Inherited lists of tables that a file of the chain replaced whole.
+    pub replaced: Vec<Replaced>,
+}
+
+/// An inherited list of tables (`[[committed_investments]]`,
+/// `[[correlations]]`...) that a child file replaced whole: inheritance
+/// merges most things, so `check` points these out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// Dotted key path of the list.
+    pub key_path: String,
+    /// How many tables the parent's list had.
+    pub inherited: usize,
+    /// How many the child's value has: `None` when it is not a list (a CSV path).
+    pub replacement: Option<usize>,
+    /// Where the child wrote the key.
+    pub origin: Origin,
 }
 
 /// Read `path` and every file it extends, and merge them child over parent.
@@ -229,13 +246,15 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
     // Merge from the oldest ancestor down to the file the user named.
     let mut iter = chain.into_iter().rev();
     let (_, mut root) = iter.next().expect("at least the named file was read");
+    let mut replaced = Vec::new();
     for (_, child) in iter {
-        merge_tables(&mut root, child, "");
+        replaced.extend(merge_tables(&mut root, child, ""));
     }
     Ok(RawScenario {
         sources,
         root,
         root_origin: Origin { file: 0, offset: 0 },
+        replaced,
     })
 }
 
@@ -413,10 +432,32 @@ fn convert_value(value: toml::Spanned<DeValue<'_>>, file: FileId) -> Node {
     Node { value, origin }
 }
 
-/// Merge `child` over `parent` (SCENARIO.md "Inheritance"): tables merge key
-/// by key; `zones` merge by `id` and `energy_projects` by `name`; every other
-/// value (arrays and CSV references included) is replaced whole.
-pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
+/// Keys whose table is one value whatever it holds, replaced whole and
+/// never merged key by key: a zone's `sourcing` shares (a zone that names
+/// its own sectors must not keep the defaults' other sectors). This is the
+/// SEZ model's knowledge; it belongs in that model's schema once there is
+/// one.
+const WHOLE_VALUE_KEYS: &[&str] = &["sourcing"];
+
+/// Whether the table `table`, written under `key`, is a single value that
+/// inheritance replaces whole: a distribution (`{ dist = ... }`), a CSV
+/// series (`{ csv = ..., column = ... }`), or a key of [`WHOLE_VALUE_KEYS`].
+/// The one place that knows which tables are values.
+fn is_whole_value(key: &str, table: &Table) -> bool {
+    WHOLE_VALUE_KEYS.contains(&key) || table.get("dist").is_some() || table.get("csv").is_some()
+}
+
+/// Merge `child` over `parent`, both for `extends` and for a zone over
+/// `[zone_defaults]`: tables merge key by key; `zones` merge by `id` and
+/// `energy_projects` by `name`; every other value is replaced whole: arrays,
+/// CSV paths, and the tables that are values ([`is_whole_value`]), so a
+/// child that turns a triangular into a lognormal gets exactly its
+/// lognormal. A replaced value keeps the child's origin, so errors in it
+/// point at the child.
+///
+/// Returns the inherited lists of tables the child replaced whole.
+pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) -> Vec<Replaced> {
+    let mut replaced = Vec::new();
     for entry in child.entries {
         let key_path = if path.is_empty() {
             entry.key.clone()
@@ -428,14 +469,32 @@ pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
             continue;
         };
         match (&mut existing.value.value, entry.value.value) {
-            (Value::Table(p), Value::Table(c)) => merge_tables(p, c, &key_path),
+            (Value::Table(p), Value::Table(c))
+                if !is_whole_value(&entry.key, p) && !is_whole_value(&entry.key, &c) =>
+            {
+                replaced.extend(merge_tables(p, c, &key_path));
+            }
             (Value::Array(p), Value::Array(c)) if key_path == "zones" => {
-                merge_array_by_key(p, c, "id", &key_path)
+                replaced.extend(merge_array_by_key(p, c, "id", &key_path));
             }
             (Value::Array(p), Value::Array(c)) if key_path == "energy_projects" => {
-                merge_array_by_key(p, c, "name", &key_path)
+                replaced.extend(merge_array_by_key(p, c, "name", &key_path));
             }
-            (_, value) => {
+            (old, value) => {
+                if let Value::Array(items) = old
+                    && !items.is_empty()
+                    && items.iter().all(|i| matches!(i.value, Value::Table(_)))
+                {
+                    replaced.push(Replaced {
+                        key_path,
+                        inherited: items.len(),
+                        replacement: match &value {
+                            Value::Array(new) => Some(new.len()),
+                            _ => None,
+                        },
+                        origin: entry.key_origin,
+                    });
+                }
                 existing.value = Node {
                     value,
                     origin: entry.value.origin,
@@ -444,9 +503,16 @@ pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
             }
         }
     }
+    replaced
 }
 
-fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path: &str) {
+fn merge_array_by_key(
+    parent: &mut Vec<Node>,
+    child: Vec<Node>,
+    key: &str,
+    path: &str,
+) -> Vec<Replaced> {
+    let mut replaced = Vec::new();
     for item in child {
         let item_key = identity_of(&item, key);
         let target = item_key.and_then(|k| {
@@ -458,7 +524,7 @@ fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path:
         match (target, item.value) {
             (Some((k, existing)), Value::Table(c)) => {
                 if let Value::Table(p) = &mut existing.value {
-                    merge_tables(p, c, &format!("{path}.{k}"));
+                    replaced.extend(merge_tables(p, c, &format!("{path}.{k}")));
                 }
             }
             (_, value) => parent.push(Node {
@@ -467,6 +533,7 @@ fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path:
             }),
         }
     }
+    replaced
 }
 
 fn identity_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
@@ -550,6 +617,66 @@ mod tests {
             panic!()
         };
         assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn values_are_replaced_whole_never_merged_key_by_key() {
+        // A distribution of another kind, a CSV series, a sourcing map.
+        let mut parent = table(
+            "[global]\nx = { dist = \"triangular\", min = 1, mode = 2, max = 3 }\n\
+             s = { csv = \"a.csv\", column = \"a\" }\nt = 5\n\
+             [linkages]\nsourcing = { textiles = 0.7, services = 0.3 }\n",
+        );
+        let child = table(
+            "[global]\nx = { dist = \"lognormal\", mean = 2, sd = 0.5 }\ns = 4\n\
+             t = { csv = \"b.csv\", column = \"b\" }\n\
+             [linkages]\nsourcing = { manufacturing = 1.0 }\n",
+        );
+        merge_tables(&mut parent, child, "");
+        let keys = |t: &Table, path: &[&str]| -> Vec<String> {
+            let mut node = &t.get(path[0]).unwrap().value;
+            for p in &path[1..] {
+                let Value::Table(inner) = &node.value else {
+                    panic!("not a table at {p}")
+                };
+                node = &inner.get(p).unwrap().value;
+            }
+            match &node.value {
+                Value::Table(inner) => inner.entries.iter().map(|e| e.key.clone()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        assert_eq!(keys(&parent, &["global", "x"]), ["dist", "mean", "sd"]);
+        assert_eq!(float_at(&parent, &["global", "s"]), 4.0);
+        assert_eq!(keys(&parent, &["global", "t"]), ["csv", "column"]);
+        assert_eq!(keys(&parent, &["linkages", "sourcing"]), ["manufacturing"]);
+
+        // A table without `dist` over a distribution replaces it too (and is
+        // then reported as incomplete, in the child).
+        let mut parent = table("x = { dist = \"uniform\", min = 1, max = 3 }\n");
+        merge_tables(&mut parent, table("x = { max = 4 }\n"), "");
+        assert_eq!(keys(&parent, &["x"]), ["max"]);
+    }
+
+    #[test]
+    fn replaced_lists_of_tables_are_reported() {
+        let mut parent = table(
+            "[[committed_investments]]\nzone = \"a\"\n[[committed_investments]]\nzone = \"b\"\n\
+             [outputs]\nquantiles = [0.1, 0.5]\n",
+        );
+        let child =
+            table("[[committed_investments]]\nzone = \"c\"\n[outputs]\nquantiles = [0.5]\n");
+        let replaced = merge_tables(&mut parent, child, "");
+        // Lists of numbers are settings, replaced silently.
+        assert_eq!(replaced.len(), 1);
+        assert_eq!(replaced[0].key_path, "committed_investments");
+        assert_eq!(
+            (replaced[0].inherited, replaced[0].replacement),
+            (2, Some(1))
+        );
+        // Zones merge by id: nothing is replaced.
+        let mut parent = table("[[zones]]\nid = \"a\"\n");
+        assert!(merge_tables(&mut parent, table("[[zones]]\nid = \"b\"\n"), "").is_empty());
     }
 
     #[test]

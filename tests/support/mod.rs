@@ -19,6 +19,17 @@ pub fn scenario_dir(toml: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, P
     (dir, path)
 }
 
+/// Copy the CSV files of the full test fixture (tests/fixtures/full/data)
+/// into `dir/data`, so a copy of its scenario written in `dir` finds them.
+pub fn copy_fixture_data(dir: &Path) {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for entry in std::fs::read_dir("tests/fixtures/full/data").unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), data.join(entry.file_name())).unwrap();
+    }
+}
+
 pub fn load(path: &Path) -> Scenario {
     scenario::load(path).unwrap_or_else(|e| panic!("{e}"))
 }
