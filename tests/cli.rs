@@ -1,5 +1,7 @@
 //! The `sezsim` binary: exit codes, messages, `check` and `sample`.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -422,4 +424,25 @@ fn check_says_when_a_variant_replaces_inherited_lists() {
         .assert()
         .success()
         .stdout(predicate::str::contains("replaces").not());
+}
+
+#[test]
+fn a_file_without_model_runs_as_a_sez_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    support::copy_fixture_data(dir.path());
+    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
+    let without = text.replace("[model]\nkind = \"sez\"\n", "");
+    assert!(!without.contains("[model]"));
+    let path = dir.path().join("no_model.toml");
+    std::fs::write(&path, without).unwrap();
+    let out = dir.path().join("out");
+    sezsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-n", "20", "--threads", "1", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.contains(",north,"), "zones of the sez model");
 }

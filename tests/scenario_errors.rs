@@ -911,3 +911,36 @@ fn a_value_replaced_by_a_child_is_checked_in_the_child() {
         Some("global.port_capacity_teu.csv"),
     );
 }
+
+#[test]
+fn reserved_zone_ids_are_refused() {
+    for reserved in ["total", "national"] {
+        let t = broken("id = \"beta\"", &format!("id = \"{reserved}\""));
+        let d = expect(
+            &errors(&t),
+            &format!("zone id `{reserved}` is reserved"),
+            "scenario.toml",
+            Some(line_of(&t, &format!("id = \"{reserved}\""))),
+            Some("zones[1].id"),
+        );
+        assert!(d.help.unwrap().contains("choose another id"));
+    }
+}
+
+#[test]
+fn a_chart_listed_twice_is_refused() {
+    let t = format!("{VALID}\n[outputs]\ncharts = [\"exports\", \"output\",\n  \"exports\"]\n");
+    let d = expect(
+        &errors(&t),
+        "`exports` is listed twice",
+        "scenario.toml",
+        Some(line_of(&t, "  \"exports\"]")),
+        Some("outputs.charts[2]"),
+    );
+    // The message says where the first one is.
+    assert!(
+        d.message
+            .contains(&format!("scenario.toml:{}", line_of(&t, "charts = ["))),
+        "{d}"
+    );
+}

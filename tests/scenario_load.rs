@@ -485,6 +485,26 @@ fn a_zone_over_zone_defaults_follows_the_same_rules() {
 }
 
 #[test]
+fn a_file_without_model_is_a_sez_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    support::copy_fixture_data(dir.path());
+    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
+    let without = text.replace("[model]\nkind = \"sez\"\n", "");
+    assert_ne!(without, text);
+    let path = dir.path().join("no_model.toml");
+    std::fs::write(&path, &without).unwrap();
+    let s = load(path.to_str().unwrap());
+    let base = load("tests/fixtures/full/base.toml");
+    assert_eq!(s.model.kind(), "sez");
+    assert_eq!(sez(&s).zones.len(), sez(&base).zones.len());
+    assert_eq!(s.parameters.len(), base.parameters.len());
+    // `[model]` without `kind` is a SEZ scenario too.
+    let path = dir.path().join("no_kind.toml");
+    std::fs::write(&path, text.replace("kind = \"sez\"\n", "")).unwrap();
+    assert_eq!(load(path.to_str().unwrap()).model.kind(), "sez");
+}
+
+#[test]
 fn a_variant_that_replaces_an_inherited_list_says_so() {
     let dir = tempfile::tempdir().unwrap();
     // base.toml reads 3 committed investments from a CSV and has 2

@@ -283,9 +283,17 @@ impl<'s> Builder<'s> {
         Some(TableReader::new(table, path, label, node.origin))
     }
 
+    /// `[model].kind`; a file without `[model]`, or a `[model]` without
+    /// `kind`, is a SEZ scenario.
     fn model_kind(&mut self, top: &mut TableReader) -> Option<ModelKind> {
-        let mut model = self.section(top, "model", "[model]", true)?;
-        let node = model.require(&mut self.ctx, "kind", "\"sez\"")?;
+        if top.get("model").is_none() {
+            return Some(ModelKind::Sez);
+        }
+        let mut model = self.section(top, "model", "[model]", false)?;
+        let Some(node) = model.get("kind") else {
+            model.finish(&mut self.ctx);
+            return Some(ModelKind::Sez);
+        };
         let path = model.key_path("kind");
         let kind = match reader::string(&mut self.ctx, node, &path)? {
             "sez" => Some(ModelKind::Sez),
@@ -1124,6 +1132,19 @@ impl<'s> Builder<'s> {
                 self.ctx
                     .error(n.origin, &path, format!("zone id `{id}` may only use lower-case letters, digits and `_` (at most 64)"))
                     .help = Some("ids appear in parameter paths and output tables; keep the display name in `name`".into());
+                return None;
+            }
+            if names::AGGREGATE_ZONES.contains(&id) {
+                let rows = if id == "total" {
+                    "summed over zones"
+                } else {
+                    "of national values"
+                };
+                let message = format!(
+                    "zone id `{id}` is reserved: the output tables use it for the rows {rows}"
+                );
+                self.ctx.error(n.origin, &path, message).help =
+                    Some("choose another id, e.g. the zone's place name".into());
                 return None;
             }
             if let Some(&(_, first)) = ids.iter().find(|(seen, _)| seen == id) {
@@ -2083,15 +2104,26 @@ impl<'s> Builder<'s> {
                 } else {
                     Vec::new()
                 };
-                let mut charts = Vec::new();
+                // (chart, index of the item that named it)
+                let mut charts: Vec<(String, usize)> = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("outputs.charts[{i}]");
                     let Some(c) = reader::string(&mut self.ctx, item, &path) else {
                         ok = false;
                         continue;
                     };
-                    if valid.contains(&c) {
-                        charts.push(c.to_string());
+                    if let Some(first) = charts.iter().position(|(seen, _)| seen == c) {
+                        let first = self.location(items[charts[first].1].origin);
+                        self.ctx
+                            .error(
+                                item.origin,
+                                &path,
+                                format!("`{c}` is listed twice (first at {first})"),
+                            )
+                            .help = Some("each chart is drawn once; remove the repeat".into());
+                        ok = false;
+                    } else if valid.contains(&c) {
+                        charts.push((c.to_string(), i));
                     } else {
                         let d = self.ctx.error(
                             item.origin,
@@ -2111,7 +2143,7 @@ impl<'s> Builder<'s> {
                         ok = false;
                     }
                 }
-                settings.charts = charts;
+                settings.charts = charts.into_iter().map(|(c, _)| c).collect();
             } else {
                 ok = false;
             }
