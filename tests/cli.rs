@@ -446,3 +446,63 @@ fn a_file_without_model_runs_as_a_sez_scenario() {
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.contains(",north,"), "zones of the sez model");
 }
+
+#[test]
+fn seeds_the_scenario_file_refuses_are_refused_on_the_command_line() {
+    // Scenario seeds are 0 to 2^63 - 1 (TOML integers); 2^63 is one more.
+    let too_big = "9223372036854775808";
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    for args in [
+        vec!["run", "scenarios/cpec_baseline.toml"],
+        vec!["sample", "scenarios/cpec_baseline.toml"],
+        vec![
+            "compare",
+            "scenarios/cpec_baseline.toml",
+            "scenarios/cpec_policy_shock.toml",
+        ],
+    ] {
+        sezsim()
+            .args(&args)
+            .args(["--seed", too_big, "-n", "10", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--seed"))
+            .stderr(predicate::str::contains(too_big));
+    }
+    assert!(!out.exists());
+    // The largest seed the scenario accepts is accepted here too.
+    sezsim()
+        .args([
+            "sample",
+            "scenarios/cpec_baseline.toml",
+            "-n",
+            "2",
+            "--seed",
+            "9223372036854775807",
+        ])
+        .assert()
+        .success();
+    // And the scenario file refuses 2^63 with its range.
+    let path = dir.path().join("seed.toml");
+    let text = std::fs::read_to_string("scenarios/cpec_baseline.toml").unwrap();
+    let base = std::fs::canonicalize("scenarios/cpec_baseline.toml").unwrap();
+    assert!(text.contains("\nseed = "));
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\n[scenario]\nseed = {too_big}\n",
+            base.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    sezsim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "seed.toml:3:8: `scenario.seed`: expected an integer from 0 to 9223372036854775807",
+        ));
+}

@@ -51,6 +51,9 @@ struct FiscalParams {
     profit_margin: ParamId,
 }
 
+/// Largest accepted seed: seeds are TOML integers (signed 64-bit), and
+/// the command line accepts the same range.
+pub const MAX_SEED: u64 = i64::MAX as u64;
 /// Largest accepted replication count.
 pub const MAX_REPLICATIONS: u64 = 1_000_000_000;
 /// Longest accepted horizon, in years.
@@ -378,7 +381,7 @@ impl<'s> Builder<'s> {
         );
         let years = int(self, "years", 1, MAX_YEARS, (!sez).then_some(1));
         let replications = int(self, "replications", 1, MAX_REPLICATIONS as i64, Some(1000));
-        let seed = int(self, "seed", 0, i64::MAX, Some(1));
+        let seed = int(self, "seed", 0, MAX_SEED as i64, Some(1));
         ok &= start_year.is_some() && years.is_some() && replications.is_some() && seed.is_some();
 
         let discount_rate = match s.get("discount_rate") {

@@ -20,10 +20,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::scenario::MAX_REPLICATIONS;
 use crate::scenario::build::is_safe_name;
 use crate::scenario::raw::{self, Node, Origin};
 use crate::scenario::reader::{self, Ctx, TableReader};
+use crate::scenario::{MAX_REPLICATIONS, MAX_SEED};
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 100_000;
@@ -225,7 +225,7 @@ fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path:
         }
     }
     if let Some(n) = s.get("seed") {
-        match reader::integer(ctx, n, "sweep.seed", 0, i64::MAX) {
+        match reader::integer(ctx, n, "sweep.seed", 0, MAX_SEED as i64) {
             Some(v) => spec.seed = Some(v as u64),
             None => ok = false,
         }
