@@ -359,17 +359,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             out,
         } => {
             // Every file is read and checked before anything runs.
-            let mut loaded = Vec::new();
-            let mut errors = Vec::new();
-            for path in &scenarios {
-                match scenario::load(path) {
-                    Ok(s) => loaded.push(s),
-                    Err(d) => errors.extend(d.0),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(Error::Input(Diagnostics(errors)));
-            }
+            let loaded = compare::load_scenarios(&scenarios)?;
             let base = &loaded[0];
             let settings = CompareSettings {
                 replications: common.replications(base)?,

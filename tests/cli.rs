@@ -397,36 +397,6 @@ fn pipes_devices_and_folders_are_refused_without_reading_them() {
 }
 
 #[test]
-fn check_says_when_a_variant_replaces_inherited_lists() {
-    let dir = tempfile::tempdir().unwrap();
-    // The baseline has 4 committed investments and 2 correlations.
-    let v = variant(
-        dir.path(),
-        "[scenario]\nname = \"v\"\n\n[[committed_investments]]\nzone = \"rashakai\"\nyear = 2027\n\
-         amount = 50\nprobability = 0.5\n\n[[correlations]]\n\
-         between = [\"zones.rashakai.investment.bass_q\", \"zones.bostan.investment.bass_q\"]\n\
-         spearman = 0.3\n",
-    );
-    sezsim()
-        .arg("check")
-        .arg(&v)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "variant.toml:5:3: `committed_investments` replaces the 4 inherited committed investments with 1 of its own",
-        ))
-        .stdout(predicate::str::contains(
-            "`correlations` replaces the 2 inherited correlations with 1 of its own",
-        ));
-    // The baseline itself replaces nothing.
-    sezsim()
-        .args(["check", "scenarios/cpec_baseline.toml"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("replaces").not());
-}
-
-#[test]
 fn a_file_without_model_runs_as_a_sez_scenario() {
     let dir = tempfile::tempdir().unwrap();
     support::copy_fixture_data(dir.path());
@@ -505,4 +475,75 @@ fn seeds_the_scenario_file_refuses_are_refused_on_the_command_line() {
         .stderr(predicate::str::contains(
             "seed.toml:3:8: `scenario.seed`: expected an integer from 0 to 9223372036854775807",
         ));
+}
+
+#[test]
+fn compare_names_the_variant_whose_parent_has_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = std::fs::canonicalize("scenarios/cpec_baseline.toml").unwrap();
+    std::fs::write(
+        dir.path().join("parent.toml"),
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"parent\"\n[global]\ndemand_persistence = 5\n",
+            baseline.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let variant = dir.path().join("policy.toml");
+    std::fs::write(
+        &variant,
+        "extends = \"parent.toml\"\n[scenario]\nname = \"policy\"\n",
+    )
+    .unwrap();
+    let out = sezsim()
+        .args(["compare", "scenarios/cpec_baseline.toml"])
+        .arg(&variant)
+        .arg("--out")
+        .arg(dir.path().join("never"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("parent.toml:5:22: `global.demand_persistence`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "note: found while loading variant {}",
+            variant.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("never").exists());
+}
+
+#[test]
+fn check_says_when_a_variant_replaces_inherited_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    // The baseline has 4 committed investments and 2 correlations.
+    let v = variant(
+        dir.path(),
+        "[scenario]\nname = \"v\"\n\n[[committed_investments]]\nzone = \"rashakai\"\nyear = 2027\n\
+         amount = 50\nprobability = 0.5\n\n[[correlations]]\n\
+         between = [\"zones.rashakai.investment.bass_q\", \"zones.bostan.investment.bass_q\"]\n\
+         spearman = 0.3\n",
+    );
+    sezsim()
+        .arg("check")
+        .arg(&v)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "variant.toml:5:3: `committed_investments` replaces the 4 inherited committed investments with 1 of its own",
+        ))
+        .stdout(predicate::str::contains(
+            "`correlations` replaces the 2 inherited correlations with 1 of its own",
+        ));
+    // The baseline itself replaces nothing.
+    sezsim()
+        .args(["check", "scenarios/cpec_baseline.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replaces").not());
 }
