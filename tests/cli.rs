@@ -399,12 +399,7 @@ fn pipes_devices_and_folders_are_refused_without_reading_them() {
 #[test]
 fn a_file_without_model_runs_as_a_sez_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    support::copy_fixture_data(dir.path());
-    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
-    let without = text.replace("[model]\nkind = \"sez\"\n", "");
-    assert!(!without.contains("[model]"));
-    let path = dir.path().join("no_model.toml");
-    std::fs::write(&path, without).unwrap();
+    let path = support::fixture_without_model(dir.path());
     let out = dir.path().join("out");
     sezsim()
         .arg("run")
@@ -455,18 +450,12 @@ fn seeds_the_scenario_file_refuses_are_refused_on_the_command_line() {
         .assert()
         .success();
     // And the scenario file refuses 2^63 with its range.
-    let path = dir.path().join("seed.toml");
-    let text = std::fs::read_to_string("scenarios/cpec_baseline.toml").unwrap();
-    let base = std::fs::canonicalize("scenarios/cpec_baseline.toml").unwrap();
-    assert!(text.contains("\nseed = "));
-    std::fs::write(
-        &path,
-        format!(
-            "extends = {:?}\n[scenario]\nseed = {too_big}\n",
-            base.to_str().unwrap()
-        ),
-    )
-    .unwrap();
+    let path = support::extending(
+        dir.path(),
+        "seed.toml",
+        "scenarios/cpec_baseline.toml",
+        &format!("[scenario]\nseed = {too_big}\n"),
+    );
     sezsim()
         .arg("check")
         .arg(&path)

@@ -408,7 +408,7 @@ fn check_variant(v: &Variant, base: &Scenario) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     support::copy_fixture_data(dir.path());
     let parent = if v.drop_model {
-        BASE.replace("[model]\nkind = \"sez\"\n", "")
+        support::without_model(BASE)
     } else {
         BASE.to_string()
     };

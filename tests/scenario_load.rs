@@ -265,17 +265,9 @@ x3 = { dist = "uniform", min = 0, max = 1 }
     }
 }
 
-/// Write `body` as `dir/name`, extending the full fixture's base.toml (by
-/// absolute path, so its CSVs are found beside it).
+/// Write `body` as `dir/name`, extending the full fixture's base.toml.
 fn variant_of_base(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let base = std::fs::canonicalize("tests/fixtures/full/base.toml").unwrap();
-    let path = dir.join(name);
-    std::fs::write(
-        &path,
-        format!("extends = {:?}\n{body}", base.to_str().unwrap()),
-    )
-    .unwrap();
-    path
+    support::extending(dir, name, "tests/fixtures/full/base.toml", body)
 }
 
 fn display(s: &Scenario, path: &str) -> String {
@@ -297,6 +289,19 @@ fn draws(s: &Scenario, path: &str, n: u64) -> Vec<f64> {
             draw.get(id)
         })
         .collect()
+}
+
+/// The mean of the draws `x` is within 4 standard errors (`sd / sqrt(n)`)
+/// of `mean`.
+#[track_caller]
+fn assert_mean_near(x: &[f64], mean: f64, sd: f64) {
+    let n = x.len() as f64;
+    let got = x.iter().sum::<f64>() / n;
+    let tolerance = 4.0 * sd / n.sqrt();
+    assert!(
+        (got - mean).abs() < tolerance,
+        "mean {got}, expected {mean} +- {tolerance}"
+    );
 }
 
 #[test]
@@ -326,15 +331,10 @@ id = "south"
         display(&s, "zones.south.investment.opening_delay"),
         "uniform(min 0, max 2)"
     );
-    // The draws are the lognormal's: the mean of 4,000 draws is within 4
-    // standard errors (0.5 / sqrt(4000) = 0.0079) of 1.6, and some lie
-    // beyond the triangular's maximum of 2.3 (P(X > 2.3) is about 8%).
+    // The draws are the lognormal's: their mean is 1.6 (sd 0.5), and some
+    // lie beyond the triangular's maximum of 2.3 (P(X > 2.3) is about 8%).
     let x = draws(&s, "zones.north.investment.capital_per_ha", 4000);
-    let mean = x.iter().sum::<f64>() / x.len() as f64;
-    assert!(
-        (mean - 1.6).abs() < 4.0 * 0.5 / 4000f64.sqrt(),
-        "mean {mean}"
-    );
+    assert_mean_near(&x, 1.6, 0.5);
     assert!(x.iter().filter(|&&v| v > 2.3).count() > 100);
     let d = draws(&s, "zones.south.investment.opening_delay", 4000);
     assert!(d.iter().all(|&v| (0.0..=2.0).contains(&v)));
@@ -458,13 +458,9 @@ fn a_zone_over_zone_defaults_follows_the_same_rules() {
         kind(&s, "zones.north.investment.capital_per_ha"),
         "triangular"
     );
+    // Gamma(4, 0.4): mean 1.6, sd 0.8.
     let x = draws(&s, "zones.south.investment.capital_per_ha", 4000);
-    // Gamma(4, 0.4): mean 1.6, sd 0.8; 4 standard errors = 4 x 0.8 / sqrt(4000).
-    let mean = x.iter().sum::<f64>() / x.len() as f64;
-    assert!(
-        (mean - 1.6).abs() < 4.0 * 0.8 / 4000f64.sqrt(),
-        "mean {mean}"
-    );
+    assert_mean_near(&x, 1.6, 0.8);
     assert!(
         x.iter().any(|&v| v > 2.3),
         "draws beyond the triangular's support"
@@ -487,18 +483,14 @@ fn a_zone_over_zone_defaults_follows_the_same_rules() {
 #[test]
 fn a_file_without_model_is_a_sez_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    support::copy_fixture_data(dir.path());
-    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
-    let without = text.replace("[model]\nkind = \"sez\"\n", "");
-    assert_ne!(without, text);
-    let path = dir.path().join("no_model.toml");
-    std::fs::write(&path, &without).unwrap();
+    let path = support::fixture_without_model(dir.path());
     let s = load(path.to_str().unwrap());
     let base = load("tests/fixtures/full/base.toml");
     assert_eq!(s.model.kind(), "sez");
     assert_eq!(sez(&s).zones.len(), sez(&base).zones.len());
     assert_eq!(s.parameters.len(), base.parameters.len());
     // `[model]` without `kind` is a SEZ scenario too.
+    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
     let path = dir.path().join("no_kind.toml");
     std::fs::write(&path, text.replace("kind = \"sez\"\n", "")).unwrap();
     assert_eq!(load(path.to_str().unwrap()).model.kind(), "sez");
