@@ -10,7 +10,7 @@ use sezsim::diagnostics::{Diagnostic, Diagnostics};
 use sezsim::error::Error;
 use sezsim::output::{atomic, charts, reservoir, sample};
 use sezsim::run::{RunOutcome, RunSettings};
-use sezsim::scenario::{self, MAX_REPLICATIONS, Scenario};
+use sezsim::scenario::{self, MAX_REPLICATIONS, MAX_SEED, Scenario};
 use sezsim::shard::{self, Shard};
 use sezsim::sweep::SweepSettings;
 use sezsim::sweep::slurm::SlurmPlan;
@@ -177,8 +177,9 @@ struct Common {
     /// Replications (overrides the scenario's `replications`).
     #[arg(short = 'n', long = "replications", value_name = "N")]
     replications: Option<u64>,
-    /// Base seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
+    /// Base seed (overrides the scenario's `seed`), 0 to 2^63 - 1 as in
+    /// the scenario file.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(..=MAX_SEED))]
     seed: Option<u64>,
     /// Worker threads (default: all cores). Results never depend on it.
     #[arg(long, value_name = "T")]
@@ -358,17 +359,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             out,
         } => {
             // Every file is read and checked before anything runs.
-            let mut loaded = Vec::new();
-            let mut errors = Vec::new();
-            for path in &scenarios {
-                match scenario::load(path) {
-                    Ok(s) => loaded.push(s),
-                    Err(d) => errors.extend(d.0),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(Error::Input(Diagnostics(errors)));
-            }
+            let loaded = compare::load_scenarios(&scenarios)?;
             let base = &loaded[0];
             let settings = CompareSettings {
                 replications: common.replications(base)?,

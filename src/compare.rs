@@ -32,7 +32,7 @@ use crate::output::charts::{self, FanData};
 use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::run::{self, RunSettings};
-use crate::scenario::Scenario;
+use crate::scenario::{self, Scenario};
 
 /// The quantile levels every comparison reports (P5, P50, P95), computed in
 /// addition to each scenario's own levels.
@@ -290,6 +290,54 @@ fn overlay_data(
         replications,
         scenarios,
     })
+}
+
+/// Load the base (the first path) and the variants, reporting every problem
+/// of every file before anything runs. An error found outside the file
+/// named on the command line (in a parent it extends, or a CSV it reads)
+/// says which scenario was being loaded; an error that several of them
+/// inherit is reported once, naming each.
+pub fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<Scenario>, Diagnostics> {
+    let mut loaded = Vec::new();
+    // Each error with the scenarios that met it: (role, found outside its file).
+    let mut errors: Vec<(Diagnostic, Vec<(String, bool)>)> = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let found = match scenario::load(path) {
+            Ok(s) => {
+                loaded.push(s);
+                continue;
+            }
+            Err(Diagnostics(found)) => found,
+        };
+        let role = if i == 0 {
+            format!("the base scenario {}", path.display())
+        } else {
+            format!("variant {}", path.display())
+        };
+        for d in found {
+            let elsewhere = d.location.as_ref().is_none_or(|l| l.file != *path);
+            match errors.iter_mut().find(|(e, _)| *e == d) {
+                Some((_, roles)) => roles.push((role.clone(), elsewhere)),
+                None => errors.push((d, vec![(role.clone(), elsewhere)])),
+            }
+        }
+    }
+    if errors.is_empty() {
+        return Ok(loaded);
+    }
+    Err(Diagnostics(
+        errors
+            .into_iter()
+            .map(|(d, roles)| {
+                if roles.iter().any(|(_, elsewhere)| *elsewhere) {
+                    let names: Vec<String> = roles.into_iter().map(|(r, _)| r).collect();
+                    d.note(format!("found while loading {}", names.join(" and ")))
+                } else {
+                    d
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// Run `scenarios` (the base first, then the variants) with the same seed

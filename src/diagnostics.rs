@@ -75,6 +75,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Context: what was being done when the problem was found (which
+    /// scenario of several was being loaded).
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
@@ -85,6 +88,7 @@ impl Diagnostic {
             key_path: None,
             message: message.into(),
             help: None,
+            note: None,
         }
     }
 
@@ -108,6 +112,12 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// Attach context (printed after the help).
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -122,6 +132,9 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}", self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, "\n  note: {note}")?;
         }
         Ok(())
     }
@@ -190,6 +203,11 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "error: x.csv:3: `global.seed`: expected a number\n  help: write 42"
+        );
+        let d = d.note("while loading variant v.toml");
+        assert!(
+            d.to_string()
+                .ends_with("help: write 42\n  note: while loading variant v.toml")
         );
     }
 }

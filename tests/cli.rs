@@ -1,5 +1,7 @@
 //! The `sezsim` binary: exit codes, messages, `check` and `sample`.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -292,4 +294,245 @@ fn shipped_scenarios_cite_sources_not_design_files() {
             }
         }
     }
+}
+
+/// Run `sezsim check` on `scenario`, expecting exit code 2 within a second
+/// with a message containing every fragment; a hang fails after 10 s.
+#[track_caller]
+fn refused_quickly(scenario: &Path, fragments: &[&str]) {
+    let started = std::time::Instant::now();
+    let out = sezsim()
+        .arg("check")
+        .arg(scenario)
+        .timeout(std::time::Duration::from_secs(10))
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}: {stderr}",
+        scenario.display()
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(1),
+        "{} took {elapsed:?}",
+        scenario.display()
+    );
+    for f in fragments {
+        assert!(stderr.contains(f), "expected {f:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn pipes_devices_and_folders_are_refused_without_reading_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder.toml");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo_name = fifo.display().to_string();
+    let folder_name = folder.display().to_string();
+    let cases = [
+        (
+            Path::new("/dev/zero"),
+            "/dev/zero is a character device, not a regular file",
+        ),
+        (
+            fifo.as_path(),
+            &*format!("{fifo_name} is a named pipe (FIFO), not a regular file"),
+        ),
+        (
+            folder.as_path(),
+            &*format!("{folder_name} is a folder, not a regular file"),
+        ),
+    ];
+    let base = std::fs::canonicalize("tests/fixtures/full/base.toml").unwrap();
+    for (i, (file, message)) in cases.iter().enumerate() {
+        // As the scenario.
+        refused_quickly(file, &[message]);
+        // As a parent: located at the `extends` that names it.
+        let child = dir.path().join(format!("child{i}.toml"));
+        std::fs::write(&child, format!("extends = {:?}\n", file.to_str().unwrap())).unwrap();
+        refused_quickly(
+            &child,
+            &[&format!("child{i}.toml:1:11: `extends`: "), message],
+        );
+        // As a CSV series.
+        let variant = dir.path().join(format!("variant{i}.toml"));
+        std::fs::write(
+            &variant,
+            format!(
+                "extends = {:?}\n[global]\nport_capacity_teu = {{ csv = {:?}, column = \"teu\" }}\n",
+                base.to_str().unwrap(),
+                file.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        refused_quickly(
+            &variant,
+            &[
+                &format!("variant{i}.toml:3:29: `global.port_capacity_teu`: "),
+                message,
+            ],
+        );
+        // As a sweep file.
+        let started = std::time::Instant::now();
+        sezsim()
+            .arg("sweep")
+            .arg(file)
+            .arg("--out")
+            .arg(dir.path().join("never"))
+            .timeout(std::time::Duration::from_secs(10))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*message));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+}
+
+#[test]
+fn a_file_without_model_runs_as_a_sez_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = support::fixture_without_model(dir.path());
+    let out = dir.path().join("out");
+    sezsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-n", "20", "--threads", "1", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.contains(",north,"), "zones of the sez model");
+}
+
+#[test]
+fn seeds_the_scenario_file_refuses_are_refused_on_the_command_line() {
+    // Scenario seeds are 0 to 2^63 - 1 (TOML integers); 2^63 is one more.
+    let too_big = "9223372036854775808";
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    for args in [
+        vec!["run", "scenarios/cpec_baseline.toml"],
+        vec!["sample", "scenarios/cpec_baseline.toml"],
+        vec![
+            "compare",
+            "scenarios/cpec_baseline.toml",
+            "scenarios/cpec_policy_shock.toml",
+        ],
+    ] {
+        sezsim()
+            .args(&args)
+            .args(["--seed", too_big, "-n", "10", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--seed"))
+            .stderr(predicate::str::contains(too_big));
+    }
+    assert!(!out.exists());
+    // The largest seed the scenario accepts is accepted here too.
+    sezsim()
+        .args([
+            "sample",
+            "scenarios/cpec_baseline.toml",
+            "-n",
+            "2",
+            "--seed",
+            "9223372036854775807",
+        ])
+        .assert()
+        .success();
+    // And the scenario file refuses 2^63 with its range.
+    let path = support::extending(
+        dir.path(),
+        "seed.toml",
+        "scenarios/cpec_baseline.toml",
+        &format!("[scenario]\nseed = {too_big}\n"),
+    );
+    sezsim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "seed.toml:3:8: `scenario.seed`: expected an integer from 0 to 9223372036854775807",
+        ));
+}
+
+#[test]
+fn compare_names_the_variant_whose_parent_has_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = std::fs::canonicalize("scenarios/cpec_baseline.toml").unwrap();
+    std::fs::write(
+        dir.path().join("parent.toml"),
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"parent\"\n[global]\ndemand_persistence = 5\n",
+            baseline.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let variant = dir.path().join("policy.toml");
+    std::fs::write(
+        &variant,
+        "extends = \"parent.toml\"\n[scenario]\nname = \"policy\"\n",
+    )
+    .unwrap();
+    let out = sezsim()
+        .args(["compare", "scenarios/cpec_baseline.toml"])
+        .arg(&variant)
+        .arg("--out")
+        .arg(dir.path().join("never"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("parent.toml:5:22: `global.demand_persistence`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "note: found while loading variant {}",
+            variant.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("never").exists());
+}
+
+#[test]
+fn check_says_when_a_variant_replaces_inherited_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    // The baseline has 4 committed investments and 2 correlations.
+    let v = variant(
+        dir.path(),
+        "[scenario]\nname = \"v\"\n\n[[committed_investments]]\nzone = \"rashakai\"\nyear = 2027\n\
+         amount = 50\nprobability = 0.5\n\n[[correlations]]\n\
+         between = [\"zones.rashakai.investment.bass_q\", \"zones.bostan.investment.bass_q\"]\n\
+         spearman = 0.3\n",
+    );
+    sezsim()
+        .arg("check")
+        .arg(&v)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "variant.toml:5:3: `committed_investments` replaces the 4 inherited committed investments with 1 of its own",
+        ))
+        .stdout(predicate::str::contains(
+            "`correlations` replaces the 2 inherited correlations with 1 of its own",
+        ));
+    // The baseline itself replaces nothing.
+    sezsim()
+        .args(["check", "scenarios/cpec_baseline.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replaces").not());
 }

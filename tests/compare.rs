@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use sezsim::compare::{self, CompareSettings};
@@ -16,18 +16,6 @@ fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
 }
 
-/// A variant of `parent` (a path from the crate root) written in `dir`.
-fn variant(dir: &Path, file: &str, parent: &str, body: &str) -> PathBuf {
-    let parent = std::fs::canonicalize(parent).unwrap();
-    let path = dir.join(file);
-    std::fs::write(
-        &path,
-        format!("extends = {:?}\n{body}", parent.display().to_string()),
-    )
-    .unwrap();
-    path
-}
-
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     text.lines()
         .map(|l| l.split(',').map(str::to_string).collect())
@@ -37,7 +25,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 #[test]
 fn a_variant_identical_to_the_base_differs_by_exactly_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let same = variant(
+    let same = support::extending(
         dir.path(),
         "same.toml",
         "tests/fixtures/full/base.toml",
@@ -154,7 +142,7 @@ fn raising_grid_availability_raises_it_in_every_replication_and_year() {
     let dir = tempfile::tempdir().unwrap();
     // The baseline's median availability runs from 0.60 to 0.70; this
     // variant changes that one input and nothing else.
-    let better = variant(
+    let better = support::extending(
         dir.path(),
         "grid.toml",
         "scenarios/cpec_baseline.toml",

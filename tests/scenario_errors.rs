@@ -114,8 +114,8 @@ spearman = 0.5
 const IO: &str =
     "sector,textiles,services,jobs_per_musd\ntextiles,0.2,0.1,50\nservices,0.1,0.2,30\n";
 
-/// Load `toml` as `scenario.toml` beside `files`; return the diagnostics.
-fn errors_with(toml: &str, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+/// Load `toml` as `scenario.toml` beside `io.csv` and `files`.
+fn load_with(toml: &str, files: &[(&str, &[u8])]) -> Result<scenario::Scenario, Diagnostics> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("io.csv"), IO).unwrap();
     for (name, bytes) in files {
@@ -123,7 +123,12 @@ fn errors_with(toml: &str, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
     }
     let path = dir.path().join("scenario.toml");
     std::fs::write(&path, toml).unwrap();
-    match scenario::load(&path) {
+    scenario::load(&path)
+}
+
+/// Load `toml` as `scenario.toml` beside `files`; return the diagnostics.
+fn errors_with(toml: &str, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    match load_with(toml, files) {
         Ok(_) => panic!("expected errors for:\n{toml}"),
         Err(Diagnostics(d)) => d,
     }
@@ -820,5 +825,247 @@ fn every_error_is_reported_not_only_the_first() {
     assert_eq!(
         d.iter().filter(|e| e.message.contains("found -20")).count(),
         1
+    );
+}
+
+#[test]
+fn reserved_zone_ids_are_refused() {
+    for reserved in ["total", "national"] {
+        let t = broken("id = \"beta\"", &format!("id = \"{reserved}\""));
+        let d = expect(
+            &errors(&t),
+            &format!("zone id `{reserved}` is reserved"),
+            "scenario.toml",
+            Some(line_of(&t, &format!("id = \"{reserved}\""))),
+            Some("zones[1].id"),
+        );
+        assert!(d.help.unwrap().contains("choose another id"));
+    }
+}
+
+#[test]
+fn a_chart_listed_twice_is_refused() {
+    let t = format!("{VALID}\n[outputs]\ncharts = [\"exports\", \"output\",\n  \"exports\"]\n");
+    let d = expect(
+        &errors(&t),
+        "`exports` is listed twice",
+        "scenario.toml",
+        Some(line_of(&t, "  \"exports\"]")),
+        Some("outputs.charts[2]"),
+    );
+    // The message says where the first one is.
+    assert!(
+        d.message
+            .contains(&format!("scenario.toml:{}", line_of(&t, "charts = ["))),
+        "{d}"
+    );
+}
+
+/// The valid scenario with its energy project read from `projects.csv`.
+fn with_projects_csv() -> String {
+    let inline = "[[energy_projects]]\nname = \"line\"\nzone = \"alpha\"\ncapacity_mw = 100\n\
+                  capacity_factor = 1.0\nzone_share = 0.5\nplanned_year = 2026\n\
+                  delay = { dist = \"triangular\", min = 0, mode = 1, max = 3 }\n";
+    assert!(VALID.contains(inline));
+    format!(
+        "energy_projects = \"projects.csv\"\n{}",
+        VALID.replace(inline, "")
+    )
+}
+
+#[test]
+fn every_error_of_an_energy_projects_csv_is_reported_at_once() {
+    let t = with_projects_csv();
+    let header = "name,zone,capacity_mw,capacity_factor,zone_share,planned_year,delay_min,delay_mode,delay_max\n";
+    let good = format!("{header}a,alpha,10,0.5,1,2026,0,1,2\n");
+    if let Err(e) = load_with(&t, &[("projects.csv", good.as_bytes())]) {
+        panic!("the CSV form of the fixture is valid, but:\n{e}");
+    }
+    // Line 2: a bad number and an unknown zone in the same row; line 3: a
+    // share above 1 and a delay with min above max; line 4: a repeated name
+    // and a year that is not an integer.
+    let csv = format!(
+        "{header}a,alpha,lots,0.5,1,2026,0,1,2\nb,gamma,10,0.5,1.5,2026,3,1,2\nb,beta,10,0.5,1,soon,0,1,x\n"
+    );
+    let d = errors_with(&t, &[("projects.csv", csv.as_bytes())]);
+    let key = Some("energy_projects");
+    expect(
+        &d,
+        "`capacity_mw`: expected a finite number, found `lots`",
+        "projects.csv",
+        Some(2),
+        key,
+    );
+    expect(
+        &d,
+        "zone: unknown zone `gamma`",
+        "projects.csv",
+        Some(3),
+        key,
+    );
+    expect(
+        &d,
+        "zone_share: expected a share in [0, 1], found 1.5",
+        "projects.csv",
+        Some(3),
+        key,
+    );
+    expect(&d, "delay:", "projects.csv", Some(3), key);
+    expect(
+        &d,
+        "name: duplicate energy project name `b`",
+        "projects.csv",
+        Some(4),
+        key,
+    );
+    expect(
+        &d,
+        "`planned_year`: expected an integer, found `soon`",
+        "projects.csv",
+        Some(4),
+        key,
+    );
+    expect(
+        &d,
+        "`delay_max`: expected a finite number, found `x`",
+        "projects.csv",
+        Some(4),
+        key,
+    );
+    // And a missing column with the wrong delay columns, together.
+    let csv = "name,zone,capacity_factor,zone_share,planned_year,delay_min\na,alpha,0.5,1,2026,0\n";
+    let d = errors_with(&t, &[("projects.csv", csv.as_bytes())]);
+    expect(
+        &d,
+        "column `capacity_mw` not found",
+        "projects.csv",
+        Some(1),
+        key,
+    );
+    expect(
+        &d,
+        "either a `delay` column or the three columns",
+        "projects.csv",
+        Some(1),
+        key,
+    );
+}
+
+#[test]
+fn every_problem_of_an_inline_energy_project_is_reported_at_once() {
+    let t = broken("capacity_mw = 100", "capacity_mw = \"big\"")
+        .replace("zone = \"alpha\"", "zone = \"gamma\"")
+        .replace("zone_share = 0.5", "zone_share = 2");
+    let d = errors(&t);
+    let key = |k: &str| format!("energy_projects.line.{k}");
+    expect(
+        &d,
+        "expected a number, found a string",
+        "scenario.toml",
+        Some(line_of(&t, "\"big\"")),
+        Some(&key("capacity_mw")),
+    );
+    expect(
+        &d,
+        "unknown zone `gamma`",
+        "scenario.toml",
+        Some(line_of(&t, "gamma")),
+        Some(&key("zone")),
+    );
+    expect(
+        &d,
+        "expected a share in [0, 1], found 2",
+        "scenario.toml",
+        None,
+        Some(&key("zone_share")),
+    );
+}
+
+#[test]
+fn a_value_replaced_by_a_child_is_checked_in_the_child() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("io.csv"), IO).unwrap();
+    std::fs::write(dir.path().join("parent.toml"), VALID).unwrap();
+    let child_text = "extends = \"parent.toml\"\n[scenario]\nname = \"c\"\n\
+                      [zone_defaults.investment]\n\
+                      capital_per_ha = { dist = \"lognormal\", mean = 1.6, sd = -1 }\n\
+                      [global]\n\
+                      regulatory_shock_cut = { max = 0.8 }\n\
+                      port_capacity_teu = { column = \"teu\" }\n";
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, child_text).unwrap();
+    let Diagnostics(d) = scenario::load(&child).unwrap_err();
+    // The kind changed: the parent's triangular fields are gone, and the
+    // lognormal's own problem is located in the child.
+    assert!(
+        !d.iter().any(|e| e.message.contains("is not a key of")),
+        "{d:?}"
+    );
+    expect(
+        &d,
+        "sd",
+        "child.toml",
+        Some(line_of(child_text, "sd = -1")),
+        Some("zones.alpha.investment.capital_per_ha.sd"),
+    );
+    // A partial table does not patch the inherited distribution or series:
+    // it replaces it, and is reported as incomplete where it was written.
+    let e = expect(
+        &d,
+        "expected a number or a distribution table with a `dist` key",
+        "child.toml",
+        Some(line_of(child_text, "{ max = 0.8 }")),
+        Some("global.regulatory_shock_cut"),
+    );
+    assert!(e.help.unwrap().contains("replaced whole"));
+    expect(
+        &d,
+        "missing required key `csv`",
+        "child.toml",
+        Some(line_of(child_text, "{ column")),
+        Some("global.port_capacity_teu.csv"),
+    );
+}
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_reading() {
+    let limit = sezsim::scenario::raw::MAX_FILE_BYTES;
+    assert_eq!(
+        limit,
+        64 * 1024 * 1024,
+        "docs/scenario-format.md says 64 MiB"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse file: one byte over the limit costs no disk space.
+    let huge = dir.path().join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(limit + 1)
+        .unwrap();
+    let message = format!("is {} bytes; input files are limited to 64 MiB", limit + 1);
+    // As the scenario, as a parent, as a CSV.
+    let Diagnostics(d) = scenario::load(&huge).unwrap_err();
+    expect(&d, &message, "huge.toml", None, None);
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, "\n\nextends = \"huge.toml\"\n").unwrap();
+    let Diagnostics(d) = scenario::load(&child).unwrap_err();
+    let e = expect(&d, &message, "child.toml", Some(3), Some("extends"));
+    assert!(e.message.contains("huge.toml"), "{e}");
+    let t = broken(
+        "port_capacity_teu = 50000",
+        "port_capacity_teu = { csv = \"huge.toml\", column = \"teu\" }",
+    );
+    let dir2 = tempfile::tempdir().unwrap();
+    std::fs::write(dir2.path().join("io.csv"), IO).unwrap();
+    std::fs::rename(&huge, dir2.path().join("huge.toml")).unwrap();
+    let path = dir2.path().join("scenario.toml");
+    std::fs::write(&path, &t).unwrap();
+    let Diagnostics(d) = scenario::load(&path).unwrap_err();
+    expect(
+        &d,
+        &message,
+        "scenario.toml",
+        Some(line_of(&t, "huge.toml")),
+        Some("global.port_capacity_teu"),
     );
 }

@@ -1,6 +1,8 @@
 //! Loading valid scenarios: every feature of the format, and inheritance.
 
-use std::path::Path;
+mod support;
+
+use std::path::{Path, PathBuf};
 
 use sezsim::scenario::{self, ModelSpec, Scenario, SeriesSource, SezSpec};
 use sezsim::uncertainty::SamplingMethod;
@@ -261,4 +263,268 @@ x3 = { dist = "uniform", min = 0, max = 1 }
         }
         other => panic!("expected sobol_g, got {}", other.kind()),
     }
+}
+
+/// Write `body` as `dir/name`, extending the full fixture's base.toml.
+fn variant_of_base(dir: &Path, name: &str, body: &str) -> PathBuf {
+    support::extending(dir, name, "tests/fixtures/full/base.toml", body)
+}
+
+fn display(s: &Scenario, path: &str) -> String {
+    let id = s
+        .parameters
+        .id(path)
+        .unwrap_or_else(|| panic!("no parameter {path}"));
+    s.parameters.get(id).distribution.to_string()
+}
+
+/// `n` draws of parameter `path` (replications 0..n, the scenario's seed).
+fn draws(s: &Scenario, path: &str, n: u64) -> Vec<f64> {
+    let id = s.parameters.id(path).unwrap();
+    let sampler = s.parameter_sampler(n, s.seed).unwrap();
+    let mut draw = sampler.buffer();
+    (0..n)
+        .map(|r| {
+            sampler.draw(r, &mut draw);
+            draw.get(id)
+        })
+        .collect()
+}
+
+/// The mean of the draws `x` is within 4 standard errors (`sd / sqrt(n)`)
+/// of `mean`.
+#[track_caller]
+fn assert_mean_near(x: &[f64], mean: f64, sd: f64) {
+    let n = x.len() as f64;
+    let got = x.iter().sum::<f64>() / n;
+    let tolerance = 4.0 * sd / n.sqrt();
+    assert!(
+        (got - mean).abs() < tolerance,
+        "mean {got}, expected {mean} +- {tolerance}"
+    );
+}
+
+#[test]
+fn a_variant_replaces_a_distribution_of_another_kind_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // base.toml: capital_per_ha is triangular(1.0, 1.6, 2.3) in
+    // [zone_defaults]; south's opening_delay is triangular(0, 1, 3).
+    let v = variant_of_base(
+        dir.path(),
+        "v.toml",
+        r#"[scenario]
+name = "v"
+[zone_defaults.investment]
+capital_per_ha = { dist = "lognormal", mean = 1.6, sd = 0.5 }
+[[zones]]
+id = "south"
+  [zones.investment]
+  opening_delay = { dist = "uniform", min = 0, max = 2 }
+"#,
+    );
+    let s = load(v.to_str().unwrap());
+    for zone in ["north", "south"] {
+        let path = format!("zones.{zone}.investment.capital_per_ha");
+        assert_eq!(display(&s, &path), "lognormal(mean 1.6, sd 0.5)", "{path}");
+    }
+    assert_eq!(
+        display(&s, "zones.south.investment.opening_delay"),
+        "uniform(min 0, max 2)"
+    );
+    // The draws are the lognormal's: their mean is 1.6 (sd 0.5), and some
+    // lie beyond the triangular's maximum of 2.3 (P(X > 2.3) is about 8%).
+    let x = draws(&s, "zones.north.investment.capital_per_ha", 4000);
+    assert_mean_near(&x, 1.6, 0.5);
+    assert!(x.iter().filter(|&&v| v > 2.3).count() > 100);
+    let d = draws(&s, "zones.south.investment.opening_delay", 4000);
+    assert!(d.iter().all(|&v| (0.0..=2.0).contains(&v)));
+    assert!(d.iter().any(|&v| v > 1.9) && d.iter().any(|&v| v < 0.1));
+}
+
+#[test]
+fn a_series_switches_from_a_csv_to_a_number_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // base.toml: grid_availability from data/grid.csv; south's trainees
+    // from the default number 300.
+    let child = variant_of_base(
+        dir.path(),
+        "child.toml",
+        "[scenario]\nname = \"child\"\n[global]\ngrid_availability = 0.9\n\
+         [[zones]]\nid = \"south\"\n[zones.workforce]\n\
+         trainees_per_year = { csv = \"own.csv\", column = \"south\" }\n",
+    );
+    std::fs::write(dir.path().join("own.csv"), "year,south\n2025,40\n2029,60\n").unwrap();
+    let s = load(child.to_str().unwrap());
+    let spec = sez(&s);
+    assert_eq!(spec.global.grid_availability.values, vec![0.9; 8]);
+    assert_eq!(
+        spec.global.grid_availability.source,
+        SeriesSource::Constant(0.9)
+    );
+    let south = &spec.zones[1].workforce.trainees_per_year;
+    assert_eq!(
+        south.values,
+        [40.0, 40.0, 40.0, 40.0, 60.0, 60.0, 60.0, 60.0]
+    );
+    // The CSV is found beside the file that named it.
+    assert!(matches!(&south.source,
+        SeriesSource::Csv { path, column } if path.ends_with("own.csv") && column == "south"));
+
+    // And back: a grandchild gives grid availability a CSV again.
+    std::fs::write(
+        dir.path().join("grid2.csv"),
+        "year,m\n2025,0.7\n2028,0.75\n",
+    )
+    .unwrap();
+    let grandchild = dir.path().join("grandchild.toml");
+    std::fs::write(
+        &grandchild,
+        "extends = \"child.toml\"\n[scenario]\nname = \"grandchild\"\n[global]\n\
+         grid_availability = { csv = \"grid2.csv\", column = \"m\" }\n\
+         [[zones]]\nid = \"south\"\n[zones.workforce]\ntrainees_per_year = 25\n",
+    )
+    .unwrap();
+    let g = load(grandchild.to_str().unwrap());
+    let spec = sez(&g);
+    assert_eq!(
+        spec.global.grid_availability.values,
+        [0.7, 0.7, 0.7, 0.75, 0.75, 0.75, 0.75, 0.75]
+    );
+    assert_eq!(
+        spec.zones[1].workforce.trainees_per_year.values,
+        vec![25.0; 8]
+    );
+}
+
+#[test]
+fn a_zone_that_names_its_sourcing_replaces_the_whole_map() {
+    let dir = tempfile::tempdir().unwrap();
+    // base.toml's defaults source 70% textiles, 30% services.
+    let v = variant_of_base(
+        dir.path(),
+        "v.toml",
+        "[scenario]\nname = \"v\"\n[[zones]]\nid = \"north\"\n\
+         [zones.linkages]\nsourcing = { services = 1.0 }\n",
+    );
+    let s = load(v.to_str().unwrap());
+    // Sectors in IO order: textiles, services.
+    assert_eq!(sez(&s).zones[0].linkages.sourcing, [0.0, 1.0]);
+    assert_eq!(sez(&s).zones[1].linkages.sourcing, [0.7, 0.3]);
+    // Over an inherited [zone_defaults] map too.
+    let v = variant_of_base(
+        dir.path(),
+        "v2.toml",
+        "[scenario]\nname = \"v2\"\n[zone_defaults.linkages]\nsourcing = { textiles = 1.0 }\n",
+    );
+    let s = load(v.to_str().unwrap());
+    for zone in &sez(&s).zones {
+        assert_eq!(zone.linkages.sourcing, [1.0, 0.0], "{}", zone.id);
+    }
+}
+
+#[test]
+fn a_zone_over_zone_defaults_follows_the_same_rules() {
+    // In one file: the defaults give a triangular, a number series, a CSV
+    // series and a sourcing map; zone south replaces each by a value of
+    // another form. North keeps the defaults.
+    let dir = tempfile::tempdir().unwrap();
+    support::copy_fixture_data(dir.path());
+    let text = std::fs::read_to_string("tests/fixtures/full/base.toml")
+        .unwrap()
+        .replace(
+            "[zone_defaults.fiscal]\n",
+            "[zone_defaults.fiscal]\npublic_cost = { csv = \"data/cost.csv\", column = \"south\" }\n",
+        )
+        .replace(
+            "  public_cost = { csv = \"data/cost.csv\", column = \"south\" }\n",
+            "  public_cost = 7\n\
+               [zones.workforce]\n\
+               trainees_per_year = { csv = \"data/trainees.csv\", column = \"north\" }\n\
+               [zones.linkages]\n\
+               sourcing = { services = 1.0 }\n",
+        )
+        .replace(
+            "  initial_capital = 20\n",
+            "  initial_capital = 20\n  capital_per_ha = { dist = \"gamma\", shape = 4, scale = 0.4 }\n",
+        );
+    let path = dir.path().join("zones.toml");
+    std::fs::write(&path, &text).unwrap();
+    let s = load(path.to_str().unwrap());
+    assert_eq!(
+        display(&s, "zones.south.investment.capital_per_ha"),
+        "gamma(shape 4, scale 0.4)"
+    );
+    assert_eq!(
+        kind(&s, "zones.north.investment.capital_per_ha"),
+        "triangular"
+    );
+    // Gamma(4, 0.4): mean 1.6, sd 0.8.
+    let x = draws(&s, "zones.south.investment.capital_per_ha", 4000);
+    assert_mean_near(&x, 1.6, 0.8);
+    assert!(
+        x.iter().any(|&v| v > 2.3),
+        "draws beyond the triangular's support"
+    );
+
+    let spec = sez(&s);
+    let (north, south) = (&spec.zones[0], &spec.zones[1]);
+    // A number over a CSV default, and a CSV over a number default.
+    assert_eq!(south.fiscal.public_cost.values, vec![7.0; 8]);
+    assert_eq!(north.fiscal.public_cost.values[..3], [10.0, 10.0, 0.0]);
+    assert_eq!(
+        south.workforce.trainees_per_year.values,
+        north.workforce.trainees_per_year.values
+    );
+    assert_eq!(south.workforce.trainees_per_year.values[2], 200.0);
+    assert_eq!(south.linkages.sourcing, [0.0, 1.0]);
+    assert_eq!(north.linkages.sourcing, [0.7, 0.3]);
+}
+
+#[test]
+fn a_file_without_model_is_a_sez_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = support::fixture_without_model(dir.path());
+    let s = load(path.to_str().unwrap());
+    let base = load("tests/fixtures/full/base.toml");
+    assert_eq!(s.model.kind(), "sez");
+    assert_eq!(sez(&s).zones.len(), sez(&base).zones.len());
+    assert_eq!(s.parameters.len(), base.parameters.len());
+    // `[model]` without `kind` is a SEZ scenario too.
+    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
+    let path = dir.path().join("no_kind.toml");
+    std::fs::write(&path, text.replace("kind = \"sez\"\n", "")).unwrap();
+    assert_eq!(load(path.to_str().unwrap()).model.kind(), "sez");
+}
+
+#[test]
+fn a_variant_that_replaces_an_inherited_list_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // base.toml reads 3 committed investments from a CSV and has 2
+    // correlations; a child replaces the correlations with 1 and adds
+    // nothing else.
+    let v = variant_of_base(
+        dir.path(),
+        "v.toml",
+        "[scenario]\nname = \"v\"\n\n[[correlations]]\n\
+         between = [\"zones.north.investment.bass_q\", \"zones.south.investment.bass_q\"]\nspearman = 0.4\n",
+    );
+    let s = load(v.to_str().unwrap());
+    assert_eq!(s.correlations.len(), 1);
+    assert_eq!(s.replaced_lists.len(), 1);
+    let r = &s.replaced_lists[0];
+    assert_eq!(r.key_path, "correlations");
+    assert_eq!((r.inherited, r.replacement), (2, Some(1)));
+    assert!(r.at.file.ends_with("v.toml"));
+    assert_eq!(r.at.line, Some(5));
+    let text = scenario::summary::describe(&s);
+    assert!(
+        text.contains("replaces the 2 inherited correlations with 1 of its own"),
+        "{text}"
+    );
+    // The base itself replaces nothing.
+    assert!(
+        load("tests/fixtures/full/base.toml")
+            .replaced_lists
+            .is_empty()
+    );
 }

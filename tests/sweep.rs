@@ -455,6 +455,49 @@ fn sweep_file_errors_are_located_with_their_key_path() {
     nothing_ran(&dir.path().join("never"));
 }
 
+#[test]
+fn every_error_of_a_sweep_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.toml");
+    // Lines: 1 [sweep], 2 name, 3 base, 4 seed, 5 replications,
+    // 6 chart_scalar, 7 design, then the parameters.
+    let text = format!(
+        "[sweep]\nname = \"many errors\"\nbase = {:?}\nseed = 9223372036854775808\n\
+         replications = 0\nchart_scalar = \"exports_finale\"\ndesign = \"grid\"\n\
+         [[parameters]]\npath = \"global.demand_persistance\"\nvalues = [0.5]\n\
+         [[parameters]]\npath = \"global.demand_persistence\"\nvalues = [0.5, 1.5]\nstep = 1\n",
+        base()
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("never");
+    let mut a = sezsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let f = file.display().to_string();
+    for expected in [
+        format!("{f}:2:8: `sweep.name`: sweep name `many errors` may only use"),
+        format!(
+            "{f}:4:8: `sweep.seed`: expected an integer from 0 to 9223372036854775807, found one beyond the 64-bit range"
+        ),
+        format!("{f}:5:16: `sweep.replications`: expected an integer from 1 to"),
+        format!("{f}:6:16: `sweep.chart_scalar`: unknown scalar outcome `exports_finale`"),
+        format!(
+            "{f}:9:8: `parameters[0].path`: unknown parameter path `global.demand_persistance`"
+        ),
+        // The valid path's values are checked although another path is not.
+        format!("{f}:13:16: `global.demand_persistence`: expected a number in [-1, 1], found 1.5"),
+        format!("{f}:14:1: `parameters[1].step`: unknown key `step`"),
+    ] {
+        a = a.stderr(predicate::str::contains(expected));
+    }
+    a.stderr(predicate::str::contains("7 errors"));
+    nothing_ran(&out);
+}
+
 fn nothing_ran(out: &Path) {
     assert!(!out.exists(), "a sweep with errors must not run");
 }

@@ -35,6 +35,11 @@ pub const NATIONAL: &[&str] = &[
     "regulatory_shock",
 ];
 
+/// The `zone` of the rows summed over zones (`total`) and of national
+/// outputs (`national`) in the output tables. No zone may take these ids:
+/// its rows would be mistaken for them.
+pub const AGGREGATE_ZONES: &[&str] = &["total", "national"];
+
 /// Per-replication scalar outcomes of the SEZ model.
 pub const SCALARS: &[&str] = &[
     "exports_cumulative",

@@ -51,6 +51,9 @@ struct FiscalParams {
     profit_margin: ParamId,
 }
 
+/// Largest accepted seed: seeds are TOML integers (signed 64-bit), and
+/// the command line accepts the same range.
+pub const MAX_SEED: u64 = i64::MAX as u64;
 /// Largest accepted replication count.
 pub const MAX_REPLICATIONS: u64 = 1_000_000_000;
 /// Longest accepted horizon, in years.
@@ -196,6 +199,16 @@ pub(crate) fn build(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
         model,
         outputs,
         inputs,
+        replaced_lists: raw
+            .replaced
+            .iter()
+            .map(|r| ReplacedList {
+                key_path: r.key_path.clone(),
+                inherited: r.inherited,
+                replacement: r.replacement,
+                at: raw.sources.location(r.origin.file, r.origin.offset),
+            })
+            .collect(),
     })
 }
 
@@ -273,9 +286,17 @@ impl<'s> Builder<'s> {
         Some(TableReader::new(table, path, label, node.origin))
     }
 
+    /// `[model].kind`; a file without `[model]`, or a `[model]` without
+    /// `kind`, is a SEZ scenario.
     fn model_kind(&mut self, top: &mut TableReader) -> Option<ModelKind> {
-        let mut model = self.section(top, "model", "[model]", true)?;
-        let node = model.require(&mut self.ctx, "kind", "\"sez\"")?;
+        if top.get("model").is_none() {
+            return Some(ModelKind::Sez);
+        }
+        let mut model = self.section(top, "model", "[model]", false)?;
+        let Some(node) = model.get("kind") else {
+            model.finish(&mut self.ctx);
+            return Some(ModelKind::Sez);
+        };
         let path = model.key_path("kind");
         let kind = match reader::string(&mut self.ctx, node, &path)? {
             "sez" => Some(ModelKind::Sez),
@@ -360,7 +381,7 @@ impl<'s> Builder<'s> {
         );
         let years = int(self, "years", 1, MAX_YEARS, (!sez).then_some(1));
         let replications = int(self, "replications", 1, MAX_REPLICATIONS as i64, Some(1000));
-        let seed = int(self, "seed", 0, i64::MAX, Some(1));
+        let seed = int(self, "seed", 0, MAX_SEED as i64, Some(1));
         ok &= start_year.is_some() && years.is_some() && replications.is_some() && seed.is_some();
 
         let discount_rate = match s.get("discount_rate") {
@@ -577,7 +598,7 @@ impl<'s> Builder<'s> {
                 "expected a number or a distribution table with a `dist` key",
             );
             d.help = Some(format!(
-                "e.g. {{ dist = \"triangular\", min = 1, mode = 2, max = 4 }}; dist is one of {}",
+                "e.g. {{ dist = \"triangular\", min = 1, mode = 2, max = 4 }}; dist is one of {}. A distribution is replaced whole (by `extends` and over [zone_defaults]), never field by field: write all of it",
                 kinds.join(", ")
             ));
             return None;
@@ -1082,7 +1103,9 @@ impl<'s> Builder<'s> {
             let merged = match &defaults {
                 Some((d, _)) => {
                     let mut t = d.clone();
-                    merge_tables(&mut t, own.clone(), "");
+                    // Lists inside a zone are not inherited from the
+                    // defaults' lists, so nothing replaced is worth noting.
+                    let _ = merge_tables(&mut t, own.clone(), "");
                     t
                 }
                 None => own.clone(),
@@ -1112,6 +1135,19 @@ impl<'s> Builder<'s> {
                 self.ctx
                     .error(n.origin, &path, format!("zone id `{id}` may only use lower-case letters, digits and `_` (at most 64)"))
                     .help = Some("ids appear in parameter paths and output tables; keep the display name in `name`".into());
+                return None;
+            }
+            if names::AGGREGATE_ZONES.contains(&id) {
+                let rows = if id == "total" {
+                    "summed over zones"
+                } else {
+                    "of national values"
+                };
+                let message = format!(
+                    "zone id `{id}` is reserved: the output tables use it for the rows {rows}"
+                );
+                self.ctx.error(n.origin, &path, message).help =
+                    Some("choose another id, e.g. the zone's place name".into());
                 return None;
             }
             if let Some(&(_, first)) = ids.iter().find(|(seen, _)| seen == id) {
@@ -1380,8 +1416,8 @@ impl<'s> Builder<'s> {
                     .iter()
                     .map(|c| t.headers.iter().position(|h| h == c))
                     .collect();
-                let has_tri = tri.iter().all(Option::is_some);
-                if delay_col.is_some() == has_tri {
+                let tri: Option<Vec<usize>> = tri.into_iter().collect();
+                if delay_col.is_some() == tri.is_some() {
                     self.ctx.errors.push(
                         Diagnostic::new("expected either a `delay` column or the three columns `delay_min`, `delay_mode`, `delay_max`")
                             .at(Location::line(&t.path, 1))
@@ -1389,68 +1425,59 @@ impl<'s> Builder<'s> {
                     );
                     return None;
                 }
-                if cols.iter().any(Option::is_none) {
-                    return None;
-                }
-                let c: Vec<usize> = cols.into_iter().flatten().collect();
+                let c: Vec<usize> = cols.into_iter().collect::<Option<_>>()?;
                 for (i, (line, _)) in t.rows.iter().enumerate() {
                     let at = t.at(*line);
-                    let name = t.text(i, c[0]).to_string();
-                    let zone = t.text(i, c[1]).to_string();
-                    let num = |col: usize| t.number(i, col, key);
-                    let year = t.integer(i, c[5], key);
-                    let delay = match delay_col {
-                        Some(d) => num(d).and_then(|v| {
-                            Distribution::fixed(v).map_err(|e| Diagnostic::new(e.message))
-                        }),
-                        None => {
-                            let (a, m, b) = (
-                                num(tri[0].unwrap_or(0)),
-                                num(tri[1].unwrap_or(0)),
-                                num(tri[2].unwrap_or(0)),
+                    // Every cell of the row is checked, and the fields that
+                    // parse are validated too: all of a row's problems at once.
+                    let mut cell_errors = Vec::new();
+                    let mut cell =
+                        |r: Result<f64, Diagnostic>| r.map_err(|d| cell_errors.push(d)).ok();
+                    let capacity_mw = cell(t.number(i, c[2], key));
+                    let capacity_factor = cell(t.number(i, c[3], key));
+                    let zone_share = cell(t.number(i, c[4], key));
+                    let delay = match (delay_col, &tri) {
+                        (Some(d), _) => cell(t.number(i, d, key)).map(Distribution::fixed),
+                        (None, Some(tri)) => {
+                            let (lo, mode, hi) = (
+                                cell(t.number(i, tri[0], key)),
+                                cell(t.number(i, tri[1], key)),
+                                cell(t.number(i, tri[2], key)),
                             );
-                            match (a, m, b) {
-                                (Ok(a), Ok(m), Ok(b)) => {
-                                    Distribution::triangular(a, m, b).map_err(|e| {
-                                        Diagnostic::new(format!("delay: {}", e.message))
-                                            .at(at.clone())
-                                            .key(key)
-                                    })
-                                }
-                                (a, m, b) => Err(a
-                                    .err()
-                                    .or(m.err())
-                                    .or(b.err())
-                                    .unwrap_or_else(|| Diagnostic::new("invalid delay"))),
-                            }
+                            lo.zip(mode)
+                                .zip(hi)
+                                .map(|((lo, mode), hi)| Distribution::triangular(lo, mode, hi))
                         }
+                        (None, None) => None,
                     };
-                    let fields = (num(c[2]), num(c[3]), num(c[4]), year, delay);
-                    match fields {
-                        (Ok(cap), Ok(cf), Ok(share), Ok(year), Ok(delay)) => {
-                            let spec = ProjectFields {
-                                name,
-                                zone,
-                                capacity_mw: cap,
-                                capacity_factor: cf,
-                                zone_share: share,
-                                planned_year: year,
-                                delay,
-                            };
-                            match self.project(spec, ProjectAt::Csv(at), zone_ids, &mut names) {
-                                Some(p) => projects.push(p),
-                                None => ok = false,
-                            }
-                        }
-                        (a, b, c2, d, e) => {
-                            for err in [a.err(), b.err(), c2.err(), d.err(), e.err()]
-                                .into_iter()
-                                .flatten()
-                            {
-                                self.ctx.errors.push(err.at(t.at(*line)).key(key));
-                            }
-                            ok = false;
-                        }
+                    let planned_year = t
+                        .integer(i, c[5], key)
+                        .map_err(|d| cell_errors.push(d))
+                        .ok();
+                    let delay = delay.and_then(|d| {
+                        d.map_err(|e| {
+                            cell_errors.push(
+                                Diagnostic::new(format!("delay: {}", e.message))
+                                    .at(at.clone())
+                                    .key(key),
+                            )
+                        })
+                        .ok()
+                    });
+                    ok &= cell_errors.is_empty();
+                    self.ctx.errors.extend(cell_errors);
+                    let spec = ProjectFields {
+                        name: Some(t.text(i, c[0]).to_string()),
+                        zone: Some(t.text(i, c[1]).to_string()),
+                        capacity_mw,
+                        capacity_factor,
+                        zone_share,
+                        planned_year,
+                        delay,
+                    };
+                    match self.project(spec, ProjectAt::Csv(at), zone_ids, &mut names) {
+                        Some(p) => projects.push(p),
+                        None => ok = false,
                     }
                 }
             }
@@ -1458,51 +1485,40 @@ impl<'s> Builder<'s> {
                 let (readers, all_tables) =
                     self.item_readers(items, "energy_projects", "[[energy_projects]]");
                 ok &= all_tables;
-                for (_, mut r, origin) in readers {
+                for (path, mut r, origin) in readers {
                     let name = self.req_string(&mut r, "name", "\"Project name\"");
-                    let zone_origin = r.get("zone").map(|n| n.origin);
-                    let zone = self
-                        .req_string(&mut r, "zone", "\"zone_id\"")
-                        .zip(zone_origin);
-                    let cap = self.req_number(&mut r, "capacity_mw", "100");
-                    let cf = self.req_number(&mut r, "capacity_factor", "0.5");
-                    let share = self.req_number(&mut r, "zone_share", "1.0");
-                    let year = self.req_int(&mut r, "planned_year", "2027", MIN_YEAR, MAX_YEAR);
+                    if let Some(name) = &name {
+                        // Its keys are under its name from here on, as its
+                        // delay's parameter path is.
+                        r.path = format!("energy_projects.{name}");
+                    }
+                    let zone_origin = r.get("zone").map_or(origin, |n| n.origin);
+                    let zone = self.req_string(&mut r, "zone", "\"zone_id\"");
+                    let capacity_mw = self.req_number(&mut r, "capacity_mw", "100");
+                    let capacity_factor = self.req_number(&mut r, "capacity_factor", "0.5");
+                    let zone_share = self.req_number(&mut r, "zone_share", "1.0");
+                    let planned_year =
+                        self.req_int(&mut r, "planned_year", "2027", MIN_YEAR, MAX_YEAR);
                     // The delay is registered under the project's name once
                     // the name is known; read its node now.
                     let delay_node = r.get("delay");
                     r.finish(&mut self.ctx);
-                    let (
-                        Some(name),
-                        Some((zone, zone_origin)),
-                        Some(cap),
-                        Some(cf),
-                        Some(share),
-                        Some(year),
-                    ) = (name, zone, cap, cf, share, year)
-                    else {
-                        ok = false;
-                        continue;
-                    };
                     let spec = ProjectFields {
                         name,
                         zone,
-                        capacity_mw: cap,
-                        capacity_factor: cf,
-                        zone_share: share,
-                        planned_year: year,
-                        delay: Distribution::fixed(0.0).ok()?,
+                        capacity_mw,
+                        capacity_factor,
+                        zone_share,
+                        planned_year,
+                        delay: Distribution::fixed(0.0).ok(),
                     };
-                    match self.project(
-                        spec,
-                        ProjectAt::Toml {
-                            item: origin,
-                            zone: zone_origin,
-                            delay: delay_node,
-                        },
-                        zone_ids,
-                        &mut names,
-                    ) {
+                    let at = ProjectAt::Toml {
+                        path,
+                        item: origin,
+                        zone: zone_origin,
+                        delay: delay_node,
+                    };
+                    match self.project(spec, at, zone_ids, &mut names) {
                         Some(p) => projects.push(p),
                         None => ok = false,
                     }
@@ -1533,7 +1549,9 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Validate one project's fields and register its delay.
+    /// Validate one project's fields and register its delay. Fields that
+    /// could not be read (already reported) are `None`; the others are
+    /// still checked, so every problem of a project is reported at once.
     fn project(
         &mut self,
         f: ProjectFields,
@@ -1542,22 +1560,26 @@ impl<'s> Builder<'s> {
         names: &mut HashSet<String>,
     ) -> Option<EnergyProject> {
         let mut errors: Vec<(String, String)> = Vec::new();
-        if f.name.is_empty() || f.name.contains('.') {
-            errors.push(("name".into(), format!("project name `{}` must be non-empty and contain no `.` (it is part of the path energy_projects.<name>.delay)", f.name)));
-        } else if !names.insert(f.name.clone()) {
-            errors.push((
-                "name".into(),
-                format!("duplicate energy project name `{}`", f.name),
-            ));
+        if let Some(name) = &f.name {
+            if name.is_empty() || name.contains('.') {
+                errors.push(("name".into(), format!("project name `{name}` must be non-empty and contain no `.` (it is part of the path energy_projects.<name>.delay)")));
+            } else if !names.insert(name.clone()) {
+                errors.push((
+                    "name".into(),
+                    format!("duplicate energy project name `{name}`"),
+                ));
+            }
         }
-        let zone = zone_ids.iter().position(|z| *z == f.zone);
-        if zone.is_none() {
-            let hint = close_matches(&f.zone, zone_ids.iter().map(String::as_str), 3);
+        let zone = f
+            .zone
+            .as_ref()
+            .and_then(|z| zone_ids.iter().position(|id| id == z));
+        if let (Some(z), None) = (&f.zone, zone) {
+            let hint = close_matches(z, zone_ids.iter().map(String::as_str), 3);
             errors.push((
                 "zone".into(),
                 format!(
-                    "unknown zone `{}`; zones are: {}{}",
-                    f.zone,
+                    "unknown zone `{z}`; zones are: {}{}",
                     zone_ids.join(", "),
                     if hint.is_empty() {
                         String::new()
@@ -1567,48 +1589,52 @@ impl<'s> Builder<'s> {
                 ),
             ));
         }
-        if f.capacity_mw < 0.0 {
+        if let Some(capacity) = f.capacity_mw
+            && capacity < 0.0
+        {
             errors.push((
                 "capacity_mw".into(),
-                format!("expected a number >= 0, found {}", f.capacity_mw),
+                format!("expected a number >= 0, found {capacity}"),
             ));
         }
         for (key, v) in [
             ("capacity_factor", f.capacity_factor),
             ("zone_share", f.zone_share),
         ] {
-            if !(0.0..=1.0).contains(&v) {
+            if let Some(v) = v
+                && !(0.0..=1.0).contains(&v)
+            {
                 errors.push((key.into(), format!("expected a share in [0, 1], found {v}")));
             }
         }
-        if !(MIN_YEAR..=MAX_YEAR).contains(&f.planned_year) {
+        if let Some(year) = f.planned_year
+            && !(MIN_YEAR..=MAX_YEAR).contains(&year)
+        {
             errors.push((
                 "planned_year".into(),
-                format!(
-                    "expected a year from {MIN_YEAR} to {MAX_YEAR}, found {}",
-                    f.planned_year
-                ),
+                format!("expected a year from {MIN_YEAR} to {MAX_YEAR}, found {year}"),
             ));
         }
-        let delay_path = format!("energy_projects.{}.delay", f.name);
-        let delay = match &at {
-            ProjectAt::Toml {
-                delay: Some(node), ..
-            } => self.param_node(node, delay_path.clone(), ValueRange::NonNegative),
-            ProjectAt::Toml { delay: None, .. } => {
-                Some(self.params.register(delay_path.clone(), f.delay.clone()))
+        // A TOML project's keys are under its name once that is known.
+        let prefix = match (&f.name, &at) {
+            (Some(name), _) => format!("energy_projects.{name}"),
+            (None, ProjectAt::Toml { path, .. }) => path.clone(),
+            (None, ProjectAt::Csv(_)) => "energy_projects".into(),
+        };
+        let delay_path = format!("{prefix}.delay");
+        let delay = match (&at, &f.delay) {
+            (
+                ProjectAt::Toml {
+                    delay: Some(node), ..
+                },
+                _,
+            ) => self.param_node(node, delay_path, ValueRange::NonNegative),
+            (_, Some(delay)) if delay.support().0 < 0.0 => {
+                errors.push(("delay".into(), format!("delay must be >= 0, found {delay}")));
+                None
             }
-            ProjectAt::Csv(_) => {
-                if f.delay.support().0 < 0.0 {
-                    errors.push((
-                        "delay".into(),
-                        format!("delay must be >= 0, found {}", f.delay),
-                    ));
-                    None
-                } else {
-                    Some(self.params.register(delay_path.clone(), f.delay.clone()))
-                }
-            }
+            (_, Some(delay)) => Some(self.params.register(delay_path, delay.clone())),
+            (_, None) => None,
         };
         for (field, message) in &errors {
             let d = match &at {
@@ -1619,7 +1645,7 @@ impl<'s> Builder<'s> {
                     let origin = if field == "zone" { *zone } else { *item };
                     Diagnostic::new(message.clone())
                         .at(self.location(origin))
-                        .key(format!("energy_projects.{}.{field}", f.name))
+                        .key(format!("{prefix}.{field}"))
                 }
             };
             self.ctx.errors.push(d);
@@ -1628,12 +1654,12 @@ impl<'s> Builder<'s> {
             return None;
         }
         Some(EnergyProject {
-            name: f.name,
+            name: f.name?,
             zone: zone?,
-            capacity_mw: f.capacity_mw,
-            capacity_factor: f.capacity_factor,
-            zone_share: f.zone_share,
-            planned_year: f.planned_year as i32,
+            capacity_mw: f.capacity_mw?,
+            capacity_factor: f.capacity_factor?,
+            zone_share: f.zone_share?,
+            planned_year: f.planned_year? as i32,
             delay: delay?,
         })
     }
@@ -2071,15 +2097,26 @@ impl<'s> Builder<'s> {
                 } else {
                     Vec::new()
                 };
-                let mut charts = Vec::new();
+                // (chart, index of the item that named it)
+                let mut charts: Vec<(String, usize)> = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("outputs.charts[{i}]");
                     let Some(c) = reader::string(&mut self.ctx, item, &path) else {
                         ok = false;
                         continue;
                     };
-                    if valid.contains(&c) {
-                        charts.push(c.to_string());
+                    if let Some(first) = charts.iter().position(|(seen, _)| seen == c) {
+                        let first = self.location(items[charts[first].1].origin);
+                        self.ctx
+                            .error(
+                                item.origin,
+                                &path,
+                                format!("`{c}` is listed twice (first at {first})"),
+                            )
+                            .help = Some("each chart is drawn once; remove the repeat".into());
+                        ok = false;
+                    } else if valid.contains(&c) {
+                        charts.push((c.to_string(), i));
                     } else {
                         let d = self.ctx.error(
                             item.origin,
@@ -2099,7 +2136,7 @@ impl<'s> Builder<'s> {
                         ok = false;
                     }
                 }
-                settings.charts = charts;
+                settings.charts = charts.into_iter().map(|(c, _)| c).collect();
             } else {
                 ok = false;
             }
@@ -2154,22 +2191,27 @@ fn finish_all<T>(b: &mut Builder, r: TableReader, value: Option<T>) -> Option<T>
     value
 }
 
-/// Fields of an energy project before validation.
+/// Fields of an energy project before validation; `None` where a field
+/// could not be read (and was reported).
 struct ProjectFields {
-    name: String,
-    zone: String,
-    capacity_mw: f64,
-    capacity_factor: f64,
-    zone_share: f64,
-    planned_year: i64,
-    /// The CSV delay (TOML delays are read from their node).
-    delay: Distribution,
+    name: Option<String>,
+    zone: Option<String>,
+    capacity_mw: Option<f64>,
+    capacity_factor: Option<f64>,
+    zone_share: Option<f64>,
+    planned_year: Option<i64>,
+    /// The CSV delay, or a TOML project's default (a TOML delay that is
+    /// written is read from its node).
+    delay: Option<Distribution>,
 }
 
 /// Where a project was written.
 enum ProjectAt<'n> {
     Csv(Location),
     Toml {
+        /// Its key path by position (`energy_projects[2]`), for a project
+        /// without a name.
+        path: String,
         item: Origin,
         zone: Origin,
         delay: Option<&'n Node>,

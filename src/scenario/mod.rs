@@ -19,7 +19,7 @@ mod variant;
 
 use std::path::Path;
 
-pub use build::{MAX_REPLICATIONS, MAX_YEARS, ValueRange};
+pub use build::{MAX_REPLICATIONS, MAX_SEED, MAX_YEARS, ValueRange};
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
 

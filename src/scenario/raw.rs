@@ -7,6 +7,7 @@
 //! except the merge rules of inheritance.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
@@ -17,8 +18,10 @@ use crate::diagnostics::{Diagnostic, Location};
 /// and it bounds work on hostile input.
 const MAX_EXTENDS_DEPTH: usize = 32;
 
-/// Scenario files larger than this are refused before parsing.
-pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Input files (scenarios, their parents, CSV files, sweep files) larger
+/// than this are refused before they are read: no real input comes near it,
+/// and it bounds the memory a mistaken path can take.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Index of a file in a [`SourceMap`].
 pub type FileId = usize;
@@ -142,6 +145,23 @@ pub struct RawScenario {
     pub root: Table,
     /// Origin of the root file's start, for errors about missing keys.
     pub root_origin: Origin,
+    /// Inherited lists of tables that a file of the chain replaced whole.
+    pub replaced: Vec<Replaced>,
+}
+
+/// An inherited list of tables (`[[committed_investments]]`,
+/// `[[correlations]]`...) that a child file replaced whole: inheritance
+/// merges most things, so `check` points these out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// Dotted key path of the list.
+    pub key_path: String,
+    /// How many tables the parent's list had.
+    pub inherited: usize,
+    /// How many the child's value has: `None` when it is not a list (a CSV path).
+    pub replacement: Option<usize>,
+    /// Where the child wrote the key.
+    pub origin: Origin,
 }
 
 /// Read `path` and every file it extends, and merge them child over parent.
@@ -226,13 +246,15 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
     // Merge from the oldest ancestor down to the file the user named.
     let mut iter = chain.into_iter().rev();
     let (_, mut root) = iter.next().expect("at least the named file was read");
+    let mut replaced = Vec::new();
     for (_, child) in iter {
-        merge_tables(&mut root, child, "");
+        replaced.extend(merge_tables(&mut root, child, ""));
     }
     Ok(RawScenario {
         sources,
         root,
         root_origin: Origin { file: 0, offset: 0 },
+        replaced,
     })
 }
 
@@ -247,7 +269,9 @@ pub(crate) fn load_single(path: &Path) -> Result<(SourceMap, Table), Vec<Diagnos
     Ok((sources, table))
 }
 
-/// Read a file as UTF-8 text, refusing empty, huge and binary files.
+/// Read a file as UTF-8 text, refusing empty, huge and binary files, and
+/// anything that is not a regular file. Every input file is read through
+/// here.
 pub(crate) fn read_text(
     file: &Path,
     referenced_at: Option<&Location>,
@@ -257,28 +281,7 @@ pub(crate) fn read_text(
             .cloned()
             .unwrap_or_else(|| Location::file(file))
     };
-    let meta = std::fs::metadata(file).map_err(|e| {
-        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e)))
-            .at(at())
-            .help("check the path; paths are relative to the file that names them")
-    })?;
-    if meta.is_dir() {
-        return Err(
-            Diagnostic::new(format!("{} is a folder, not a file", file.display())).at(at()),
-        );
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::new(format!(
-            "{} is {} bytes; input files are limited to {} MiB",
-            file.display(),
-            meta.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))
-        .at(at()));
-    }
-    let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(&e))).at(at())
-    })?;
+    let bytes = read_bounded(file, &at)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Diagnostic::new(format!("{} is empty", file.display()))
             .at(Location::file(file))
@@ -295,6 +298,77 @@ pub(crate) fn read_text(
             .at(Location::line(file, line))
             .help("save the file as UTF-8")
     })
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`].
+///
+/// The file's type is checked before it is opened: opening a FIFO blocks
+/// until someone writes to it, and a device such as `/dev/zero` reports a
+/// length of 0 and never ends. Metadata never blocks. The read itself stops
+/// one byte past the limit, so a file that grows while it is read, or whose
+/// size was misreported, cannot exhaust memory either.
+fn read_bounded(file: &Path, at: &dyn Fn() -> Location) -> Result<Vec<u8>, Diagnostic> {
+    let unreadable = |e: &std::io::Error| {
+        Diagnostic::new(format!("cannot read {}: {}", file.display(), io_reason(e))).at(at())
+    };
+    let meta = std::fs::metadata(file).map_err(|e| {
+        unreadable(&e).help("check the path; paths are relative to the file that names them")
+    })?;
+    if !meta.is_file() {
+        return Err(Diagnostic::new(format!(
+            "{} is {}, not a regular file",
+            file.display(),
+            file_kind(&meta.file_type())
+        ))
+        .at(at())
+        .help("name a text file saved on disk; sezsim does not read folders, pipes or devices"));
+    }
+    let too_large = |size: String| {
+        Diagnostic::new(format!(
+            "{} is {size}; input files are limited to {} MiB",
+            file.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+        .at(at())
+        .help("check that the path names the intended file")
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(format!("{} bytes", meta.len())));
+    }
+    let opened = std::fs::File::open(file).map_err(|e| unreadable(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    opened
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(format!("more than {MAX_FILE_BYTES} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -358,10 +432,32 @@ fn convert_value(value: toml::Spanned<DeValue<'_>>, file: FileId) -> Node {
     Node { value, origin }
 }
 
-/// Merge `child` over `parent` (SCENARIO.md "Inheritance"): tables merge key
-/// by key; `zones` merge by `id` and `energy_projects` by `name`; every other
-/// value (arrays and CSV references included) is replaced whole.
-pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
+/// Keys whose table is one value whatever it holds, replaced whole and
+/// never merged key by key: a zone's `sourcing` shares (a zone that names
+/// its own sectors must not keep the defaults' other sectors). This is the
+/// SEZ model's knowledge; it belongs in that model's schema once there is
+/// one.
+const WHOLE_VALUE_KEYS: &[&str] = &["sourcing"];
+
+/// Whether the table `table`, written under `key`, is a single value that
+/// inheritance replaces whole: a distribution (`{ dist = ... }`), a CSV
+/// series (`{ csv = ..., column = ... }`), or a key of [`WHOLE_VALUE_KEYS`].
+/// The one place that knows which tables are values.
+fn is_whole_value(key: &str, table: &Table) -> bool {
+    WHOLE_VALUE_KEYS.contains(&key) || table.get("dist").is_some() || table.get("csv").is_some()
+}
+
+/// Merge `child` over `parent`, both for `extends` and for a zone over
+/// `[zone_defaults]`: tables merge key by key; `zones` merge by `id` and
+/// `energy_projects` by `name`; every other value is replaced whole: arrays,
+/// CSV paths, and the tables that are values ([`is_whole_value`]), so a
+/// child that turns a triangular into a lognormal gets exactly its
+/// lognormal. A replaced value keeps the child's origin, so errors in it
+/// point at the child.
+///
+/// Returns the inherited lists of tables the child replaced whole.
+pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) -> Vec<Replaced> {
+    let mut replaced = Vec::new();
     for entry in child.entries {
         let key_path = if path.is_empty() {
             entry.key.clone()
@@ -373,14 +469,32 @@ pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
             continue;
         };
         match (&mut existing.value.value, entry.value.value) {
-            (Value::Table(p), Value::Table(c)) => merge_tables(p, c, &key_path),
+            (Value::Table(p), Value::Table(c))
+                if !is_whole_value(&entry.key, p) && !is_whole_value(&entry.key, &c) =>
+            {
+                replaced.extend(merge_tables(p, c, &key_path));
+            }
             (Value::Array(p), Value::Array(c)) if key_path == "zones" => {
-                merge_array_by_key(p, c, "id", &key_path)
+                replaced.extend(merge_array_by_key(p, c, "id", &key_path));
             }
             (Value::Array(p), Value::Array(c)) if key_path == "energy_projects" => {
-                merge_array_by_key(p, c, "name", &key_path)
+                replaced.extend(merge_array_by_key(p, c, "name", &key_path));
             }
-            (_, value) => {
+            (old, value) => {
+                if let Value::Array(items) = old
+                    && !items.is_empty()
+                    && items.iter().all(|i| matches!(i.value, Value::Table(_)))
+                {
+                    replaced.push(Replaced {
+                        key_path,
+                        inherited: items.len(),
+                        replacement: match &value {
+                            Value::Array(new) => Some(new.len()),
+                            _ => None,
+                        },
+                        origin: entry.key_origin,
+                    });
+                }
                 existing.value = Node {
                     value,
                     origin: entry.value.origin,
@@ -389,9 +503,16 @@ pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) {
             }
         }
     }
+    replaced
 }
 
-fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path: &str) {
+fn merge_array_by_key(
+    parent: &mut Vec<Node>,
+    child: Vec<Node>,
+    key: &str,
+    path: &str,
+) -> Vec<Replaced> {
+    let mut replaced = Vec::new();
     for item in child {
         let item_key = identity_of(&item, key);
         let target = item_key.and_then(|k| {
@@ -403,7 +524,7 @@ fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path:
         match (target, item.value) {
             (Some((k, existing)), Value::Table(c)) => {
                 if let Value::Table(p) = &mut existing.value {
-                    merge_tables(p, c, &format!("{path}.{k}"));
+                    replaced.extend(merge_tables(p, c, &format!("{path}.{k}")));
                 }
             }
             (_, value) => parent.push(Node {
@@ -412,6 +533,7 @@ fn merge_array_by_key(parent: &mut Vec<Node>, child: Vec<Node>, key: &str, path:
             }),
         }
     }
+    replaced
 }
 
 fn identity_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
@@ -495,6 +617,66 @@ mod tests {
             panic!()
         };
         assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn values_are_replaced_whole_never_merged_key_by_key() {
+        // A distribution of another kind, a CSV series, a sourcing map.
+        let mut parent = table(
+            "[global]\nx = { dist = \"triangular\", min = 1, mode = 2, max = 3 }\n\
+             s = { csv = \"a.csv\", column = \"a\" }\nt = 5\n\
+             [linkages]\nsourcing = { textiles = 0.7, services = 0.3 }\n",
+        );
+        let child = table(
+            "[global]\nx = { dist = \"lognormal\", mean = 2, sd = 0.5 }\ns = 4\n\
+             t = { csv = \"b.csv\", column = \"b\" }\n\
+             [linkages]\nsourcing = { manufacturing = 1.0 }\n",
+        );
+        merge_tables(&mut parent, child, "");
+        let keys = |t: &Table, path: &[&str]| -> Vec<String> {
+            let mut node = &t.get(path[0]).unwrap().value;
+            for p in &path[1..] {
+                let Value::Table(inner) = &node.value else {
+                    panic!("not a table at {p}")
+                };
+                node = &inner.get(p).unwrap().value;
+            }
+            match &node.value {
+                Value::Table(inner) => inner.entries.iter().map(|e| e.key.clone()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        assert_eq!(keys(&parent, &["global", "x"]), ["dist", "mean", "sd"]);
+        assert_eq!(float_at(&parent, &["global", "s"]), 4.0);
+        assert_eq!(keys(&parent, &["global", "t"]), ["csv", "column"]);
+        assert_eq!(keys(&parent, &["linkages", "sourcing"]), ["manufacturing"]);
+
+        // A table without `dist` over a distribution replaces it too (and is
+        // then reported as incomplete, in the child).
+        let mut parent = table("x = { dist = \"uniform\", min = 1, max = 3 }\n");
+        merge_tables(&mut parent, table("x = { max = 4 }\n"), "");
+        assert_eq!(keys(&parent, &["x"]), ["max"]);
+    }
+
+    #[test]
+    fn replaced_lists_of_tables_are_reported() {
+        let mut parent = table(
+            "[[committed_investments]]\nzone = \"a\"\n[[committed_investments]]\nzone = \"b\"\n\
+             [outputs]\nquantiles = [0.1, 0.5]\n",
+        );
+        let child =
+            table("[[committed_investments]]\nzone = \"c\"\n[outputs]\nquantiles = [0.5]\n");
+        let replaced = merge_tables(&mut parent, child, "");
+        // Lists of numbers are settings, replaced silently.
+        assert_eq!(replaced.len(), 1);
+        assert_eq!(replaced[0].key_path, "committed_investments");
+        assert_eq!(
+            (replaced[0].inherited, replaced[0].replacement),
+            (2, Some(1))
+        );
+        // Zones merge by id: nothing is replaced.
+        let mut parent = table("[[zones]]\nid = \"a\"\n");
+        assert!(merge_tables(&mut parent, table("[[zones]]\nid = \"b\"\n"), "").is_empty());
     }
 
     #[test]

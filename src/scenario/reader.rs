@@ -269,6 +269,15 @@ pub(crate) fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64
             );
             return None;
         }
+        // An integer literal beyond 64 bits was kept as a float: say it is
+        // out of range rather than "a float".
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() >= i64::MAX as f64 => {
+            let message = format!(
+                "expected an integer from {min} to {max}, found one beyond the 64-bit range ({f:e})"
+            );
+            ctx.error(node.origin, path, message);
+            return None;
+        }
         ref other => {
             ctx.error(
                 node.origin,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::types::{ModelSpec, Scenario, Series, SeriesSource};
+use super::types::{ModelSpec, ReplacedList, Scenario, Series, SeriesSource};
 use crate::uncertainty::SamplingMethod;
 
 /// Describe `scenario`: horizon, zones, uncertain parameters with their
@@ -38,6 +38,12 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
     writeln!(out, "files      {}", s.inputs.len())?;
     for f in &s.inputs {
         writeln!(out, "           {}", f.path.display())?;
+    }
+    if !s.replaced_lists.is_empty() {
+        writeln!(out, "\ninherited lists replaced whole (not merged)")?;
+        for r in &s.replaced_lists {
+            writeln!(out, "  {}", replaced_line(r))?;
+        }
     }
 
     let mut series: Vec<(String, &Series)> = Vec::new();
@@ -186,6 +192,29 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
         writeln!(out, "  target       P({k} >= {v})")?;
     }
     Ok(())
+}
+
+/// "child.toml:12:1: `committed_investments` replaces the 4 inherited
+/// committed investments with 1 of its own".
+fn replaced_line(r: &ReplacedList) -> String {
+    let key = r.key_path.rsplit('.').next().unwrap_or(&r.key_path);
+    let plural = key.replace('_', " ");
+    let label = |n: usize| match (n, plural.strip_suffix('s')) {
+        (1, Some(singular)) => singular.to_string(),
+        _ => plural.clone(),
+    };
+    let with = match r.replacement {
+        Some(0) => "none (an empty list)".to_string(),
+        Some(n) => format!("{n} of its own"),
+        None => "the entries of a CSV file".to_string(),
+    };
+    format!(
+        "{}: `{}` replaces the {} inherited {} with {with}",
+        r.at,
+        r.key_path,
+        r.inherited,
+        label(r.inherited)
+    )
 }
 
 /// Six significant digits, without trailing zeros.

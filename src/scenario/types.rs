@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use nalgebra::DMatrix;
 
+use crate::diagnostics::Location;
 use crate::uncertainty::{ParamId, ParameterSampler, ParameterSet, SamplingError, SamplingMethod};
 
 /// A validated scenario, ready to simulate.
@@ -43,6 +44,10 @@ pub struct Scenario {
     pub outputs: OutputSettings,
     /// Every input file read (TOML chain and CSVs), for the manifest.
     pub inputs: Vec<InputFile>,
+    /// Inherited lists of tables that a file of the `extends` chain
+    /// replaced whole rather than added to; `check` names them, so that
+    /// nobody drops inherited entries by accident.
+    pub replaced_lists: Vec<ReplacedList>,
 }
 
 impl Scenario {
@@ -81,6 +86,21 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
+}
+
+/// An inherited list of tables (`[[committed_investments]]`,
+/// `[[correlations]]`...) that a child file replaced whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplacedList {
+    /// Dotted key path of the list (`committed_investments`).
+    pub key_path: String,
+    /// Entries the parent had.
+    pub inherited: usize,
+    /// Entries of the child's list; `None` when the child's value is not a
+    /// list (a CSV path).
+    pub replacement: Option<usize>,
+    /// Where the child wrote the key.
+    pub at: Location,
 }
 
 /// A Spearman rank-correlation target between two uncertain parameters.

@@ -138,7 +138,8 @@ impl ScenarioTemplate {
             })?;
         }
         let mut raw = self.raw.clone();
-        raw::merge_tables(&mut raw.root, child, "");
+        // Overrides are numbers: they never replace a list.
+        let _ = raw::merge_tables(&mut raw.root, child, "");
         build::build(&raw).map_err(Diagnostics)
     }
 }

@@ -95,12 +95,16 @@ pub struct Sweep {
 
 /// Read the sweep file at `path`, load its base scenario, check every
 /// swept path, lay out the points and validate every point's scenario.
-/// Every problem found is reported, located in the sweep file where it was
-/// written.
+/// Every problem found is reported at once, located in the sweep file where
+/// it was written: a problem in one part does not hide those of the others.
 pub fn load(path: &Path) -> Result<Sweep, Error> {
-    let spec = spec::read(path).map_err(Diagnostics)?;
-    if !spec.base.is_file() {
-        return Err(Error::Input(Diagnostics::from(
+    let partial = spec::read_partial(path).map_err(Diagnostics)?;
+    let mut errors = partial.errors;
+    let spec = partial.spec;
+    let template = if !partial.base_known {
+        None
+    } else if !spec.base.exists() {
+        errors.push(
             Diagnostic::new(format!(
                 "cannot read the base scenario {}: no such file",
                 spec.base.display()
@@ -108,19 +112,30 @@ pub fn load(path: &Path) -> Result<Sweep, Error> {
             .at(spec::located(&spec, spec.base_offset))
             .key("sweep.base")
             .help("the base's path is relative to the sweep file"),
-        )));
-    }
-    let template =
-        ScenarioTemplate::load(&spec.base, Some((spec.file.clone(), spec.text.clone())))?;
-    let mut errors = Vec::new();
-    for p in &spec.parameters {
-        if let Err((message, help)) = template.check_path(&p.path) {
+        );
+        None
+    } else {
+        match ScenarioTemplate::load(&spec.base, Some((spec.file.clone(), spec.text.clone()))) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                errors.extend(d.0);
+                None
+            }
+        }
+    };
+    let Some(template) = template else {
+        return Err(Error::Input(Diagnostics(errors)));
+    };
+    let mut bad_paths = Vec::new();
+    for (path, offset, key) in &partial.paths {
+        if let Err((message, help)) = template.check_path(path) {
             errors.push(
                 Diagnostic::new(message)
-                    .at(spec::located(&spec, p.path_offset))
-                    .key(&p.key)
+                    .at(spec::located(&spec, *offset))
+                    .key(key)
                     .help(help),
             );
+            bad_paths.push(path.as_str());
         }
     }
     if let Some((scalar, offset)) = &spec.chart_scalar {
@@ -136,36 +151,58 @@ pub fn load(path: &Path) -> Result<Sweep, Error> {
             );
         }
     }
-    if !errors.is_empty() {
+    if !partial.points_known {
+        // Every reason the points cannot be laid out was reported above.
         return Err(Error::Input(Diagnostics(errors)));
     }
     let base = template.base();
     let replications = spec.replications.unwrap_or(base.replications);
     let seed = spec.seed.unwrap_or(base.seed);
-    let (points, offsets) = design::points(spec.design, &spec.parameters, seed)
-        .into_iter()
-        .unzip();
-    let sweep = Sweep {
+    // The values of the parameters whose paths are valid are checked even
+    // when others are not: a point's values do not depend on the other
+    // parameters (grid values as listed, hypercube streams keyed by path).
+    let valid: Vec<SweptParameter> = spec
+        .parameters
+        .iter()
+        .filter(|p| !bad_paths.contains(&p.path.as_str()))
+        .cloned()
+        .collect();
+    let (points, offsets): (Vec<Vec<f64>>, Vec<Vec<usize>>) =
+        design::points(spec.design, &valid, seed)
+            .into_iter()
+            .unzip();
+    // Nothing runs until every point is valid. The same bad value shows in
+    // many points: report each problem once.
+    let mut seen = std::collections::HashSet::new();
+    for (values, offsets) in points.iter().zip(&offsets) {
+        if let Err(d) = template.variant(&overrides(&valid, values, offsets)) {
+            errors.extend(d.0.into_iter().filter(|e| seen.insert(e.to_string())));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Input(Diagnostics(errors)));
+    }
+    Ok(Sweep {
         spec,
         template,
         replications,
         seed,
         points,
         offsets,
-    };
-    // Nothing runs until every point is valid. The same bad value shows in
-    // many points: report each problem once.
-    let mut seen = std::collections::HashSet::new();
-    for p in 0..sweep.points.len() {
-        if let Err(d) = sweep.template.variant(&sweep.overrides(p)) {
-            errors.extend(d.0.into_iter().filter(|e| seen.insert(e.to_string())));
-        }
-    }
-    if errors.is_empty() {
-        Ok(sweep)
-    } else {
-        Err(Error::Input(Diagnostics(errors)))
-    }
+    })
+}
+
+/// A point's settings: parameter `k` set to `values[k]`, written at `offsets[k]`.
+fn overrides(parameters: &[SweptParameter], values: &[f64], offsets: &[usize]) -> Vec<Override> {
+    parameters
+        .iter()
+        .zip(values.iter().zip(offsets))
+        .map(|(param, (&value, &offset))| Override {
+            path: param.path.clone(),
+            value,
+            offset: Some(offset),
+        })
+        .collect()
 }
 
 /// The scalar outcome names of the base's model.
@@ -188,16 +225,7 @@ impl Sweep {
 
     /// Point `p`'s parameter settings.
     pub fn overrides(&self, p: usize) -> Vec<Override> {
-        self.spec
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(k, param)| Override {
-                path: param.path.clone(),
-                value: self.points[p][k],
-                offset: Some(self.offsets[p][k]),
-            })
-            .collect()
+        overrides(&self.spec.parameters, &self.points[p], &self.offsets[p])
     }
 
     /// SHA-256 of the sweep file's text.

@@ -20,10 +20,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::scenario::MAX_REPLICATIONS;
 use crate::scenario::build::is_safe_name;
 use crate::scenario::raw::{self, Node, Origin};
 use crate::scenario::reader::{self, Ctx, TableReader};
+use crate::scenario::{MAX_REPLICATIONS, MAX_SEED};
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 100_000;
@@ -94,6 +94,36 @@ pub struct SweepSpec {
 
 /// Read the sweep file at `path`, reporting every problem found.
 pub fn read(path: &Path) -> Result<SweepSpec, Vec<Diagnostic>> {
+    let partial = read_partial(path)?;
+    if partial.errors.is_empty() && partial.complete {
+        Ok(partial.spec)
+    } else {
+        Err(partial.errors)
+    }
+}
+
+/// A sweep file read as far as it could be, so that the problems found
+/// later (against the base scenario) are reported with these.
+pub(crate) struct PartialSpec {
+    /// What was valid; invalid parts keep their defaults.
+    pub spec: SweepSpec,
+    /// Every problem found in the file; never empty unless `complete`.
+    pub errors: Vec<Diagnostic>,
+    /// Every part was read.
+    pub complete: bool,
+    /// `base` was read, so the base scenario can be loaded.
+    pub base_known: bool,
+    /// The design and every parameter's values were read, so the points
+    /// can be laid out.
+    pub points_known: bool,
+    /// Every parameter path written (path, where, key path), including
+    /// those of parameters whose values are invalid.
+    pub paths: Vec<(String, usize, String)>,
+}
+
+/// Read the sweep file at `path` as far as possible. Fails only when the
+/// file cannot be read or parsed as TOML.
+pub(crate) fn read_partial(path: &Path) -> Result<PartialSpec, Vec<Diagnostic>> {
     let (sources, root) = raw::load_single(path)?;
     let mut ctx = Ctx::new(&sources);
     let origin = Origin { file: 0, offset: 0 };
@@ -112,27 +142,55 @@ pub fn read(path: &Path) -> Result<SweepSpec, Vec<Diagnostic>> {
         chart_scalar: None,
         parameters: Vec::new(),
     };
-    let mut ok = read_header(&mut ctx, &mut top, &mut spec, path);
-    ok &= read_parameters(&mut ctx, &mut top, &mut spec);
+    let header = read_header(&mut ctx, &mut top, &mut spec, path);
+    let mut paths = Vec::new();
+    let parameters_ok =
+        read_parameters(&mut ctx, &mut top, &mut spec, header.form_known, &mut paths);
     top.finish(&mut ctx);
-    let errors = ctx.finish();
-    if errors.is_empty() && ok {
-        Ok(spec)
-    } else if errors.is_empty() {
-        Err(vec![
-            Diagnostic::new("the sweep file could not be read").at(sources.location(0, 0)),
-        ])
-    } else {
-        Err(errors)
+    let mut errors = ctx.finish();
+    let complete = header.ok && parameters_ok;
+    if errors.is_empty() && !complete {
+        errors.push(Diagnostic::new("the sweep file could not be read").at(sources.location(0, 0)));
     }
+    Ok(PartialSpec {
+        spec,
+        errors,
+        complete,
+        base_known: header.base_known,
+        points_known: header.design_known && parameters_ok,
+        paths,
+    })
 }
 
-fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path: &Path) -> bool {
+/// What `[sweep]` gave.
+struct HeaderRead {
+    /// Every key was valid.
+    ok: bool,
+    /// `design` was valid: the parameters' values can be read.
+    form_known: bool,
+    /// `design` and (for "lhs") `points` were valid: the points can be laid out.
+    design_known: bool,
+    /// `base` was valid.
+    base_known: bool,
+}
+
+fn read_header(
+    ctx: &mut Ctx,
+    top: &mut TableReader,
+    spec: &mut SweepSpec,
+    path: &Path,
+) -> HeaderRead {
+    let unread = HeaderRead {
+        ok: false,
+        form_known: false,
+        design_known: false,
+        base_known: false,
+    };
     let Some(node) = top.require(ctx, "sweep", "{ ... } (a table)") else {
-        return false;
+        return unread;
     };
     let Some(table) = reader::table(ctx, node, "sweep") else {
-        return false;
+        return unread;
     };
     let mut s = TableReader::new(table, "sweep", "[sweep]", node.origin);
     let mut ok = true;
@@ -170,7 +228,7 @@ fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path:
             .unwrap_or_default(),
         None => spec.name.clone(),
     };
-    match s
+    let base_known = match s
         .require(ctx, "base", "\"scenario.toml\"")
         .and_then(|n| Some((reader::string(ctx, n, "sweep.base")?, n.origin.offset)))
     {
@@ -178,9 +236,11 @@ fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path:
             let dir = path.parent().unwrap_or(Path::new(""));
             spec.base = dir.join(b);
             spec.base_offset = offset;
+            true
         }
-        None => ok = false,
-    }
+        None => false,
+    };
+    ok &= base_known;
     let design = s.require(ctx, "design", "\"grid\"").and_then(|n| {
         match reader::string(ctx, n, "sweep.design")? {
             "grid" => Some("grid"),
@@ -199,25 +259,32 @@ fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path:
         }
     });
     let points = s.get("points");
-    match (design, points) {
+    // Grid or hypercube decides how the parameters' values are written; the
+    // hypercube's point count is needed only to lay the points out.
+    let (form_known, design_known) = match (design, points) {
         (Some("lhs"), Some(n)) => {
-            match reader::integer(ctx, n, "sweep.points", 1, MAX_POINTS as i64) {
-                Some(p) => spec.design = Design::Lhs { points: p as usize },
-                None => ok = false,
-            }
+            let count = reader::integer(ctx, n, "sweep.points", 1, MAX_POINTS as i64);
+            spec.design = Design::Lhs {
+                points: count.unwrap_or(0) as usize,
+            };
+            ok &= count.is_some();
+            (true, count.is_some())
         }
         (Some("lhs"), None) => {
             s.require(ctx, "points", "20");
-            ok = false;
+            spec.design = Design::Lhs { points: 0 };
+            (true, false)
         }
         (Some(_), Some(n)) => {
             ctx.error(n.origin, "sweep.points", "`points` is for design = \"lhs\"; a grid has one point per combination of the listed values")
                 .help = Some("remove `points`, or use design = \"lhs\" with min and max per parameter".into());
             ok = false;
+            (true, true)
         }
-        (Some(_), None) => spec.design = Design::Grid,
-        (None, _) => ok = false,
-    }
+        (Some(_), None) => (true, true),
+        (None, _) => (false, false),
+    };
+    ok &= form_known;
     if let Some(n) = s.get("replications") {
         match reader::integer(ctx, n, "sweep.replications", 1, MAX_REPLICATIONS as i64) {
             Some(v) => spec.replications = Some(v as u64),
@@ -225,7 +292,7 @@ fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path:
         }
     }
     if let Some(n) = s.get("seed") {
-        match reader::integer(ctx, n, "sweep.seed", 0, i64::MAX) {
+        match reader::integer(ctx, n, "sweep.seed", 0, MAX_SEED as i64) {
             Some(v) => spec.seed = Some(v as u64),
             None => ok = false,
         }
@@ -237,10 +304,24 @@ fn read_header(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec, path:
         }
     }
     s.finish(ctx);
-    ok
+    HeaderRead {
+        ok,
+        form_known,
+        design_known,
+        base_known,
+    }
 }
 
-fn read_parameters(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec) -> bool {
+/// Read `[[parameters]]`. Each path is recorded in `paths` whatever its
+/// values; the values are read only when the design's form is known (they
+/// are written differently for a grid and a Latin hypercube).
+fn read_parameters(
+    ctx: &mut Ctx,
+    top: &mut TableReader,
+    spec: &mut SweepSpec,
+    form_known: bool,
+    paths: &mut Vec<(String, usize, String)>,
+) -> bool {
     let lhs = matches!(spec.design, Design::Lhs { .. });
     let example = if lhs {
         "[{ path = \"global.x\", min = 0.1, max = 0.9 }]"
@@ -278,35 +359,38 @@ fn read_parameters(ctx: &mut Ctx, top: &mut TableReader, spec: &mut SweepSpec) -
         // reported as misplaced rather than unknown.
         let values = r.get("values");
         let (min, max) = (r.get("min"), r.get("max"));
-        let read = if lhs {
-            read_interval(ctx, &key, item, values, min, max)
-        } else {
-            read_list(ctx, &key, item, values, min.or(max))
+        let read = match (form_known, lhs) {
+            (false, _) => None,
+            (true, true) => read_interval(ctx, &key, item, values, min, max),
+            (true, false) => read_list(ctx, &key, item, values, min.or(max)),
         };
         r.finish(ctx);
-        match (path, read) {
-            (Some((p, n)), Some(v)) => {
-                if spec.parameters.iter().any(|q| q.path == p) {
-                    ctx.error(
-                        n.origin,
-                        &format!("{key}.path"),
-                        format!("`{p}` is swept twice"),
-                    )
-                    .help = Some("give each parameter once; list all its values there".into());
-                    ok = false;
-                    continue;
-                }
-                if let Values::List(l) = &v {
-                    grid_points = grid_points.saturating_mul(l.len());
-                }
-                spec.parameters.push(SweptParameter {
-                    path: p.to_string(),
-                    path_offset: n.origin.offset,
-                    key: format!("{key}.path"),
-                    values: v,
-                });
+        ok &= read.is_some();
+        let Some((p, n)) = path else {
+            ok = false;
+            continue;
+        };
+        if paths.iter().any(|(q, _, _)| q == p) {
+            ctx.error(
+                n.origin,
+                &format!("{key}.path"),
+                format!("`{p}` is swept twice"),
+            )
+            .help = Some("give each parameter once; list all its values there".into());
+            ok = false;
+            continue;
+        }
+        paths.push((p.to_string(), n.origin.offset, format!("{key}.path")));
+        if let Some(v) = read {
+            if let Values::List(l) = &v {
+                grid_points = grid_points.saturating_mul(l.len());
             }
-            _ => ok = false,
+            spec.parameters.push(SweptParameter {
+                path: p.to_string(),
+                path_offset: n.origin.offset,
+                key: format!("{key}.path"),
+                values: v,
+            });
         }
     }
     if ok && !lhs && grid_points > MAX_POINTS {

@@ -19,6 +19,50 @@ pub fn scenario_dir(toml: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, P
     (dir, path)
 }
 
+/// Copy the CSV files of the full test fixture (tests/fixtures/full/data)
+/// into `dir/data`, so a copy of its scenario written in `dir` finds them.
+pub fn copy_fixture_data(dir: &Path) {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for entry in std::fs::read_dir("tests/fixtures/full/data").unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), data.join(entry.file_name())).unwrap();
+    }
+}
+
+/// Write `body` as `dir/file`, a scenario that extends `parent` (by its
+/// absolute path, so the parent's CSV files are found beside it).
+pub fn extending(dir: &Path, file: &str, parent: &str, body: &str) -> PathBuf {
+    let parent = std::fs::canonicalize(parent).unwrap();
+    let path = dir.join(file);
+    std::fs::write(
+        &path,
+        format!("extends = {:?}\n{body}", parent.display().to_string()),
+    )
+    .unwrap();
+    path
+}
+
+/// `text` (a scenario) without its `[model]` table.
+pub fn without_model(text: &str) -> String {
+    let without = text.replace("[model]\nkind = \"sez\"\n", "");
+    assert!(
+        !without.contains("[model]"),
+        "the scenario still has [model]"
+    );
+    without
+}
+
+/// The full fixture's base.toml without `[model]`, written with its data
+/// into `dir` as `no_model.toml`; returns its path.
+pub fn fixture_without_model(dir: &Path) -> PathBuf {
+    copy_fixture_data(dir);
+    let text = std::fs::read_to_string("tests/fixtures/full/base.toml").unwrap();
+    let path = dir.join("no_model.toml");
+    std::fs::write(&path, without_model(&text)).unwrap();
+    path
+}
+
 pub fn load(path: &Path) -> Scenario {
     scenario::load(path).unwrap_or_else(|e| panic!("{e}"))
 }
