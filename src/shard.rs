@@ -50,6 +50,7 @@ use crate::output::charts::Sample;
 use crate::output::manifest::{Manifest, ManifestInput, RunFacts, ShardInfo};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
+use crate::output::target::Output;
 use crate::run::{self, RunSettings};
 use crate::scenario::{self, Scenario, sha256_hex};
 
@@ -178,7 +179,7 @@ pub fn run_shard(
         std::fs::canonicalize(scenario_path).map_err(|e| Error::io(scenario_path, e))?;
     let replications = settings.replications;
     let chunks = shard.chunk_range(engine::chunk_count(replications));
-    let pending = PendingDir::create(&settings.out_dir)?;
+    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
     let mut files = Vec::new();
     if !chunks.is_empty() {
         let (partial, reservoir) =
@@ -364,7 +365,7 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
         }
     }
 
-    let pending = PendingDir::create(out)?;
+    let pending = PendingDir::create(out, Output::Results)?;
     run::write_results(&pending, &scenario, &summary)?;
     let with_rows: Vec<&RunShardDir> = shards
         .iter()

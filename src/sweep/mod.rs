@@ -60,6 +60,7 @@ use crate::output::charts::sweep::SweepChartInfo;
 use crate::output::charts::{self, CHARTS_DIR, Picture};
 use crate::output::manifest::ManifestInput;
 use crate::output::run_dir::PendingDir;
+use crate::output::target::Output;
 use crate::run::{self, RunSettings};
 use crate::scenario::{ModelSpec, Override, ScenarioTemplate, sha256_hex};
 use crate::shard::{self, MergeOutcome, MergedKind, Shard};
@@ -399,7 +400,7 @@ impl Sweep {
         let tables = summary
             .at_levels(&scenario.outputs.quantiles)
             .ok_or_else(|| Error::Runtime("a point's summary lacks its quantile levels".into()))?;
-        let pending = PendingDir::create(dir)?;
+        let pending = PendingDir::create(dir, Output::Results)?;
         run::write_results(&pending, &scenario, &tables)?;
         let manifest = run::run_manifest(&scenario, &rs, started.elapsed().as_secs_f64());
         pending.write("manifest.json", manifest.to_json().as_bytes())?;
@@ -538,13 +539,13 @@ fn assemble_points_csv(
 /// Remove temporary folders left in `points_dir` by an interrupted run, and
 /// point folders that are not among `keep` (from an earlier, larger design).
 fn tidy(points_dir: &Path, keep: &[String]) -> Result<(), Error> {
+    crate::output::target::clear_dead_temporaries_in(points_dir)?;
     let entries = std::fs::read_dir(points_dir).map_err(|e| Error::io(points_dir, e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let leftover = name.starts_with('.') && name.contains(".tmp-");
         let stale =
             !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) && !keep.contains(&name);
-        if leftover || stale {
+        if stale {
             let path = entry.path();
             std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         }
@@ -611,7 +612,7 @@ pub fn run(
         })?;
         let pictures = sweep.charts(&csv)?;
         if !pictures.is_empty() {
-            let pending = PendingDir::create(&charts_dir)?;
+            let pending = PendingDir::create(&charts_dir, Output::Charts)?;
             charts::write_pictures(&pending, "", &pictures)?;
             pending.publish()?;
         }
@@ -778,7 +779,7 @@ pub fn merge_shards(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merge
         return Err(Error::Input(Diagnostics(errors)));
     }
 
-    let pending = PendingDir::create(out)?;
+    let pending = PendingDir::create(out, Output::Results)?;
     for p in 0..sweep.points.len() {
         let label = sweep.point_label(p);
         let from = owner(p).dir.join(POINTS_DIR).join(&label);
