@@ -678,13 +678,16 @@ pub(crate) fn clear_temporaries(target: &Path, mine: Option<&Path>) -> Result<()
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(&parent, e)),
     };
+    // Compared by name: `mine` and the listing may spell the folder
+    // differently (`.x` and `./.x`).
+    let mine = mine.and_then(Path::file_name);
     let mut found = Vec::new();
     for entry in listing {
         let entry = entry.map_err(|e| Error::io(&parent, e))?;
-        let entry_name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((of, pid, old)) = temporary_parts(&entry_name)
+        let entry_name = entry.file_name();
+        if let Some((of, pid, old)) = temporary_parts(&entry_name.to_string_lossy())
             && of == name
-            && mine != Some(entry.path().as_path())
+            && mine != Some(entry_name.as_os_str())
         {
             found.push((entry.path(), pid, old));
         }
