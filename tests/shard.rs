@@ -161,6 +161,45 @@ fn merge_refuses_missing_duplicated_and_foreign_shards() {
 }
 
 #[test]
+fn merge_refuses_shards_that_disagree_on_options_that_change_their_files() {
+    // Shard 1 saved its replications and shard 2 did not: a merge would
+    // write a replications.csv with half the rows.
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name);
+    run_shard(BASE, "1/2", &d("with_rows"), &["--save-replications"]);
+    run_shard(BASE, "2/2", &d("without_rows"), &[]);
+    run_shard(
+        BASE,
+        "2/2",
+        &d("small_reservoir"),
+        &["--save-replications", "--reservoir", "100"],
+    );
+    let merge = |dirs: &[&str]| {
+        let mut c = sezsim();
+        c.arg("merge");
+        for name in dirs {
+            c.arg(d(name));
+        }
+        c.arg("--out").arg(d("out"));
+        c.assert()
+    };
+    let with = d("with_rows").display().to_string();
+    let without = d("without_rows").display().to_string();
+    merge(&["with_rows", "without_rows"])
+        .code(2)
+        .stderr(predicate::str::contains("`shard.save_replications`"))
+        .stderr(predicate::str::contains(format!(
+            "this shard ({without}) ran without --save-replications but {with} ran with --save-replications"
+        )));
+    merge(&["with_rows", "small_reservoir"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`reservoir_capacity` (--reservoir) is 100 here but 10000",
+        ));
+    assert!(!d("out").exists(), "a refused merge writes nothing");
+}
+
+#[test]
 fn bad_shard_arguments_are_usage_errors() {
     for bad in ["0/3", "4/3", "3", "x/2"] {
         sezsim()
