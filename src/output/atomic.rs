@@ -1,15 +1,16 @@
 //! Atomic replacement of single files (`sample --out`, `--emit-slurm`).
 //!
 //! Only a regular file is replaced; a folder, a device or a FIFO at the
-//! path is refused (see [`target::check_file`]). The temporary file is
-//! locked while it is written, like a pending folder, so a later writer
-//! removes it if this process dies.
+//! path is refused (see [`target::check_file`]). The writer holds the
+//! target's lock while it writes, as for a pending folder, so a later
+//! writer removes the temporary file if this process dies.
 
+use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::error::Error;
-use crate::output::target::{self, Entry};
+use crate::output::target::{self, Writer};
 
 /// Write `path` through `write`, atomically: the bytes go to a temporary
 /// file in the same folder, which replaces `path` only once `write`
@@ -25,10 +26,15 @@ where
     let dir = target::parent_of(&path);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     target::clear_temporaries(&path, None)?;
+    let _writer = Writer::start(&path)?;
     let tmp = target::temporary_for(&path, std::process::id());
-    let lock = target::create_locked(&tmp, Entry::File)?;
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| Error::io(&tmp, e))?;
     let result = (|| {
-        let mut out = BufWriter::new(lock.file());
+        let mut out = BufWriter::new(file);
         write(&mut out)?;
         let file = out
             .into_inner()

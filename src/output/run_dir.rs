@@ -7,19 +7,20 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::output::target::{self, Entry, Found, Lock, Output};
+use crate::output::target::{self, Found, Output, Writer};
 
 /// A result folder being written: the temporary folder `.NAME.tmp-PID`
-/// beside its target, locked by this process for as long as it lives.
+/// beside its target, whose writer (this process) holds the target's lock
+/// for as long as the value lives.
 #[derive(Debug)]
 pub struct PendingDir {
     /// The target, symbolic links resolved.
     target: PathBuf,
     found: Found,
     tmp: PathBuf,
-    /// Declared after nothing that needs it: released when the value is
-    /// dropped, after [`Drop::drop`] removed the temporary folder.
-    _lock: Lock,
+    /// Released when the value is dropped, after [`Drop::drop`] removed
+    /// the temporary folder.
+    _writer: Writer,
 }
 
 impl PendingDir {
@@ -32,9 +33,9 @@ impl PendingDir {
         let target = target::resolve(target, output)?;
         target::clear_temporaries(&target, None)?;
         let pending = Self::claim(target, output)?;
-        // A writer that started at the same moment has its temporary now:
-        // one of us stops (or both; never neither).
-        target::clear_temporaries(&pending.target, Some(&pending.tmp))?;
+        // A writer that started at the same moment holds its lock now: one
+        // of us stops (or both; never neither).
+        target::clear_temporaries(&pending.target, Some(std::process::id()))?;
         Ok(pending)
     }
 
@@ -56,13 +57,15 @@ impl PendingDir {
         let found = target::inspect(&target, output)?;
         let parent = target::parent_of(&target);
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let writer = Writer::start(&target)?;
+        // Fresh: the writer cleared what a dead process with our PID left.
         let tmp = target::temporary_for(&target, std::process::id());
-        let lock = target::create_locked(&tmp, Entry::Folder)?;
+        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
         Ok(PendingDir {
             target,
             found,
             tmp,
-            _lock: lock,
+            _writer: writer,
         })
     }
 
@@ -92,7 +95,7 @@ impl PendingDir {
 
     /// Replace the target with the finished folder, in one step where the
     /// file system can exchange two names (see
-    /// [`target`](crate::output::target)); the old results are removed after
+    /// [`target`]); the old results are removed after
     /// the new ones are in place.
     pub fn publish(self) -> Result<PathBuf, Error> {
         let aside = target::aside_for(&self.target, std::process::id());

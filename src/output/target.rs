@@ -22,19 +22,20 @@
 //! # Temporaries and writers
 //!
 //! A writer works in a temporary beside its target, `.NAME.tmp-PID`, and
-//! holds an exclusive lock (`flock`) on it for its whole life; the lock is
-//! taken before the temporary counts as the writer's (the path is checked to
-//! still name the locked entry), so there is no window in which a fresh
-//! temporary looks abandoned. The lock, not the PID, tells the living from
-//! the dead: the system releases it when a process dies, however it dies.
-//! Before writing, [`clear_temporaries`] removes the temporaries of dead
-//! writers of the same target, puts back old results a dead writer had moved
-//! aside (`.NAME.tmp-PID.old`) if the target is missing, and refuses to start
+//! holds an exclusive lock (`flock`) on its lock file `.NAME.tmp-PID.lock`
+//! for its whole life (`Writer`). The lock is taken before the writer's
+//! temporaries exist, and only counts once the path is checked to still
+//! name the locked file, so there is no window in which a fresh temporary
+//! looks abandoned. The lock, not the PID, tells the living from the dead:
+//! the system releases it when a process dies, however it dies. Before
+//! writing, `clear_temporaries` clears what dead writers of the same
+//! target left, puts back old results a dead writer had moved aside
+//! (`.NAME.tmp-PID.old`) if the target is missing, and refuses to start
 //! while another writer lives: one writer per target.
 //!
 //! # Replacing a folder
 //!
-//! [`replace_folder`] swaps the finished folder with the target in one
+//! `replace_folder` swaps the finished folder with the target in one
 //! system call (Linux `renameat2(RENAME_EXCHANGE)`, macOS
 //! `renameatx_np(RENAME_SWAP)`), so the target always holds either the old
 //! or the new results; the temporary then holds the old ones and is
@@ -43,6 +44,7 @@
 //! one renamed in: a process killed between the two renames leaves no
 //! target, and the next writer puts the old results back.
 
+use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -127,12 +129,9 @@ pub fn check_folder(given: &Path, output: Output) -> Result<(PathBuf, Found), Er
 pub fn resolve(given: &Path, output: Output) -> Result<PathBuf, Error> {
     let mut path = given.to_path_buf();
     for _ in 0..40 {
-        if names_no_folder_of_its_own(&path) {
+        if let Some(why) = names_no_folder_of_its_own(&path) {
             return Err(refuse(
-                format!(
-                    "`{}` is the root, or ends in `.` or `..`: sezsim will not replace it",
-                    given.display()
-                ),
+                format!("`{}` {why}", given.display()),
                 new_folder_help(output),
             ));
         }
@@ -266,15 +265,25 @@ pub(crate) fn parent_of(path: &Path) -> PathBuf {
     }
 }
 
-/// True for the empty path, `/`, and a path whose last part is `.` or
-/// `..` (which `Path::components` would hide).
-fn names_no_folder_of_its_own(path: &Path) -> bool {
+/// Why the empty path, `/`, and a path whose last part is `.` or `..`
+/// (which `Path::components` would hide) name no folder of their own.
+fn names_no_folder_of_its_own(path: &Path) -> Option<&'static str> {
     let bytes = path.as_os_str().as_encoded_bytes();
     let is_sep = |b: &u8| std::path::is_separator(*b as char);
     let end = bytes.iter().rposition(|b| !is_sep(b)).map_or(0, |i| i + 1);
     let trimmed = &bytes[..end];
     let last = trimmed.rsplit(is_sep).next().unwrap_or_default();
-    trimmed.is_empty() || last == b"." || last == b".."
+    if bytes.is_empty() {
+        Some("is empty: name a folder")
+    } else if trimmed.is_empty() {
+        Some("is the root folder: sezsim will not replace it")
+    } else if trimmed == b"." {
+        Some("is the current folder: sezsim will not replace it")
+    } else if last == b"." || last == b".." {
+        Some("ends in `.` or `..`: sezsim will not replace a folder named that way")
+    } else {
+        None
+    }
 }
 
 /// Refuse `path` if it is the current folder or one of its parents
@@ -499,17 +508,27 @@ fn point_folders(
 }
 
 // ---------------------------------------------------------------------
-// Temporaries and their locks.
+// Writers, their temporaries and their locks.
 
-/// The temporary of process `pid` for `target`: `.NAME.tmp-PID` beside it.
+/// The work folder (or file) of writer `pid` of `target`: `.NAME.tmp-PID`
+/// beside it.
 pub(crate) fn temporary_for(target: &Path, pid: u32) -> PathBuf {
-    target.with_file_name(format!(".{}.tmp-{pid}", file_name(target)))
+    beside(target, pid, "")
 }
 
-/// Where process `pid` moves `target`'s old results while it renames its
+/// Where writer `pid` moves `target`'s old results while it renames its
 /// new ones in, where the file system cannot exchange them.
 pub(crate) fn aside_for(target: &Path, pid: u32) -> PathBuf {
-    target.with_file_name(format!(".{}.tmp-{pid}.old", file_name(target)))
+    beside(target, pid, ".old")
+}
+
+/// The lock file of writer `pid` of `target`.
+fn lock_file_for(target: &Path, pid: u32) -> PathBuf {
+    beside(target, pid, ".lock")
+}
+
+fn beside(target: &Path, pid: u32, suffix: &str) -> PathBuf {
+    target.with_file_name(format!(".{}.tmp-{pid}{suffix}", file_name(target)))
 }
 
 fn file_name(path: &Path) -> String {
@@ -518,20 +537,19 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// A temporary's parts: the target's name, the writer's PID, and whether it
-/// holds old results moved aside.
-fn temporary_parts(name: &str) -> Option<(&str, u32, bool)> {
+/// A temporary's parts: the target's name and the writer's PID.
+fn temporary_parts(name: &str) -> Option<(&str, u32)> {
     let rest = name.strip_prefix('.')?;
     let at = rest.rfind(".tmp-")?;
     let (target, tail) = (&rest[..at], &rest[at + ".tmp-".len()..]);
-    let (digits, old) = match tail.strip_suffix(".old") {
-        Some(d) => (d, true),
-        None => (tail, false),
-    };
+    let digits = [".old", ".lock"]
+        .iter()
+        .find_map(|suffix| tail.strip_suffix(suffix))
+        .unwrap_or(tail);
     if target.is_empty() || !is_point_number(digits) {
         return None;
     }
-    Some((target, digits.parse().ok()?, old))
+    Some((target, digits.parse().ok()?))
 }
 
 /// Whether `name` is one of sezsim's temporaries (of any target).
@@ -539,25 +557,75 @@ pub(crate) fn is_temporary(name: &str) -> bool {
     temporary_parts(name).is_some()
 }
 
-/// An exclusive lock on a temporary, held while this value lives. For a
-/// temporary file it is also the handle to write through.
+/// The writer of a target: it holds the exclusive lock of its lock file
+/// `.NAME.tmp-PID.lock` beside the target for as long as it lives, and its
+/// temporaries (`.NAME.tmp-PID`, `.NAME.tmp-PID.old`) live and die with
+/// it. A lock file, not a lock on the work folder: on NFS an exclusive lock
+/// needs a file open for writing, which a folder cannot be.
 #[derive(Debug)]
-pub(crate) struct Lock(File);
+pub(crate) struct Writer {
+    /// Held, never read: the lock lasts as long as the handle.
+    _lock: File,
+    path: PathBuf,
+}
 
-impl Lock {
-    /// The locked file (or folder).
-    pub(crate) fn file(&self) -> &File {
-        &self.0
+impl Writer {
+    /// Become the writer of `target` (whose folder exists): lock a fresh
+    /// lock file. A leftover of a dead process with the same PID is taken
+    /// over; should another process lock the fresh file before we do (one
+    /// clearing what it took for a dead writer's), we start again.
+    pub(crate) fn start(target: &Path) -> Result<Writer, Error> {
+        Self::start_as(target, std::process::id())
+    }
+
+    fn start_as(target: &Path, pid: u32) -> Result<Writer, Error> {
+        const ATTEMPTS: u32 = 500;
+        let path = lock_file_for(target, pid);
+        let io_err = |e| Error::io(&path, e);
+        for _ in 0..ATTEMPTS {
+            let made = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            let claim = match made {
+                Ok(file) => lock(file, &path).map_err(io_err)?,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    claim(&path).map_err(io_err)?
+                }
+                Err(e) => return Err(io_err(e)),
+            };
+            match claim {
+                Claim::Taken(lock) => {
+                    // A dead writer with our PID may have left work behind.
+                    clean_up_after(target, pid)?;
+                    return Ok(Writer { _lock: lock, path });
+                }
+                Claim::Held | Claim::Gone => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        Err(Error::Runtime(format!(
+            "cannot lock {}: another process keeps taking it",
+            path.display()
+        )))
     }
 }
 
-/// The outcome of trying to lock an existing temporary.
+impl Drop for Writer {
+    /// The lock file goes while still locked, so no one can take it for a
+    /// dead writer's in between; the lock goes with the file handle.
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// The outcome of trying to lock an existing lock file.
 enum Claim {
     /// Locked by us now: its writer is dead (or never got to lock it).
-    Taken(Lock),
+    Taken(File),
     /// Locked by a living writer.
     Held,
-    /// Gone (removed or renamed meanwhile).
+    /// Gone (removed meanwhile).
     Gone,
 }
 
@@ -570,15 +638,15 @@ fn lock(file: File, path: &Path) -> io::Result<Claim> {
         Err(fs::TryLockError::Error(e)) => return Err(e),
     }
     if same_entry(&file, path)? {
-        Ok(Claim::Taken(Lock(file)))
+        Ok(Claim::Taken(file))
     } else {
         Ok(Claim::Gone)
     }
 }
 
-/// Try to lock the existing temporary `path` (a folder or a file).
+/// Try to lock the existing lock file `path`.
 fn claim(path: &Path) -> io::Result<Claim> {
-    match File::open(path) {
+    match OpenOptions::new().read(true).write(true).open(path) {
         Ok(file) => lock(file, path),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Claim::Gone),
         Err(e) => Err(e),
@@ -605,56 +673,9 @@ fn same_entry(file: &File, path: &Path) -> io::Result<bool> {
     }
 }
 
-/// What a temporary is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Entry {
-    Folder,
-    File,
-}
-
-/// Create the temporary `path` (empty) and lock it. A leftover of a dead
-/// process with the same PID is removed first; should another process lock
-/// the fresh temporary before we do (a writer clearing what it took for a
-/// dead writer's), we start again.
-pub(crate) fn create_locked(path: &Path, entry: Entry) -> Result<Lock, Error> {
-    const ATTEMPTS: u32 = 500;
-    let io_err = |e| Error::io(path, e);
-    for _ in 0..ATTEMPTS {
-        let made = match entry {
-            Entry::Folder => fs::create_dir(path).and_then(|()| File::open(path)),
-            Entry::File => OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(path),
-        };
-        match made {
-            Ok(file) => {
-                if let Claim::Taken(lock) = lock(file, path).map_err(io_err)? {
-                    return Ok(lock);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                if let Claim::Taken(lock) = claim(path).map_err(io_err)? {
-                    remove(path);
-                    drop(lock);
-                    continue;
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err(e)),
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    Err(Error::Runtime(format!(
-        "cannot create {}: another process keeps taking it",
-        path.display()
-    )))
-}
-
-/// Remove a temporary, folder or file; what cannot be removed stays for
-/// the next writer to try again.
-fn remove(path: &Path) {
+/// Remove the temporary `path`, folder or file; what cannot be removed
+/// stays for the next writer to try again.
+pub(crate) fn remove(path: &Path) {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => {
             let _ = fs::remove_dir_all(path);
@@ -666,92 +687,20 @@ fn remove(path: &Path) {
     }
 }
 
-/// Clear the temporaries beside `target` before writing it: remove those
-/// of dead writers, put back the old results a dead writer had moved aside
-/// if `target` is missing, and fail if a living writer (other than the
-/// caller's own temporary `mine`) is writing `target`.
-pub(crate) fn clear_temporaries(target: &Path, mine: Option<&Path>) -> Result<(), Error> {
-    let parent = parent_of(target);
-    let name = file_name(target);
-    let listing = match fs::read_dir(&parent) {
-        Ok(l) => l,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(&parent, e)),
-    };
-    // Compared by name: `mine` and the listing may spell the folder
-    // differently (`.x` and `./.x`).
-    let mine = mine.and_then(Path::file_name);
-    let mut found = Vec::new();
-    for entry in listing {
-        let entry = entry.map_err(|e| Error::io(&parent, e))?;
-        let entry_name = entry.file_name();
-        if let Some((of, pid, old)) = temporary_parts(&entry_name.to_string_lossy())
-            && of == name
-            && mine != Some(entry_name.as_os_str())
-        {
-            found.push((entry.path(), pid, old));
+/// Clear what the dead writer `pid` left beside `target`: its old results
+/// go back in place if `target` is missing (else they go), and its work
+/// goes. The caller holds the writer's lock file.
+fn clean_up_after(target: &Path, pid: u32) -> Result<(), Error> {
+    let aside = aside_for(target, pid);
+    if fs::symlink_metadata(&aside).is_ok() {
+        if fs::symlink_metadata(target).is_err() {
+            fs::rename(&aside, target).map_err(|e| Error::io(target, e))?;
+        } else {
+            remove(&aside);
         }
     }
-    // Old results moved aside first: they go back before anything else.
-    found.sort_by_key(|(_, _, old)| !old);
-    for (path, pid, old) in found {
-        if !is_folder_or_file(&path) {
-            continue;
-        }
-        match claim(&path).map_err(|e| Error::io(&path, e))? {
-            Claim::Gone => {}
-            Claim::Held => return Err(busy(pid, target)),
-            Claim::Taken(lock) => {
-                if old && fs::symlink_metadata(target).is_err() {
-                    fs::rename(&path, target).map_err(|e| Error::io(target, e))?;
-                } else {
-                    remove(&path);
-                }
-                drop(lock);
-            }
-        }
-    }
+    remove(&temporary_for(target, pid));
     Ok(())
-}
-
-/// Remove every dead writer's temporary in `dir` (for any target), putting
-/// back old results moved aside whose target is missing. Temporaries of
-/// living writers are left alone.
-pub(crate) fn clear_dead_temporaries_in(dir: &Path) -> Result<(), Error> {
-    let listing = match fs::read_dir(dir) {
-        Ok(l) => l,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(dir, e)),
-    };
-    let mut found = Vec::new();
-    for entry in listing {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((target, _, old)) = temporary_parts(&name) {
-            found.push((entry.path(), dir.join(target), old));
-        }
-    }
-    found.sort_by_key(|(_, _, old)| !old);
-    for (path, target, old) in found {
-        if !is_folder_or_file(&path) {
-            continue;
-        }
-        if let Claim::Taken(lock) = claim(&path).map_err(|e| Error::io(&path, e))? {
-            if old && fs::symlink_metadata(&target).is_err() {
-                fs::rename(&path, &target).map_err(|e| Error::io(&target, e))?;
-            } else {
-                remove(&path);
-            }
-            drop(lock);
-        }
-    }
-    Ok(())
-}
-
-/// Temporaries are folders or regular files; anything else with such a
-/// name (a FIFO would block on open) is not ours.
-fn is_folder_or_file(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() || m.is_file())
 }
 
 /// Another writer is at work on `target`. A runtime error (exit code 1),
@@ -764,14 +713,90 @@ fn busy(pid: u32, target: &Path) -> Error {
     ))
 }
 
+/// The writers (by target name and PID) with temporaries in `dir`.
+fn writers_in(dir: &Path) -> Result<BTreeSet<(String, u32)>, Error> {
+    let mut found = BTreeSet::new();
+    let listing = match fs::read_dir(dir) {
+        Ok(l) => l,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    for entry in listing {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if let Some((target, pid)) = temporary_parts(&entry.file_name().to_string_lossy()) {
+            found.insert((target.to_string(), pid));
+        }
+    }
+    Ok(found)
+}
+
+/// Whether writer `pid` of `target` lives; if it is dead, clear what it
+/// left (under its lock file, taken over, so two clearers never meet).
+fn alive_or_cleared(target: &Path, pid: u32) -> Result<bool, Error> {
+    let path = lock_file_for(target, pid);
+    let io_err = |e| Error::io(&path, e);
+    let lock = match claim(&path).map_err(io_err)? {
+        Claim::Held => return Ok(true),
+        Claim::Taken(lock) => lock,
+        // Temporaries without a lock file: their writer died between
+        // removing its lock file and its work (or the work is from an
+        // older sezsim). Take the lock file over to clear them.
+        Claim::Gone => {
+            let made = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            match made {
+                Ok(file) => match lock(file, &path).map_err(io_err)? {
+                    Claim::Taken(lock) => lock,
+                    Claim::Held | Claim::Gone => return Ok(true),
+                },
+                // Someone else is clearing them, or a writer just started.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(true),
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+    };
+    clean_up_after(target, pid)?;
+    let _ = fs::remove_file(&path);
+    drop(lock);
+    Ok(false)
+}
+
+/// Clear the temporaries beside `target` before writing it: clear what
+/// dead writers left (putting back old results one had moved aside if
+/// `target` is missing), and fail if a living writer other than `mine`
+/// (this process's) is writing `target`.
+pub(crate) fn clear_temporaries(target: &Path, mine: Option<u32>) -> Result<(), Error> {
+    let name = file_name(target);
+    for (of, pid) in writers_in(&parent_of(target))? {
+        if of == name && Some(pid) != mine && alive_or_cleared(target, pid)? {
+            return Err(busy(pid, target));
+        }
+    }
+    Ok(())
+}
+
+/// Clear what dead writers left in `dir`, for every target there (a
+/// sweep's `points/`), putting back old results moved aside whose target
+/// is missing. Living writers' temporaries are left alone.
+pub(crate) fn clear_dead_temporaries_in(dir: &Path) -> Result<(), Error> {
+    for (target, pid) in writers_in(dir)? {
+        alive_or_cleared(&dir.join(target), pid)?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------
 // Replacing a folder.
 
 /// Put the finished folder `new` in place of the folder `target`. Where
 /// both exist they are exchanged in one step and the old results (now at
 /// `new`) removed; where the file system cannot exchange, `target` is
-/// moved to `aside` (locked, so that no one takes it for a dead writer's)
-/// and `new` renamed in. Either way `target` is never half-written.
+/// moved to `aside` and `new` renamed in. Either way `target` is never
+/// half-written. The caller is the target's [`Writer`], whose lock keeps
+/// `aside` from being taken for a dead writer's.
 pub(crate) fn replace_folder(new: &Path, target: &Path, aside: &Path) -> Result<(), Error> {
     match fs::symlink_metadata(target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -792,28 +817,12 @@ pub(crate) fn replace_folder(new: &Path, target: &Path, aside: &Path) -> Result<
 
 /// The two-rename replacement, where exchanging is not supported.
 pub(crate) fn move_aside_and_rename(new: &Path, target: &Path, aside: &Path) -> Result<(), Error> {
-    let old = match claim(target).map_err(|e| Error::io(target, e))? {
-        Claim::Taken(lock) => Some(lock),
-        Claim::Held => {
-            return Err(Error::Runtime(format!(
-                "another sezsim is replacing {}; wait for it to finish, or choose another --out",
-                target.display()
-            )));
-        }
-        Claim::Gone => None,
-    };
-    if old.is_some() {
-        fs::rename(target, aside).map_err(|e| Error::io(target, e))?;
-    }
+    fs::rename(target, aside).map_err(|e| Error::io(target, e))?;
     if let Err(e) = fs::rename(new, target) {
-        if old.is_some() {
-            let _ = fs::rename(aside, target);
-        }
+        let _ = fs::rename(aside, target);
         return Err(Error::io(target, e));
     }
-    if old.is_some() {
-        remove(aside);
-    }
+    remove(aside);
     Ok(())
 }
 
@@ -961,10 +970,12 @@ mod tests {
 
     #[test]
     fn the_root_dots_and_the_working_folder_are_refused() {
-        for p in ["/", ".", "..", "a/.", "a/..", "a/./", ""] {
+        for p in ["/", ".", "..", "a/.", "a/..", "a/./", "./"] {
             let e = message(check_folder(Path::new(p), Output::Results).unwrap_err());
-            assert!(e.contains("sezsim will not replace it"), "{p}: {e}");
+            assert!(e.contains("sezsim will not replace"), "{p}: {e}");
         }
+        let e = message(check_folder(Path::new(""), Output::Results).unwrap_err());
+        assert!(e.contains("is empty"), "{e}");
         let cwd = std::env::current_dir().unwrap();
         for p in [cwd.clone(), cwd.parent().unwrap().to_path_buf()] {
             let e = message(check_folder(&p, Output::Results).unwrap_err());
@@ -1013,11 +1024,9 @@ mod tests {
 
     #[test]
     fn temporary_names_parse_back() {
-        assert_eq!(temporary_parts(".run.tmp-12"), Some(("run", 12, false)));
-        assert_eq!(
-            temporary_parts(".a.tmp-1.tmp-3.old"),
-            Some(("a.tmp-1", 3, true))
-        );
+        assert_eq!(temporary_parts(".run.tmp-12"), Some(("run", 12)));
+        assert_eq!(temporary_parts(".run.tmp-12.lock"), Some(("run", 12)));
+        assert_eq!(temporary_parts(".a.tmp-1.tmp-3.old"), Some(("a.tmp-1", 3)));
         for not in [".run.tmp-", "run.tmp-1", ".tmp-1", ".run.tmp-1x", ".run"] {
             assert_eq!(temporary_parts(not), None, "{not}");
         }
@@ -1027,18 +1036,30 @@ mod tests {
         );
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
     #[test]
     fn locks_tell_living_writers_from_dead_ones() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("run");
-        // A dead writer's temporary (no lock) is removed.
+        // Dead writers' temporaries go: one without its lock file, one with
+        // a lock file no one holds.
+        fs::create_dir(dir.path().join(".run.tmp-999998")).unwrap();
         fs::create_dir(dir.path().join(".run.tmp-999999")).unwrap();
+        fs::write(dir.path().join(".run.tmp-999999.lock"), "").unwrap();
         clear_temporaries(&target, None).unwrap();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(names(dir.path()), Vec::<String>::new());
 
         // A living one (its lock held) stops a second writer.
-        let tmp = temporary_for(&target, 4242);
-        let lock = create_locked(&tmp, Entry::Folder).unwrap();
+        let writer = Writer::start_as(&target, 4242).unwrap();
+        fs::create_dir(temporary_for(&target, 4242)).unwrap();
         let e = clear_temporaries(&target, None).unwrap_err();
         assert!(!e.is_input_error());
         assert!(
@@ -1046,12 +1067,24 @@ mod tests {
                 .contains("another sezsim (pid 4242) is writing"),
             "{e}"
         );
-        // Its own temporary does not stop the writer.
-        clear_temporaries(&target, Some(&tmp)).unwrap();
-        assert!(tmp.is_dir());
-        drop(lock);
+        // Its own temporaries do not stop the writer.
+        clear_temporaries(&target, Some(4242)).unwrap();
+        assert_eq!(names(dir.path()), [".run.tmp-4242", ".run.tmp-4242.lock"]);
+        // Once it is gone, what it left goes with the next writer.
+        drop(writer);
+        assert_eq!(names(dir.path()), [".run.tmp-4242"]);
         clear_temporaries(&target, None).unwrap();
-        assert!(!tmp.exists());
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_writer_lets_go_of_its_lock_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("draws.csv");
+        let writer = Writer::start(&target).unwrap();
+        assert_eq!(names(dir.path()).len(), 1);
+        drop(writer);
+        assert_eq!(names(dir.path()), Vec::<String>::new());
     }
 
     #[test]
@@ -1067,7 +1100,7 @@ mod tests {
             fs::read_to_string(target.join("summary.csv")).unwrap(),
             "old"
         );
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(names(dir.path()), ["run"]);
 
         // The same in a sweep's points/, for any point.
         let points = dir.path().join("points");
