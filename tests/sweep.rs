@@ -15,38 +15,7 @@ fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
 }
 
-fn base() -> String {
-    std::fs::canonicalize("tests/fixtures/full/base.toml")
-        .unwrap()
-        .display()
-        .to_string()
-}
-
-/// A sweep file over the test fixture: `body` holds `design` and the
-/// parameters.
-fn sweep_file(dir: &Path, name: &str, replications: u32, body: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(
-        &path,
-        format!(
-            "[sweep]\nname = \"{name}\"\nbase = {:?}\nreplications = {replications}\nseed = 11\n{body}",
-            base()
-        ),
-    )
-    .unwrap();
-    path
-}
-
-const GRID: &str = r#"design = "grid"
-
-[[parameters]]
-path = "global.demand_persistence"
-values = [0.2, 0.5, 0.8]
-
-[[parameters]]
-path = "zones.north.energy.grid_mw"
-values = [10, 20, 40]
-"#;
+use support::{GRID, sweep_file};
 
 fn ok(cmd: &mut Command) -> String {
     let o = cmd.output().unwrap();
