@@ -604,10 +604,9 @@ impl Writer {
                 Claim::Held | Claim::Gone => std::thread::sleep(Duration::from_millis(10)),
             }
         }
-        Err(Error::Runtime(format!(
-            "cannot lock {}: another process keeps taking it",
-            path.display()
-        )))
+        // Held all along: a process with our PID on another machine
+        // writing the same target over a network file system.
+        Err(busy(pid, target))
     }
 }
 
