@@ -512,44 +512,27 @@ fn check_run_shards(shards: &[RunShardDir]) -> Result<(), Error> {
     let mut errors = Vec::new();
     for s in &shards[1..] {
         let (a, b) = (&first.manifest, &s.manifest);
+        let field = |key, want: &dyn ToString, found: &dyn ToString| {
+            (key, want.to_string(), found.to_string())
+        };
         let fields: [(&str, String, String); 9] = [
-            (
-                "tool_version",
-                a.tool_version.clone(),
-                b.tool_version.clone(),
-            ),
-            (
-                "scenario_sha256",
-                a.scenario_sha256.clone(),
-                b.scenario_sha256.clone(),
-            ),
-            ("seed", a.seed.to_string(), b.seed.to_string()),
-            (
-                "replications",
-                a.replications.to_string(),
-                b.replications.to_string(),
-            ),
-            (
-                "shard.count",
-                first.info.count.to_string(),
-                s.info.count.to_string(),
-            ),
-            ("model", a.model.clone(), b.model.clone()),
+            field("tool_version", &a.tool_version, &b.tool_version),
+            field("scenario_sha256", &a.scenario_sha256, &b.scenario_sha256),
+            field("seed", &a.seed, &b.seed),
+            field("replications", &a.replications, &b.replications),
+            field("shard.count", &first.info.count, &s.info.count),
+            field("model", &a.model, &b.model),
             // What changes a shard's files besides the numbers.
-            (
-                "deterministic",
-                a.deterministic.to_string(),
-                b.deterministic.to_string(),
-            ),
-            (
+            field("deterministic", &a.deterministic, &b.deterministic),
+            field(
                 "reservoir_capacity",
-                a.reservoir_capacity.to_string(),
-                b.reservoir_capacity.to_string(),
+                &a.reservoir_capacity,
+                &b.reservoir_capacity,
             ),
-            (
+            field(
                 "shard.save_replications",
-                first.info.save_replications.to_string(),
-                s.info.save_replications.to_string(),
+                &first.info.save_replications,
+                &s.info.save_replications,
             ),
         ];
         for (key, want, found) in fields {

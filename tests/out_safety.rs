@@ -7,6 +7,7 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::OnceLock;
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use sezsim::output::target::SEZSIM_NAMES;
-use support::{GRID, snapshot, sweep_file, temporaries_beside};
+use support::{GRID, ok, snapshot, sweep_file, temporaries_beside};
 
 /// The fixture's base scenario and a variant of it, as absolute paths (some
 /// commands run from another folder).
@@ -37,22 +38,13 @@ fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
 }
 
-fn ok(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
-
-/// `sezsim ARGS` in the background, quiet, its output discarded.
+/// `sezsim ARGS --out OUT` in the background.
 fn spawn(args: &[&str], out: &Path) -> Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_sezsim"))
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    support::spawn_sezsim(
+        args.iter()
+            .map(OsStr::new)
+            .chain([OsStr::new("--out"), out.as_os_str()]),
+    )
 }
 
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
@@ -480,15 +472,10 @@ fn an_interrupted_sweep_with_a_changed_grid_keeps_the_old_table_charts_and_manif
     let smaller = GRID.replace("values = [0.2, 0.5, 0.8]", "values = [0.3, 0.6]");
     let file = sweep_file(dir.path(), "grid", 3000, &smaller);
     let old_point = std::fs::read(out.join("points/0001/point.json")).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sezsim"))
-        .arg("sweep")
-        .arg(&file)
-        .args(["-q", "--threads", "1", "--out"])
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        &["sweep", file.to_str().unwrap(), "-q", "--threads", "1"],
+        &out,
+    );
     wait_for("the first new point", Duration::from_secs(120), || {
         std::fs::read(out.join("points/0001/point.json")).is_ok_and(|b| b != old_point)
     });
@@ -590,17 +577,6 @@ fn every_name_a_command_writes_is_one_the_safety_rule_knows() {
         ])
         .arg(d("run")));
     ok(sezsim().arg("plot").arg(d("run")).arg("-q"));
-    for i in 1..=2 {
-        ok(sezsim()
-            .args(["run", base(), "-q", "-n", "600", "--save-replications"])
-            .args(["--shard", &format!("{i}/2"), "--out"])
-            .arg(d(&format!("shard{i}"))));
-    }
-    ok(sezsim()
-        .args(["merge", "-q", "--out"])
-        .arg(d("merged"))
-        .arg(d("shard1"))
-        .arg(d("shard2")));
     ok(sezsim()
         .args(["compare", base(), child(), "-q", "-n", "30", "--out"])
         .arg(d("compare")));
@@ -611,28 +587,33 @@ fn every_name_a_command_writes_is_one_the_safety_rule_knows() {
         .arg("-q")
         .arg("--out")
         .arg(d("sweep")));
-    for i in 1..=2 {
+    // Two shards of a run and of a sweep, each pair merged.
+    let run = ["run", base(), "-n", "600", "--save-replications"];
+    let sweep = ["sweep", file.to_str().unwrap()];
+    for (name, command) in [("shard", &run[..]), ("sweep_shard", &sweep[..])] {
+        let shard = |i: u32| d(&format!("{name}{i}"));
+        for i in 1..=2 {
+            ok(sezsim()
+                .args(command)
+                .args(["-q", "--shard", &format!("{i}/2"), "--out"])
+                .arg(shard(i)));
+        }
         ok(sezsim()
-            .arg("sweep")
-            .arg(&file)
-            .args(["-q", "--shard", &format!("{i}/2"), "--out"])
-            .arg(d(&format!("sweep_shard{i}"))));
+            .args(["merge", "-q", "--out"])
+            .arg(d(&format!("{name}_merged")))
+            .arg(shard(1))
+            .arg(shard(2)));
     }
-    ok(sezsim()
-        .args(["merge", "-q", "--out"])
-        .arg(d("sweep_merged"))
-        .arg(d("sweep_shard1"))
-        .arg(d("sweep_shard2")));
 
     let mut names = BTreeSet::new();
     for folder in [
         "run",
         "shard1",
-        "merged",
+        "shard_merged",
         "compare",
         "sweep",
         "sweep_shard1",
-        "sweep_merged",
+        "sweep_shard_merged",
     ] {
         names_written(&d(folder), &mut names);
     }

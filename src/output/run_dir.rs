@@ -143,14 +143,7 @@ impl Drop for PendingDir {
 mod tests {
     use super::*;
 
-    fn names(dir: &Path) -> Vec<String> {
-        let mut n: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        n.sort();
-        n
-    }
+    use crate::output::target::names;
 
     #[test]
     fn publish_replaces_and_abandon_keeps_the_old_folder() {

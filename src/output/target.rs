@@ -858,6 +858,17 @@ fn cannot_exchange(e: &io::Error) -> bool {
     }
 }
 
+/// The names in `dir`, sorted (for tests).
+#[cfg(test)]
+pub(crate) fn names(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    n.sort();
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1033,15 +1044,6 @@ mod tests {
             temporary_for(Path::new("out/run"), 5),
             Path::new("out/.run.tmp-5")
         );
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut n: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        n.sort();
-        n
     }
 
     #[test]

@@ -201,3 +201,26 @@ pub fn temporaries_beside(target: &Path) -> Vec<String> {
     found.sort();
     found
 }
+
+/// The `sezsim` binary started in the background with `args`: its standard
+/// output discarded, its standard error kept in a pipe for the test.
+pub fn spawn_sezsim<I, S>(args: I) -> std::process::Child
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    std::process::Command::new(env!("CARGO_BIN_EXE_sezsim"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Run `cmd`, assert that it succeeds (showing its standard error if not),
+/// and return its standard output.
+pub fn ok(cmd: &mut assert_cmd::Command) -> String {
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
