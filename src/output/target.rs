@@ -158,6 +158,7 @@ pub fn inspect(path: &Path, output: Output) -> Result<Found, Error> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Missing),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => return Err(inside_a_file(path)),
         Err(e) => return Err(Error::io(path, e)),
     };
     if !meta.is_dir() {
@@ -247,8 +248,20 @@ pub fn check_file(given: &Path) -> Result<PathBuf, Error> {
             "choose a file name that is free or names a regular file",
         )),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(path),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => Err(inside_a_file(&path)),
         Err(e) => Err(Error::io(&path, e)),
     }
+}
+
+/// `path` lies below a file (`notes.txt/run`).
+fn inside_a_file(path: &Path) -> Error {
+    refuse(
+        format!(
+            "`{}` lies inside a file, not a folder: one of its parents is a file",
+            path.display()
+        ),
+        "choose a path whose parents are folders",
+    )
 }
 
 /// Whether `dir` is a run folder sezsim wrote: its `manifest.json` says
@@ -935,10 +948,14 @@ mod tests {
             assert!(e.contains("is not a sezsim result folder"), "{e}");
         }
 
-        // A file.
+        // A file, and a path below it.
         write(&d.join("file"), "x");
         let e = message(check("file", Output::Results).unwrap_err());
         assert!(e.contains("is a file, not a folder"), "{e}");
+        let e = message(check("file/run", Output::Results).unwrap_err());
+        assert!(e.contains("lies inside a file"), "{e}");
+        let e = message(check_file(&d.join("file/draws.csv")).unwrap_err());
+        assert!(e.contains("lies inside a file"), "{e}");
     }
 
     #[test]
