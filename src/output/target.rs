@@ -82,11 +82,13 @@ pub const SEZSIM_NAMES: &[&str] = &[
 ];
 
 /// The charts folder: PNG and SVG files only.
-const CHARTS: &str = "charts";
+const CHARTS: &str = crate::output::charts::CHARTS_DIR;
 /// A sweep's point folders, named by number (`0001`).
 const POINTS: &str = "points";
-/// The manifests that mark a folder as sezsim's.
-const MANIFESTS: [&str; 2] = ["sweep.json", "manifest.json"];
+/// The manifest that marks a sweep folder as sezsim's.
+const SWEEP_MANIFEST: &str = "sweep.json";
+/// The manifest that marks any other result folder as sezsim's.
+const MANIFEST: &str = crate::output::charts::data::MANIFEST;
 /// A manifest larger than this is not one of ours (ours are a few KB).
 const MANIFEST_MAX_BYTES: u64 = 16 << 20;
 
@@ -267,7 +269,7 @@ fn inside_a_file(path: &Path) -> Error {
 /// Whether `dir` is a run folder sezsim wrote: its `manifest.json` says
 /// `"tool": "sezsim"`.
 pub fn is_sezsim_run_folder(dir: &Path) -> bool {
-    written_by_sezsim(&dir.join("manifest.json"))
+    written_by_sezsim(&dir.join(MANIFEST))
 }
 
 /// The folder a path lies in (`.` for a bare name).
@@ -406,10 +408,10 @@ enum Kind {
 }
 
 fn recognise(dir: &Path) -> io::Result<Option<Kind>> {
-    if written_by_sezsim(&dir.join(MANIFESTS[0])) {
+    if written_by_sezsim(&dir.join(SWEEP_MANIFEST)) {
         return Ok(Some(Kind::Sweep));
     }
-    if written_by_sezsim(&dir.join(MANIFESTS[1])) {
+    if written_by_sezsim(&dir.join(MANIFEST)) {
         return Ok(Some(Kind::Results));
     }
     let points = dir.join(POINTS);
@@ -891,7 +893,7 @@ mod tests {
         fs::write(path, text).unwrap();
     }
 
-    const MANIFEST: &str = "{\"tool\": \"sezsim\"}\n";
+    const OURS: &str = "{\"tool\": \"sezsim\"}\n";
 
     fn message(e: Error) -> String {
         assert!(e.is_input_error(), "{e}");
@@ -908,7 +910,7 @@ mod tests {
         fs::create_dir(d.join("empty")).unwrap();
         assert_eq!(check("empty", Output::Results).unwrap().1, Found::Empty);
 
-        write(&d.join("run/manifest.json"), MANIFEST);
+        write(&d.join("run/manifest.json"), OURS);
         write(&d.join("run/summary.csv"), "x");
         write(&d.join("run/charts/fan_exports.png"), "x");
         write(&d.join("run/.summary.csv.tmp-12"), "x");
@@ -918,9 +920,9 @@ mod tests {
         assert!(e.contains("not a sweep"), "{e}");
 
         // A comparison: run folders inside.
-        write(&d.join("cmp/manifest.json"), MANIFEST);
+        write(&d.join("cmp/manifest.json"), OURS);
         write(&d.join("cmp/compare.csv"), "x");
-        write(&d.join("cmp/base/manifest.json"), MANIFEST);
+        write(&d.join("cmp/base/manifest.json"), OURS);
         write(&d.join("cmp/base/summary.csv"), "x");
         assert_eq!(check("cmp", Output::Results).unwrap().1, Found::Ours);
 
@@ -962,14 +964,14 @@ mod tests {
     fn sweeps_resume_their_own_folders_even_unfinished() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        write(&d.join("sw/points/0001/manifest.json"), MANIFEST);
+        write(&d.join("sw/points/0001/manifest.json"), OURS);
         write(&d.join("sw/points/.0002.tmp-7/summary.csv"), "x");
         // Interrupted before its first sweep.json: only points/.
         assert_eq!(
             check_folder(&d.join("sw"), Output::Sweep).unwrap().1,
             Found::Ours
         );
-        write(&d.join("sw/sweep.json"), MANIFEST);
+        write(&d.join("sw/sweep.json"), OURS);
         write(&d.join("sw/points.csv"), "x");
         assert_eq!(
             check_folder(&d.join("sw"), Output::Sweep).unwrap().1,
