@@ -43,7 +43,8 @@ enum Command {
         /// (checkable by hand).
         #[arg(long)]
         deterministic: bool,
-        /// The run folder (default: output/<scenario name>).
+        /// The run folder (default: output/<scenario name>). Created, or
+        /// replaced atomically if sezsim wrote it; anything else is refused.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Also write replications.csv: every replication's uncertain inputs
@@ -84,7 +85,8 @@ enum Command {
         /// The shard folders, every shard of one command once, in any order.
         #[arg(required = true, value_name = "DIR")]
         dirs: Vec<PathBuf>,
-        /// The merged result's folder (replaced atomically).
+        /// The merged result's folder (created, or replaced atomically if
+        /// sezsim wrote it).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// No summary on the terminal.
@@ -106,7 +108,8 @@ enum Command {
         scenarios: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
-        /// The comparison folder (default: output/compare_<base>_vs_<variants>).
+        /// The comparison folder (default: output/compare_<base>_vs_<variants>);
+        /// replaced atomically if sezsim wrote it.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -126,7 +129,8 @@ enum Command {
         #[arg(long, value_name = "I/N")]
         shard: Option<Shard>,
         /// The sweep folder (default: output/<sweep name>), or with --shard the
-        /// shard's folder.
+        /// shard's folder, resumed in place; a folder holding anything else is
+        /// refused.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Worker threads (default: all cores; with --emit-slurm: 1 per task).
@@ -165,7 +169,8 @@ enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         common: Common,
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically; only a regular file is replaced)
+        /// instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },

@@ -31,6 +31,7 @@ use crate::output::charts::overlay::{OverlayData, OverlayScenario};
 use crate::output::charts::{self, FanData};
 use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
+use crate::output::target::Output;
 use crate::run::{self, RunSettings};
 use crate::scenario::{self, Scenario};
 
@@ -352,7 +353,7 @@ pub fn compare(
 ) -> Result<CompareOutcome, Error> {
     check_scenarios(scenarios)?;
     let started = Instant::now();
-    let pending = PendingDir::create(&settings.out_dir)?;
+    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
     let run_settings = |s: &Scenario| RunSettings {
         replications: settings.replications,
         seed: settings.seed,

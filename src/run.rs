@@ -24,6 +24,7 @@ use crate::output::report::{self, Report};
 use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
+use crate::output::target::Output;
 use crate::scenario::Scenario;
 
 /// What to run.
@@ -72,7 +73,7 @@ pub fn run(
 ) -> Result<RunOutcome, Error> {
     let started = Instant::now();
     let replications = settings.effective_replications();
-    let pending = PendingDir::create(&settings.out_dir)?;
+    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
     let chunks = 0..engine::chunk_count(replications);
     let (partial, reservoir) = simulate(scenario, settings, chunks, &pending, progress)?;
     let summary = partial.finish();
@@ -359,7 +360,7 @@ pub fn write_run_folder(
     wall_time_seconds: f64,
 ) -> Result<PathBuf, Error> {
     let started = Instant::now();
-    let pending = PendingDir::create(&settings.out_dir)?;
+    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
     write_results(&pending, scenario, summary)?;
     let mut manifest = run_manifest(scenario, settings, 0.0);
     let (data, _) = write_charts(&pending, scenario, summary, reservoir, &manifest, settings)?;

@@ -24,8 +24,9 @@
 //!   and the SHA-256 of each result file).
 //!
 //! [`merge`] checks the manifests (one tool version, scenario contents,
-//! seed, replication count and shard count; every shard present exactly
-//! once; files intact), merges the partial runs in chunk order (the
+//! seed, replication count and shard count, and the options that change a
+//! shard's files: `--save-replications`, `--reservoir`; every shard present
+//! exactly once; files intact), merges the partial runs in chunk order (the
 //! engine's merges are exact) and writes the run folder through the same
 //! code as `sezsim run`, so tables are identical to the byte. It re-reads
 //! the scenario file named in the manifests (and checks its hash) because
@@ -50,6 +51,7 @@ use crate::output::charts::Sample;
 use crate::output::manifest::{Manifest, ManifestInput, RunFacts, ShardInfo};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
+use crate::output::target::Output;
 use crate::run::{self, RunSettings};
 use crate::scenario::{self, Scenario, sha256_hex};
 
@@ -178,7 +180,7 @@ pub fn run_shard(
         std::fs::canonicalize(scenario_path).map_err(|e| Error::io(scenario_path, e))?;
     let replications = settings.replications;
     let chunks = shard.chunk_range(engine::chunk_count(replications));
-    let pending = PendingDir::create(&settings.out_dir)?;
+    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
     let mut files = Vec::new();
     if !chunks.is_empty() {
         let (partial, reservoir) =
@@ -214,6 +216,7 @@ pub fn run_shard(
         replication_range: [range.start, range.end],
         scenario_file: scenario_file.display().to_string(),
         files,
+        save_replications: settings.save_replications,
     });
     pending.write(MANIFEST_FILE, manifest.to_json().as_bytes())?;
     let dir = pending.publish()?;
@@ -248,7 +251,8 @@ pub enum MergedKind {
 /// Merge the shard folders `dirs` (in any order) into `out`, which is
 /// replaced atomically. Refuses, naming every problem, shards that do not
 /// belong together: different scenarios, seeds, replication counts, shard
-/// counts or tool versions, a shard missing or given twice, damaged files.
+/// counts, tool versions or options (`--save-replications`, `--reservoir`),
+/// a shard missing or given twice, damaged files.
 pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome, Error> {
     if dirs.is_empty() {
         return Err(usage("merge needs at least one shard folder"));
@@ -332,17 +336,9 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
     let summary = merged.finish();
 
     // The whole run's reservoir: the union of the shards' samples, cut to
-    // the capacity (bottom-k sampling merges exactly).
+    // the capacity (bottom-k sampling merges exactly; the shards agree on
+    // the capacity, see check_run_shards).
     let capacity = first.manifest.reservoir_capacity;
-    if let Some(s) = shards
-        .iter()
-        .find(|s| s.manifest.reservoir_capacity != capacity)
-    {
-        return Err(damaged(
-            &s.manifest_path,
-            "its reservoir_capacity differs from the other shards' (run them with the same --reservoir)",
-        ));
-    }
     let mut reservoir = Reservoir::new(capacity, first.manifest.seed);
     for s in &shards {
         if !s.info.files.iter().any(|f| f.path == RESERVOIR_FILE) {
@@ -364,13 +360,16 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
         }
     }
 
-    let pending = PendingDir::create(out)?;
+    let pending = PendingDir::create(out, Output::Results)?;
     run::write_results(&pending, &scenario, &summary)?;
-    let with_rows: Vec<&RunShardDir> = shards
-        .iter()
-        .filter(|s| s.info.files.iter().any(|f| f.path == REPLICATIONS_FILE))
-        .collect();
-    if !with_rows.is_empty() {
+    // Every shard ran with --save-replications or none did (checked), and
+    // each non-empty one that did lists its rows (checked when read).
+    let save_replications = first.info.save_replications;
+    if save_replications {
+        let with_rows: Vec<&RunShardDir> = shards
+            .iter()
+            .filter(|s| s.info.files.iter().any(|f| f.path == REPLICATIONS_FILE))
+            .collect();
         concatenate_replications(&with_rows, &pending.path(REPLICATIONS_FILE))?;
     }
     let wall_time_seconds: f64 = shards
@@ -400,7 +399,7 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
         threads: first.manifest.threads,
         deterministic: false,
         out_dir: out.to_path_buf(),
-        save_replications: !with_rows.is_empty(),
+        save_replications,
         reservoir: capacity,
         command: command.to_string(),
     };
@@ -473,12 +472,30 @@ fn read_run_shard(dir: &Path) -> Result<RunShardDir, Diagnostic> {
             }
         }
     }
-    if info.chunks[0] < info.chunks[1] && !info.files.iter().any(|f| f.path == PARTIAL_FILE) {
+    let lists = |name: &str| info.files.iter().any(|f| f.path == name);
+    if info.chunks[0] < info.chunks[1] && !lists(PARTIAL_FILE) {
         return Err(
             Diagnostic::new(format!("the shard lists no {PARTIAL_FILE}"))
                 .at(Location::file(&manifest_path))
                 .key("shard.files"),
         );
+    }
+    // Rows exactly when the shard ran with --save-replications and has
+    // replications.
+    let rows_expected = info.save_replications && info.chunks[0] < info.chunks[1];
+    if lists(REPLICATIONS_FILE) != rows_expected {
+        return Err(Diagnostic::new(format!(
+            "the shard {} {REPLICATIONS_FILE} but its `shard.save_replications` is {}",
+            if lists(REPLICATIONS_FILE) {
+                "lists"
+            } else {
+                "lists no"
+            },
+            info.save_replications
+        ))
+        .at(Location::file(&manifest_path))
+        .key("shard.files")
+        .help("run this shard again"));
     }
     Ok(RunShardDir {
         dir: dir.to_path_buf(),
@@ -495,50 +512,66 @@ fn check_run_shards(shards: &[RunShardDir]) -> Result<(), Error> {
     let mut errors = Vec::new();
     for s in &shards[1..] {
         let (a, b) = (&first.manifest, &s.manifest);
-        let fields: [(&str, String, String); 6] = [
-            (
-                "tool_version",
-                a.tool_version.clone(),
-                b.tool_version.clone(),
+        let field = |key, want: &dyn ToString, found: &dyn ToString| {
+            (key, want.to_string(), found.to_string())
+        };
+        let fields: [(&str, String, String); 9] = [
+            field("tool_version", &a.tool_version, &b.tool_version),
+            field("scenario_sha256", &a.scenario_sha256, &b.scenario_sha256),
+            field("seed", &a.seed, &b.seed),
+            field("replications", &a.replications, &b.replications),
+            field("shard.count", &first.info.count, &s.info.count),
+            field("model", &a.model, &b.model),
+            // What changes a shard's files besides the numbers.
+            field("deterministic", &a.deterministic, &b.deterministic),
+            field(
+                "reservoir_capacity",
+                &a.reservoir_capacity,
+                &b.reservoir_capacity,
             ),
-            (
-                "scenario_sha256",
-                a.scenario_sha256.clone(),
-                b.scenario_sha256.clone(),
+            field(
+                "shard.save_replications",
+                &first.info.save_replications,
+                &s.info.save_replications,
             ),
-            ("seed", a.seed.to_string(), b.seed.to_string()),
-            (
-                "replications",
-                a.replications.to_string(),
-                b.replications.to_string(),
-            ),
-            (
-                "shard.count",
-                first.info.count.to_string(),
-                s.info.count.to_string(),
-            ),
-            ("model", a.model.clone(), b.model.clone()),
         ];
         for (key, want, found) in fields {
             if want != found {
-                let what = if key == "scenario_sha256" {
-                    format!(
+                let with = |saved: &str| {
+                    if saved == "true" {
+                        "with --save-replications"
+                    } else {
+                        "without --save-replications"
+                    }
+                };
+                let what = match key {
+                    "scenario_sha256" => format!(
                         "this shard ran another scenario ({} here, {} in {})",
                         b.scenario,
                         a.scenario,
                         first.dir.display()
-                    )
-                } else {
-                    format!(
+                    ),
+                    "shard.save_replications" => format!(
+                        "this shard ({}) ran {} but {} ran {}",
+                        s.dir.display(),
+                        with(&found),
+                        first.dir.display(),
+                        with(&want)
+                    ),
+                    "reservoir_capacity" => format!(
+                        "`{key}` (--reservoir) is {found} here but {want} in {}",
+                        first.dir.display()
+                    ),
+                    _ => format!(
                         "`{key}` is {found} here but {want} in {}",
                         first.dir.display()
-                    )
+                    ),
                 };
                 errors.push(
                     Diagnostic::new(format!("{what}: these shards are not parts of one run"))
                         .at(Location::file(&s.manifest_path))
                         .key(key)
-                        .help("merge only the shards of one command (same scenario, seed, replications and N)"),
+                        .help("merge only the shards of one command (same scenario, seed, replications, N and options such as --save-replications and --reservoir)"),
                 );
             }
         }

@@ -225,16 +225,10 @@ fn an_interrupted_run_leaves_the_previous_results_intact() {
         .unwrap();
     let started = Instant::now();
     let partial = loop {
-        let tmp = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with(".run.tmp-")
-            });
+        let tmp = support::temporaries_beside(&out)
+            .iter()
+            .map(|t| dir.path().join(t))
+            .find(|t| t.is_dir());
         if let Some(tmp) = tmp {
             let f = tmp.join("replications.csv");
             if std::fs::metadata(&f)

@@ -31,6 +31,17 @@ fn read(path: PathBuf) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// `sezsim merge` of the folders `names` in `dir` into `dir/out`.
+fn merge_into(dir: &Path, names: &[&str]) -> assert_cmd::assert::Assert {
+    let mut c = sezsim();
+    c.arg("merge");
+    for name in names {
+        c.arg(dir.join(name));
+    }
+    c.arg("--out").arg(dir.join("out"));
+    c.assert()
+}
+
 #[test]
 fn merged_shards_equal_the_unsharded_run_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
@@ -117,15 +128,7 @@ fn merge_refuses_missing_duplicated_and_foreign_shards() {
     run_shard(BASE, "3/3", &d("s3_seed8"), &["--seed", "8"]);
     run_shard("tests/fixtures/full/child.toml", "3/3", &d("s3_child"), &[]);
 
-    let merge = |dirs: &[&str]| {
-        let mut c = sezsim();
-        c.arg("merge");
-        for name in dirs {
-            c.arg(d(name));
-        }
-        c.arg("--out").arg(d("out"));
-        c.assert()
-    };
+    let merge = |names: &[&str]| merge_into(dir.path(), names);
     merge(&["s1", "s2"])
         .code(2)
         .stderr(predicate::str::contains("shard 3/3 is missing"));
@@ -158,6 +161,37 @@ fn merge_refuses_missing_duplicated_and_foreign_shards() {
             "no such file (is this a shard folder?)",
         ))
         .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn merge_refuses_shards_that_disagree_on_options_that_change_their_files() {
+    // Shard 1 saved its replications and shard 2 did not: a merge would
+    // write a replications.csv with half the rows.
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name);
+    run_shard(BASE, "1/2", &d("with_rows"), &["--save-replications"]);
+    run_shard(BASE, "2/2", &d("without_rows"), &[]);
+    run_shard(
+        BASE,
+        "2/2",
+        &d("small_reservoir"),
+        &["--save-replications", "--reservoir", "100"],
+    );
+    let merge = |names: &[&str]| merge_into(dir.path(), names);
+    let with = d("with_rows").display().to_string();
+    let without = d("without_rows").display().to_string();
+    merge(&["with_rows", "without_rows"])
+        .code(2)
+        .stderr(predicate::str::contains("`shard.save_replications`"))
+        .stderr(predicate::str::contains(format!(
+            "this shard ({without}) ran without --save-replications but {with} ran with --save-replications"
+        )));
+    merge(&["with_rows", "small_reservoir"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`reservoir_capacity` (--reservoir) is 100 here but 10000",
+        ));
+    assert!(!d("out").exists(), "a refused merge writes nothing");
 }
 
 #[test]

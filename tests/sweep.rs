@@ -5,53 +5,14 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use support::{GRID, ok, sweep_file};
 
 fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
-}
-
-fn base() -> String {
-    std::fs::canonicalize("tests/fixtures/full/base.toml")
-        .unwrap()
-        .display()
-        .to_string()
-}
-
-/// A sweep file over the test fixture: `body` holds `design` and the
-/// parameters.
-fn sweep_file(dir: &Path, name: &str, replications: u32, body: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(
-        &path,
-        format!(
-            "[sweep]\nname = \"{name}\"\nbase = {:?}\nreplications = {replications}\nseed = 11\n{body}",
-            base()
-        ),
-    )
-    .unwrap();
-    path
-}
-
-const GRID: &str = r#"design = "grid"
-
-[[parameters]]
-path = "global.demand_persistence"
-values = [0.2, 0.5, 0.8]
-
-[[parameters]]
-path = "zones.north.energy.grid_mw"
-values = [10, 20, 40]
-"#;
-
-fn ok(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
 }
 
 fn sweep(file: &Path, out: &Path, extra: &[&str]) -> String {
@@ -346,15 +307,15 @@ fn an_interrupted_sweep_resumes_and_ends_with_the_same_bytes() {
 
     // Kill a second run of the sweep once two of its points are done.
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sezsim"))
-        .arg("sweep")
-        .arg(&file)
-        .args(["-q", "--threads", "1", "--out"])
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = support::spawn_sezsim([
+        "sweep".as_ref(),
+        file.as_os_str(),
+        "-q".as_ref(),
+        "--threads".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
     let started = Instant::now();
     while !out.join("points/0002/point.json").exists() {
         assert!(

@@ -77,6 +77,10 @@ pub struct ShardInfo {
     pub scenario_file: String,
     /// The shard's result files with their SHA-256.
     pub files: Vec<ManifestInput>,
+    /// Whether the shard ran with `--save-replications` (and so holds its
+    /// rows of `replications.csv`): merge refuses shards that disagree.
+    #[serde(default)]
+    pub save_replications: bool,
 }
 
 /// One input file.

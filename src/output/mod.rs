@@ -2,7 +2,9 @@
 //!
 //! Every file is written atomically: to a temporary name beside the target,
 //! renamed into place when complete, so an interrupted command never leaves
-//! a half-written file and never destroys the previous one.
+//! a half-written file and never destroys the previous one. What may be
+//! replaced at all, and how, is [`target`]'s rule: never what sezsim did not
+//! write.
 
 pub mod atomic;
 pub mod charts;
@@ -13,3 +15,4 @@ pub mod reservoir;
 pub mod run_dir;
 pub mod sample;
 pub mod tables;
+pub mod target;

@@ -31,13 +31,23 @@
 //! stopped and ends with exactly the bytes of an uninterrupted one. Leftover
 //! temporary folders of an interrupted run are removed.
 //!
+//! The folder is resumed in place, and keeps its results until new ones
+//! exist: a point folder is replaced only by the point's new results;
+//! `points.csv`, `charts/` and `sweep.json` are staged beside the folder
+//! and moved in, in that order, once every point is done; point folders of
+//! an earlier, larger design are removed after that. The staging folder's
+//! lock (see [`crate::output::target`]) keeps other writers away for the
+//! whole sweep. A folder holding anything but a sweep is refused.
+//!
 //! # Shards
 //!
 //! With `--shard I/N`, shard I runs points I, I+N, I+2N... (round robin) into
 //! its own folder (default `output/<sweep name>-shards/I-of-N/`), with a
-//! `sweep.json` that has a `shard` section. [`merge_shards`] checks the shard
-//! manifests, re-reads the sweep file (and checks it is unchanged), checks
-//! every point folder and writes the sweep folder an unsharded run writes.
+//! `sweep.json` that has a `shard` section. A shard refuses a folder that
+//! holds a complete sweep or another shard, and never deletes points it does
+//! not own. [`merge_shards`] checks the shard manifests, re-reads the sweep
+//! file (and checks it is unchanged), checks every point folder and writes
+//! the sweep folder an unsharded run writes.
 
 mod design;
 pub mod slurm;
@@ -55,11 +65,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::RunSummary;
 use crate::error::Error;
 use crate::model::names;
-use crate::output::atomic;
 use crate::output::charts::sweep::SweepChartInfo;
 use crate::output::charts::{self, CHARTS_DIR, Picture};
 use crate::output::manifest::ManifestInput;
 use crate::output::run_dir::PendingDir;
+use crate::output::target::{self, Output};
 use crate::run::{self, RunSettings};
 use crate::scenario::{ModelSpec, Override, ScenarioTemplate, sha256_hex};
 use crate::shard::{self, MergeOutcome, MergedKind, Shard};
@@ -408,6 +418,7 @@ impl Sweep {
         p: usize,
         dir: &Path,
         settings: &SweepSettings,
+        sweep_lock: &PendingDir,
         progress: Option<&mut dyn FnMut(u64)>,
     ) -> Result<(), Error> {
         let started = Instant::now();
@@ -427,7 +438,7 @@ impl Sweep {
         let tables = summary
             .at_levels(&scenario.outputs.quantiles)
             .ok_or_else(|| Error::Runtime("a point's summary lacks its quantile levels".into()))?;
-        let pending = PendingDir::create(dir)?;
+        let pending = PendingDir::create_guarded(dir, Output::Results, sweep_lock)?;
         run::write_results(&pending, &scenario, &tables)?;
         let manifest = run::run_manifest(&scenario, &rs, started.elapsed().as_secs_f64());
         pending.write("manifest.json", manifest.to_json().as_bytes())?;
@@ -563,17 +574,61 @@ fn assemble_points_csv(
     Ok(out)
 }
 
-/// Remove temporary folders left in `points_dir` by an interrupted run, and
-/// point folders that are not among `keep` (from an earlier, larger design).
-fn tidy(points_dir: &Path, keep: &[String]) -> Result<(), Error> {
+/// Refuse to run shard `shard` into `dir` when the folder holds a complete
+/// sweep or another shard: a shard writes its own folder, and never
+/// deletes points it does not own.
+fn check_shard_folder(dir: &Path, shard: Shard) -> Result<(), Error> {
+    let path = dir.join(SWEEP_MANIFEST);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let manifest: SweepManifest = shard::read_json(&path).map_err(Diagnostics::from)?;
+    let held = match &manifest.shard {
+        None => "a complete sweep".to_string(),
+        Some(info) if (info.index, info.count) == (shard.index(), shard.count()) => return Ok(()),
+        Some(info) => format!("shard {}/{} of a sweep", info.index, info.count),
+    };
+    Err(Error::Input(Diagnostics::from(
+        Diagnostic::new(format!(
+            "`{}` holds {held}, and --shard {shard} writes a shard folder of its own",
+            dir.display()
+        ))
+        .at(Location::file(&path))
+        .help(format!(
+            "give each shard its own --out (by default output/{}-shards/{}-of-{}), then merge the shards with `sezsim merge`",
+            manifest.sweep,
+            shard.index(),
+            shard.count()
+        )),
+    )))
+}
+
+/// Remove the point folders in `points_dir` that the sweep no longer has
+/// (from an earlier, larger design), once the new sweep is complete. A
+/// shard removes only points of its own share; a folder holding anything
+/// sezsim did not write is left alone.
+fn remove_stale_points(
+    points_dir: &Path,
+    sweep: &Sweep,
+    shard: Option<Shard>,
+) -> Result<(), Error> {
     let entries = std::fs::read_dir(points_dir).map_err(|e| Error::io(points_dir, e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let leftover = name.starts_with('.') && name.contains(".tmp-");
-        let stale =
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) && !keep.contains(&name);
-        if leftover || stale {
-            let path = entry.path();
+        let Some(p) = name
+            .parse::<usize>()
+            .ok()
+            .filter(|_| name.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.checked_sub(1))
+        else {
+            continue;
+        };
+        let current = p < sweep.points.len() && sweep.point_label(p) == name;
+        if current || shard.is_some_and(|s| !s.owns_point(p)) {
+            continue;
+        }
+        let path = entry.path();
+        if target::inspect(&path, Output::Results).is_ok() {
             std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         }
     }
@@ -582,33 +637,35 @@ fn tidy(points_dir: &Path, keep: &[String]) -> Result<(), Error> {
 
 /// Run `sweep` (or the shard `settings.shard` of it) into
 /// `settings.out_dir`, keeping every point already complete and valid
-/// there. `progress` receives (replications done, replications to run).
+/// there.
+///
+/// The folder is resumed in place: each point folder is replaced on its
+/// own, atomically, when its run is done; `points.csv`, `charts/` and
+/// `sweep.json` (in that order) only once every point is done; point
+/// folders of an earlier, larger design are removed last. An interrupted
+/// sweep so keeps the previous results until new ones exist. The folder is
+/// refused if it holds anything but a sweep (or, for a shard, anything but
+/// this shard). `progress` receives (replications done, replications to
+/// run).
 pub fn run(
     sweep: &Sweep,
     settings: &SweepSettings,
     mut progress: Option<&mut dyn FnMut(u64, u64)>,
 ) -> Result<SweepOutcome, Error> {
     let started = Instant::now();
-    let dir = &settings.out_dir;
+    // Stages the files written last, and its lock marks the folder as
+    // being written.
+    let staging = PendingDir::create(&settings.out_dir, Output::Sweep)?;
+    let dir = staging.target().to_path_buf();
+    if let Some(shard) = settings.shard {
+        check_shard_folder(&dir, shard)?;
+    }
     let points_dir = dir.join(POINTS_DIR);
     std::fs::create_dir_all(&points_dir).map_err(|e| Error::io(&points_dir, e))?;
+    target::clear_dead_temporaries_in(&points_dir)?;
     let owned: Vec<usize> = (0..sweep.points.len())
         .filter(|&p| settings.shard.is_none_or(|s| s.owns_point(p)))
         .collect();
-    let labels: Vec<String> = owned.iter().map(|&p| sweep.point_label(p)).collect();
-    tidy(&points_dir, &labels)?;
-    // A shard folder never holds a finished sweep's files, and a sweep
-    // being redone loses its old table until it is complete again.
-    for name in [POINTS_CSV, SWEEP_MANIFEST] {
-        let path = dir.join(name);
-        if path.exists() {
-            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-        }
-    }
-    let charts_dir = dir.join(CHARTS_DIR);
-    if charts_dir.exists() {
-        std::fs::remove_dir_all(&charts_dir).map_err(|e| Error::io(&charts_dir, e))?;
-    }
 
     let to_run: Vec<usize> = owned
         .iter()
@@ -624,36 +681,29 @@ pub fn run(
             }
         };
         let point_dir = points_dir.join(sweep.point_label(p));
-        sweep.run_point(p, &point_dir, settings, Some(&mut tick))?;
+        sweep.run_point(p, &point_dir, settings, &staging, Some(&mut tick))?;
     }
 
     let reused = owned.len() - to_run.len();
+    // A shard folder holds only its points and sweep.json.
+    let mut last = vec![SWEEP_MANIFEST];
     if settings.shard.is_none() {
         let csv = assemble_points_csv(
             |p| points_dir.join(sweep.point_label(p)),
             sweep.points.len(),
         )?;
-        atomic::write_file(&dir.join(POINTS_CSV), |w| {
-            w.write_all(csv.as_bytes())
-                .map_err(|e| Error::io(dir.join(POINTS_CSV), e))
-        })?;
-        let pictures = sweep.charts(&csv)?;
-        if !pictures.is_empty() {
-            let pending = PendingDir::create(&charts_dir)?;
-            charts::write_pictures(&pending, "", &pictures)?;
-            pending.publish()?;
-        }
+        staging.write(POINTS_CSV, csv.as_bytes())?;
+        charts::write_pictures(&staging, &format!("{CHARTS_DIR}/"), &sweep.charts(&csv)?)?;
+        last = vec![POINTS_CSV, CHARTS_DIR, SWEEP_MANIFEST];
     }
     let wall_time_seconds = started.elapsed().as_secs_f64();
     let mut manifest = sweep.manifest(settings, to_run.len(), reused);
     manifest.wall_time_seconds = wall_time_seconds;
-    let path = dir.join(SWEEP_MANIFEST);
-    atomic::write_file(&path, |w| {
-        w.write_all(to_json(&manifest).as_bytes())
-            .map_err(|e| Error::io(&path, e))
-    })?;
+    staging.write(SWEEP_MANIFEST, to_json(&manifest).as_bytes())?;
+    staging.publish_entries(&last)?;
+    remove_stale_points(&points_dir, sweep, settings.shard)?;
     Ok(SweepOutcome {
-        dir: dir.clone(),
+        dir: settings.out_dir.clone(),
         points: owned.len(),
         points_run: to_run.len(),
         points_reused: reused,
@@ -806,7 +856,7 @@ pub fn merge_shards(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merge
         return Err(Error::Input(Diagnostics(errors)));
     }
 
-    let pending = PendingDir::create(out)?;
+    let pending = PendingDir::create(out, Output::Results)?;
     for p in 0..sweep.points.len() {
         let label = sweep.point_label(p);
         let from = owner(p).dir.join(POINTS_DIR).join(&label);

@@ -1,6 +1,7 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sezsim::engine::{Model, Record};
@@ -171,4 +172,99 @@ pub fn chart_stems(dir: &Path) -> Vec<String> {
         assert!(dir.join(format!("{s}.svg")).is_file(), "{s}.svg missing");
     }
     stems
+}
+
+/// The test fixture's base scenario, as an absolute path.
+pub fn fixture_base() -> String {
+    std::fs::canonicalize("tests/fixtures/full/base.toml")
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+/// A sweep file over the test fixture, written in `dir`: `body` holds
+/// `design` and the parameters.
+pub fn sweep_file(dir: &Path, name: &str, replications: u32, body: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "[sweep]\nname = \"{name}\"\nbase = {:?}\nreplications = {replications}\nseed = 11\n{body}",
+            fixture_base()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A 3 x 3 grid over the fixture: nine points, a heatmap.
+pub const GRID: &str = r#"design = "grid"
+
+[[parameters]]
+path = "global.demand_persistence"
+values = [0.2, 0.5, 0.8]
+
+[[parameters]]
+path = "zones.north.energy.grid_mw"
+values = [10, 20, 40]
+"#;
+
+/// Every file under `dir` (recursively, hidden ones too) with its bytes,
+/// by path relative to `dir`: two snapshots are equal when nothing in the
+/// folder changed. A FIFO or device is recorded by its kind, not read.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let name = path.strip_prefix(root).unwrap().display().to_string();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                out.insert(format!("{name}/"), Vec::new());
+                walk(root, &path, out);
+            } else if kind.is_file() {
+                out.insert(name, std::fs::read(&path).unwrap());
+            } else {
+                out.insert(name, format!("{kind:?}").into_bytes());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The temporaries sezsim left beside `target` (`.NAME.tmp-...`).
+pub fn temporaries_beside(target: &Path) -> Vec<String> {
+    let prefix = format!(".{}.tmp-", target.file_name().unwrap().to_string_lossy());
+    let mut found: Vec<String> = std::fs::read_dir(target.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    found.sort();
+    found
+}
+
+/// The `sezsim` binary started in the background with `args`: its standard
+/// output discarded, its standard error kept in a pipe for the test.
+pub fn spawn_sezsim<I, S>(args: I) -> std::process::Child
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    std::process::Command::new(env!("CARGO_BIN_EXE_sezsim"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Run `cmd`, assert that it succeeds (showing its standard error if not),
+/// and return its standard output.
+pub fn ok(cmd: &mut assert_cmd::Command) -> String {
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
 }

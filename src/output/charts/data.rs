@@ -436,10 +436,10 @@ impl ChartData {
     /// Read the chart data of the run folder `dir`. A folder that is not a
     /// run folder, or was written before charts existed, is an input error.
     pub fn read(dir: &Path) -> Result<Self, Error> {
-        if !dir.join(MANIFEST).is_file() {
+        if !crate::output::target::is_sezsim_run_folder(dir) {
             return Err(Error::Input(Diagnostics::from(
                 Diagnostic::new(format!(
-                    "`{}` is not a sezsim run folder: it has no {MANIFEST}",
+                    "`{}` is not a sezsim run folder: it has no {MANIFEST} written by sezsim",
                     dir.display()
                 ))
                 .help("give the folder `sezsim run` wrote, e.g. output/cpec_baseline"),

@@ -40,6 +40,7 @@ pub use style::{HEIGHT, WIDTH, register_fonts};
 
 use crate::error::Error;
 use crate::output::run_dir::PendingDir;
+use crate::output::target::Output;
 
 /// The kinds of chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -267,11 +268,14 @@ pub fn write_charts(dir: &PendingDir, prefix: &str, charts: &[RenderedChart]) ->
 
 /// `sezsim plot`: redraw every chart of the run folder `run_dir` from its
 /// saved data, replacing `charts/` atomically. Returns the charts drawn.
+/// A folder sezsim did not write, or a `charts/` holding anything but PNG
+/// and SVG files, is refused (input error) and left untouched.
 pub fn redraw(run_dir: &Path, threads: usize) -> Result<Vec<ChartSpec>, Error> {
     let data = ChartData::read(run_dir)?;
-    let charts = render_all(&data, threads)?;
+    // Checked before drawing: charts/ holds PNGs and SVGs only.
     let target: PathBuf = run_dir.join(CHARTS_DIR);
-    let pending = PendingDir::create(&target)?;
+    let pending = PendingDir::create(&target, Output::Charts)?;
+    let charts = render_all(&data, threads)?;
     write_charts(&pending, "", &charts)?;
     pending.publish()?;
     Ok(charts.into_iter().map(|c| c.spec).collect())
