@@ -557,7 +557,11 @@ fn print_outcome(s: &Scenario, outcome: &RunOutcome) -> Result<(), Error> {
     let (lo, mid, hi) = (level(0.05), level(0.5), level(0.95));
     outln!(
         "\n  {:<24} {:>12} {:>12} {:>12} {:>12}",
-        "scalar", "mean", "P5", "P50", "P95"
+        "scalar",
+        "mean",
+        "P5",
+        "P50",
+        "P95"
     )?;
     for (name, sm) in run.layout.scalars.iter().zip(&run.scalars) {
         let q = |i: Option<usize>| i.map_or("-".to_string(), |i| significant(sm.quantiles[i]));

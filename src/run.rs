@@ -387,7 +387,9 @@ fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -
         Err(_) => Vec::new(),
     };
     if draws.is_empty() {
-        message.push_str("\nThe scenario has no uncertain parameters: the random shocks alone led there.");
+        message.push_str(
+            "\nThe scenario has no uncertain parameters: the random shocks alone led there.",
+        );
     } else {
         let which = if settings.deterministic {
             "Its parameters (every one at its mean)"
@@ -526,8 +528,7 @@ mod tests {
     /// `sezsim sample` prints them, and says how to replay it.
     #[test]
     fn a_non_finite_value_is_reported_with_the_replications_draws() {
-        let scenario =
-            crate::scenario::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
+        let scenario = crate::scenario::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
         let mut s = settings("output/base");
         s.replications = 300;
         s.command = "sezsim run base.toml -n 300 --seed 42".into();
@@ -547,7 +548,10 @@ mod tests {
             ),
             "{message}"
         );
-        assert!(message.ends_with("sezsim run base.toml -n 300 --seed 42"), "{message}");
+        assert!(
+            message.ends_with("sezsim run base.toml -n 300 --seed 42"),
+            "{message}"
+        );
         let mut csv = Vec::new();
         crate::output::sample::write_samples(&scenario, 300, 42, 1, &mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();

@@ -864,7 +864,10 @@ fn first_non_finite(
         for cell in 0..dims.cells {
             let hit = if slot.codes.is_empty() {
                 let column = slot.series_column(cell);
-                column.iter().position(|x| !x.is_finite()).map(|i| (i, column[i]))
+                column
+                    .iter()
+                    .position(|x| !x.is_finite())
+                    .map(|i| (i, column[i]))
             } else {
                 slot.code_column(cell)
                     .iter()
@@ -875,7 +878,10 @@ fn first_non_finite(
         }
         for s in 0..dims.scalars {
             let column = slot.scalar_column(s);
-            let hit = column.iter().position(|x| !x.is_finite()).map(|i| (i, column[i]));
+            let hit = column
+                .iter()
+                .position(|x| !x.is_finite())
+                .map(|i| (i, column[i]));
             consider(dims.cells + s, hit);
         }
         if let Some((i, cell, found)) = first {
@@ -1590,7 +1596,12 @@ mod tests {
                 let e = run(&model, &options(n, threads), Hooks::default()).unwrap_err();
                 let EngineError::NonFinite {
                     replication: r,
-                    value: RecordedValue::Series { output: o, zone, year: y },
+                    value:
+                        RecordedValue::Series {
+                            output: o,
+                            zone,
+                            year: y,
+                        },
                     found,
                 } = &e
                 else {
@@ -1601,7 +1612,10 @@ mod tests {
                     (replication, output, year),
                     "threads = {threads}: {e}"
                 );
-                assert_eq!(zone, &format!("zone{}", o[3..].parse::<usize>().unwrap() % 2));
+                assert_eq!(
+                    zone,
+                    &format!("zone{}", o[3..].parse::<usize>().unwrap() % 2)
+                );
                 assert_eq!(found.to_bits(), value.to_bits());
             }
         }
