@@ -316,3 +316,272 @@ fn the_binary_links_no_font_library() {
         _ => {}
     }
 }
+
+/// A SEZ scenario of `zones` zones (ids `z01`, ...; zone i has i x 100
+/// hectares, and workers and power to spare, so larger zones export more)
+/// whose keys are all fixed; `shocks` sets the shocks' sizes (0: every
+/// replication is the same), and `production` lines go under
+/// `[zone_defaults.production]`.
+fn sez_scenario(zones: usize, shocks: f64, years: u32, production: &str) -> String {
+    let mut t = format!(
+        r#"[scenario]
+name = "charts_sez"
+title = "Chart test"
+start_year = 2025
+years = {years}
+seed = 9
+discount_rate = 0.05
+[model]
+kind = "sez"
+[global]
+grid_availability = 0.85
+grid_availability_logit_sd = {shocks}
+demand_persistence = 0.6
+demand_volatility = {shocks}
+regulatory_shock_probability = {shocks}
+regulatory_shock_cut = 0.3
+regulatory_shock_years = 2
+port_capacity_teu = 1e12
+[io]
+coefficients = "io.csv"
+[zone_defaults.investment]
+developable_share = 0.7
+capital_per_ha = 1.6
+initial_capital = 10
+bass_p = 0.03
+bass_q = 0.38
+depreciation = 0.05
+incentive_uplift = 0.1
+tax_holiday_years = 5
+energy_sensitivity = 2
+skill_sensitivity = 1
+demand_sensitivity = 1
+fdi_share = 0.4
+[zone_defaults.workforce]
+capital_per_worker = 0.01
+skilled_share = 0.2
+skill_efficiency = 1.8
+skilled_pool_initial = 1e9
+unskilled_pool = 1e9
+attrition = 0.08
+trainees_per_year = 300
+completion_rate = 0.8
+retention_rate = 0.7
+[zone_defaults.production]
+alpha = 0.35
+output_capital_ratio = 0.7
+va_share = 0.3
+tfp_volatility = {shocks}
+{production}
+[zone_defaults.energy]
+energy_intensity = 150
+grid_mw = 1e6
+[zone_defaults.exports]
+export_share = 0.6
+teu_per_musd = 15
+[zone_defaults.linkages]
+sourcing = {{ goods = 1.0 }}
+local_content_initial = 0.2
+local_content_target = 0.5
+local_content_speed = 0.1
+[zone_defaults.fiscal]
+tax_rate = 0.29
+profit_margin = 0.08
+[outputs]
+charts = ["exports", "served_share"]
+targets = {{ exports_final = 100 }}
+"#
+    );
+    for i in 1..=zones {
+        t.push_str(&format!(
+            "[[zones]]\nid = \"z{i:02}\"\nname = \"Zone {i:02}\"\nopens_year = 2025\n  [zones.investment]\n  area_ha = {}\n",
+            100 * i
+        ));
+    }
+    t
+}
+
+const SEZ_IO: &str = "sector,goods,jobs_per_musd\ngoods,0.3,40\n";
+
+/// Run `toml` with the binary (`args` added) into `name` under `dir`;
+/// check that every chart the run lists renders (a print-sized, non-blank
+/// PNG and a well-formed SVG with text) and return the run folder.
+fn run_and_check_charts(
+    dir: &Path,
+    name: &str,
+    toml: &str,
+    files: &[(&str, &str)],
+    args: &[&str],
+) -> PathBuf {
+    let folder = dir.join(name);
+    std::fs::create_dir_all(&folder).unwrap();
+    for (file, text) in files {
+        std::fs::write(folder.join(file), text).unwrap();
+    }
+    let scenario = folder.join("scenario.toml");
+    std::fs::write(&scenario, toml).unwrap();
+    let out = folder.join("run");
+    let o = sezsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["-q", "--out"])
+        .arg(&out)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !stderr.contains("panicked"),
+        "{name}: {stderr}"
+    );
+    let data = ChartData::read(&out).unwrap();
+    let specs = sezsim::output::charts::chart_list(&data);
+    assert!(!specs.is_empty(), "{name}: no charts");
+    let stems = support::chart_stems(&out.join("charts"));
+    assert_eq!(stems.len(), specs.len(), "{name}: {stems:?}");
+    for spec in &specs {
+        support::assert_good_chart(&out.join("charts"), &spec.file_stem());
+    }
+    out
+}
+
+/// Charts of huge values (Ishigami with a and b at their limit, 1e100:
+/// b = 1e307 is now refused; and the SEZ model with growth, volatility and
+/// magnitudes at their limits over 500 years), of values that are all
+/// equal, and of a single replication: every chart kind renders, or the
+/// report says why it is not drawn. Never a panic.
+#[test]
+fn charts_of_huge_equal_and_single_values_render_or_say_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ishigami = |a: &str, b: &str, x1: &str, x2: &str, x3: &str| {
+        format!(
+            "[scenario]\nname = \"ishigami_charts\"\nseed = 4\n[model]\nkind = \"ishigami\"\na = {a}\nb = {b}\n[inputs]\nx1 = {x1}\nx2 = {x2}\nx3 = {x3}\n"
+        )
+    };
+    let wide = "{ dist = \"uniform\", min = -1e6, max = 1e6 }";
+    let huge = ishigami("1e100", "1e100", wide, wide, wide);
+    let out = run_and_check_charts(d, "ishigami_huge", &huge, &[], &["-n", "300"]);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("e1"),
+        "huge values in exponent notation:\n{report}"
+    );
+    assert!(!report.contains("n/a"), "{report}");
+    run_and_check_charts(d, "ishigami_huge_once", &huge, &[], &["-n", "1"]);
+
+    // y = sin 1 in every replication, whatever x2 draws: the tornado has
+    // nothing to rank and says so.
+    let flat = ishigami(
+        "0",
+        "0",
+        "1",
+        "{ dist = \"uniform\", min = -3, max = 3 }",
+        "2",
+    );
+    let out = run_and_check_charts(d, "ishigami_equal", &flat, &[], &["-n", "300"]);
+    let svg = std::fs::read_to_string(out.join("charts/tornado_y.svg")).unwrap();
+    assert!(
+        svg.contains("Not enough replications or variation"),
+        "{svg}"
+    );
+
+    // The SEZ model: every value equal across replications (no shocks, no
+    // uncertain inputs), so no tornado charts, and the report says why.
+    let equal = sez_scenario(3, 0.0, 12, "tfp_growth = 0.01\ntfp_spillover = 0.02");
+    let out = run_and_check_charts(
+        d,
+        "sez_equal",
+        &equal,
+        &[("io.csv", SEZ_IO)],
+        &["-n", "300"],
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("No tornado charts: every parameter of the scenario is fixed"),
+        "{report}"
+    );
+    run_and_check_charts(d, "sez_once", &equal, &[("io.csv", SEZ_IO)], &["-n", "1"]);
+    run_and_check_charts(
+        d,
+        "sez_deterministic",
+        &equal,
+        &[("io.csv", SEZ_IO)],
+        &["--deterministic"],
+    );
+
+    // At the limits of growth over the longest horizon: values near 1e140.
+    let growth = sez_scenario(2, 0.5, 500, "tfp_growth = 0.2\ntfp_spillover = 0.2");
+    let growth = growth
+        .replace("output_capital_ratio = 0.7", "output_capital_ratio = 100")
+        .replace("energy_intensity = 150", "energy_intensity = 1e5")
+        .replace("demand_volatility = 0.5", "demand_volatility = 1")
+        .replace("charts = [\"exports\", ", "charts = [\"energy_demand\", ");
+    let out = run_and_check_charts(
+        d,
+        "sez_huge",
+        &growth,
+        &[("io.csv", SEZ_IO)],
+        &["-n", "200"],
+    );
+    let svg = std::fs::read_to_string(out.join("charts/fan_energy_demand.svg")).unwrap();
+    assert!(
+        svg.contains("e50") || svg.contains("e51") || svg.contains("e52") || svg.contains("e53"),
+        "exponent tick labels expected"
+    );
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let largest = summary
+        .lines()
+        .skip(1)
+        .flat_map(|l| l.split(',').skip(3).filter_map(|v| v.parse::<f64>().ok()))
+        .fold(0.0, f64::max);
+    assert!(
+        largest > 1e50 && largest.is_finite(),
+        "largest value {largest:e}"
+    );
+}
+
+/// A by-zone chart of 20 zones shows the 12 largest (zones 9 to 20: zone i
+/// has i x 100 hectares) and says so; report.md's caption too.
+#[test]
+fn a_by_zone_chart_of_many_zones_shows_the_largest_twelve_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = sez_scenario(20, 0.05, 10, "tfp_growth = 0.01\ntfp_spillover = 0.02");
+    let out = run_and_check_charts(
+        dir.path(),
+        "many",
+        &toml,
+        &[("io.csv", SEZ_IO)],
+        &["-n", "50"],
+    );
+    let svg = std::fs::read_to_string(out.join("charts/fan_exports_by_zone.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("The 12 largest of 20 zones")),
+        "{texts:?}"
+    );
+    for i in 1..=20 {
+        let name = format!("Zone {i:02}");
+        assert_eq!(
+            texts.contains(&name.as_str()),
+            i >= 9,
+            "{name} shown: {}; the chart's text: {texts:?}",
+            i >= 9
+        );
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(
+            "Only the 12 largest of the 20 zones (by median in the final year) are drawn."
+        ),
+        "{report}"
+    );
+}

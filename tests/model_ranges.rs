@@ -571,7 +571,7 @@ fn benchmark_coefficients_and_inputs_at_their_limits_run_and_beyond_are_refused(
         ),
     ];
     for (text, expected) in &too_far {
-        let message = load_benchmark(text).err().expect("refused");
+        let message = load_benchmark(text).expect_err("refused");
         assert!(message.contains(expected), "{expected}\nnot in\n{message}");
     }
 
@@ -586,14 +586,12 @@ fn benchmark_coefficients_and_inputs_at_their_limits_run_and_beyond_are_refused(
     let (_dir, s) = load_benchmark(&sobol(400, corners)).unwrap();
     let summary = assert_run_finite(&s, 300, "sobol_g with 400 inputs");
     assert!(summary.scalars[0].max > 1e60);
-    let message = load_benchmark(&sobol(401, corners)).err().expect("refused");
+    let message = load_benchmark(&sobol(401, corners)).expect_err("refused");
     assert!(
         message.contains("`model.a`: expected 1 to 400 coefficients, each >= 0, found 401"),
         "{message}"
     );
-    let message = load_benchmark(&sobol(2, &uniform(0.0, 1.5)))
-        .err()
-        .expect("refused");
+    let message = load_benchmark(&sobol(2, &uniform(0.0, 1.5))).expect_err("refused");
     assert!(
         message.contains("`inputs.x1`") && message.contains("expected a share in [0, 1]"),
         "{message}"
