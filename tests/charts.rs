@@ -18,6 +18,7 @@ use assert_cmd::Command;
 use sezsim::output::charts::{ChartData, ChartKind, tornado};
 use sezsim::output::report;
 use sezsim::run::{RunOutcome, RunSettings};
+use support::sez::{Setting, scenario};
 
 fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
@@ -317,91 +318,47 @@ fn the_binary_links_no_font_library() {
     }
 }
 
-/// A SEZ scenario of `zones` zones (ids `z01`, ...; zone i has i x 100
-/// hectares, and workers and power to spare, so larger zones export more)
-/// whose keys are all fixed; `shocks` sets the shocks' sizes (0: every
-/// replication is the same), and `production` lines go under
-/// `[zone_defaults.production]`.
-fn sez_scenario(zones: usize, shocks: f64, years: u32, production: &str) -> String {
-    let mut t = format!(
-        r#"[scenario]
-name = "charts_sez"
-title = "Chart test"
-start_year = 2025
-years = {years}
-seed = 9
-discount_rate = 0.05
-[model]
-kind = "sez"
-[global]
-grid_availability = 0.85
-grid_availability_logit_sd = {shocks}
-demand_persistence = 0.6
-demand_volatility = {shocks}
-regulatory_shock_probability = {shocks}
-regulatory_shock_cut = 0.3
-regulatory_shock_years = 2
-port_capacity_teu = 1e12
-[io]
-coefficients = "io.csv"
-[zone_defaults.investment]
-developable_share = 0.7
-capital_per_ha = 1.6
-initial_capital = 10
-bass_p = 0.03
-bass_q = 0.38
-depreciation = 0.05
-incentive_uplift = 0.1
-tax_holiday_years = 5
-energy_sensitivity = 2
-skill_sensitivity = 1
-demand_sensitivity = 1
-fdi_share = 0.4
-[zone_defaults.workforce]
-capital_per_worker = 0.01
-skilled_share = 0.2
-skill_efficiency = 1.8
-skilled_pool_initial = 1e9
-unskilled_pool = 1e9
-attrition = 0.08
-trainees_per_year = 300
-completion_rate = 0.8
-retention_rate = 0.7
-[zone_defaults.production]
-alpha = 0.35
-output_capital_ratio = 0.7
-va_share = 0.3
-tfp_volatility = {shocks}
-{production}
-[zone_defaults.energy]
-energy_intensity = 150
-grid_mw = 1e6
-[zone_defaults.exports]
-export_share = 0.6
-teu_per_musd = 15
-[zone_defaults.linkages]
-sourcing = {{ goods = 1.0 }}
-local_content_initial = 0.2
-local_content_target = 0.5
-local_content_speed = 0.1
-[zone_defaults.fiscal]
-tax_rate = 0.29
-profit_margin = 0.08
-[outputs]
-charts = ["exports", "served_share"]
-targets = {{ exports_final = 100 }}
-"#
-    );
-    for i in 1..=zones {
-        t.push_str(&format!(
-            "[[zones]]\nid = \"z{i:02}\"\nname = \"Zone {i:02}\"\nopens_year = 2025\n  [zones.investment]\n  area_ha = {}\n",
-            100 * i
-        ));
-    }
-    t
+/// The text of every `<text>` element of the SVG at `path`, trimmed.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect()
 }
 
-const SEZ_IO: &str = "sector,goods,jobs_per_musd\ngoods,0.3,40\n";
+/// A SEZ scenario (tests/support/sez.rs) of `zones` zones `z01`, ...,
+/// zone i with i x 100 hectares and workers and power to spare, so larger
+/// zones export more; `shocks` sets every shock's size (0: every
+/// replication is the same, as every input is fixed).
+fn sez_setting(zones: usize, shocks: f64, years: u32) -> Setting {
+    let mut s = Setting::typical();
+    s.years = years;
+    s.zones = (1..=zones)
+        .map(|i| {
+            (
+                format!("z{i:02}"),
+                format!("Zone {i:02}"),
+                Some(100.0 * i as f64),
+            )
+        })
+        .collect();
+    s.outputs = "\n[outputs]\ncharts = [\"exports\", \"served_share\"]\ntargets = { exports_final = 100 }\n".into();
+    for key in [
+        "grid_availability_logit_sd",
+        "demand_volatility",
+        "regulatory_shock_probability",
+        "tfp_volatility",
+    ] {
+        s = s.with(key, shocks);
+    }
+    s.with("probability", 1.0)
+        .with("skilled_pool_initial", 1e9)
+        .with("unskilled_pool", 1e9)
+        .with("grid_mw", 1e6)
+}
 
 /// Run `toml` with the binary (`args` added) into `name` under `dir`;
 /// check that every chart the run lists renders (a print-sized, non-blank
@@ -488,47 +445,36 @@ fn charts_of_huge_equal_and_single_values_render_or_say_why_not() {
 
     // The SEZ model: every value equal across replications (no shocks, no
     // uncertain inputs), so no tornado charts, and the report says why.
-    let equal = sez_scenario(3, 0.0, 12, "tfp_growth = 0.01\ntfp_spillover = 0.02");
-    let out = run_and_check_charts(
-        d,
-        "sez_equal",
-        &equal,
-        &[("io.csv", SEZ_IO)],
-        &["-n", "300"],
-    );
+    let (equal, io) = scenario(&sez_setting(3, 0.0, 12));
+    let files = [("io.csv", io.as_str())];
+    let out = run_and_check_charts(d, "sez_equal", &equal, &files, &["-n", "300"]);
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
         report.contains("No tornado charts: every parameter of the scenario is fixed"),
         "{report}"
     );
-    run_and_check_charts(d, "sez_once", &equal, &[("io.csv", SEZ_IO)], &["-n", "1"]);
-    run_and_check_charts(
-        d,
-        "sez_deterministic",
-        &equal,
-        &[("io.csv", SEZ_IO)],
-        &["--deterministic"],
-    );
+    run_and_check_charts(d, "sez_once", &equal, &files, &["-n", "1"]);
+    run_and_check_charts(d, "sez_deterministic", &equal, &files, &["--deterministic"]);
 
-    // At the limits of growth over the longest horizon: values near 1e140.
-    let growth = sez_scenario(2, 0.5, 500, "tfp_growth = 0.2\ntfp_spillover = 0.2");
-    let growth = growth
-        .replace("output_capital_ratio = 0.7", "output_capital_ratio = 100")
-        .replace("energy_intensity = 150", "energy_intensity = 1e5")
-        .replace("demand_volatility = 0.5", "demand_volatility = 1")
-        .replace("charts = [\"exports\", ", "charts = [\"energy_demand\", ");
-    let out = run_and_check_charts(
-        d,
-        "sez_huge",
-        &growth,
-        &[("io.csv", SEZ_IO)],
-        &["-n", "200"],
-    );
-    let svg = std::fs::read_to_string(out.join("charts/fan_energy_demand.svg")).unwrap();
-    assert!(
-        svg.contains("e50") || svg.contains("e51") || svg.contains("e52") || svg.contains("e53"),
-        "exponent tick labels expected"
-    );
+    // At the limits of growth over the longest horizon: values beyond 1e50.
+    let mut growth = sez_setting(2, 0.5, 500)
+        .with("tfp_growth", 0.2)
+        .with("tfp_spillover", 0.2)
+        .with("output_capital_ratio", 100.0)
+        .with("energy_intensity", 1e5)
+        .with("demand_volatility", 1.0);
+    growth.outputs = growth.outputs.replace("\"exports\"", "\"energy_demand\"");
+    let (growth, io) = scenario(&growth);
+    let files = [("io.csv", io.as_str())];
+    let out = run_and_check_charts(d, "sez_huge", &growth, &files, &["-n", "200"]);
+    // Tick labels in exponent notation (`5e53`), not 54 digits.
+    let ticks = svg_texts(&out.join("charts/fan_energy_demand.svg"));
+    let exponent = |t: &String| {
+        t.split_once('e').is_some_and(|(m, e)| {
+            m.parse::<f64>().is_ok() && e.parse::<i32>().is_ok_and(|e| e >= 50)
+        })
+    };
+    assert!(ticks.iter().any(exponent), "{ticks:?}");
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let largest = summary
         .lines()
@@ -546,22 +492,9 @@ fn charts_of_huge_equal_and_single_values_render_or_say_why_not() {
 #[test]
 fn a_by_zone_chart_of_many_zones_shows_the_largest_twelve_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let toml = sez_scenario(20, 0.05, 10, "tfp_growth = 0.01\ntfp_spillover = 0.02");
-    let out = run_and_check_charts(
-        dir.path(),
-        "many",
-        &toml,
-        &[("io.csv", SEZ_IO)],
-        &["-n", "50"],
-    );
-    let svg = std::fs::read_to_string(out.join("charts/fan_exports_by_zone.svg")).unwrap();
-    let doc = roxmltree::Document::parse(&svg).unwrap();
-    let texts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
+    let (toml, io) = scenario(&sez_setting(20, 0.05, 10));
+    let out = run_and_check_charts(dir.path(), "many", &toml, &[("io.csv", &io)], &["-n", "50"]);
+    let texts = svg_texts(&out.join("charts/fan_exports_by_zone.svg"));
     assert!(
         texts
             .iter()
@@ -571,7 +504,7 @@ fn a_by_zone_chart_of_many_zones_shows_the_largest_twelve_and_says_so() {
     for i in 1..=20 {
         let name = format!("Zone {i:02}");
         assert_eq!(
-            texts.contains(&name.as_str()),
+            texts.contains(&name),
             i >= 9,
             "{name} shown: {}; the chart's text: {texts:?}",
             i >= 9
