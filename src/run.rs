@@ -362,11 +362,14 @@ fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -
         return Error::Runtime(e.to_string());
     };
     let n = settings.effective_replications();
+    let name = &scenario.name;
     let mut message = if settings.deterministic {
-        format!("the deterministic replication recorded {value} = {found}, not a finite number")
+        format!(
+            "{name}: the deterministic replication recorded {value} = {found}, not a finite number"
+        )
     } else {
         format!(
-            "replication {replication} (of {n}, seed {}) recorded {value} = {found}, not a finite number",
+            "{name}: replication {replication} (of {n}, seed {}) recorded {value} = {found}, not a finite number",
             settings.seed
         )
     };
@@ -544,7 +547,7 @@ mod tests {
         let message = engine_failure(&scenario, &s, e).to_string();
         assert!(
             message.starts_with(
-                "error: replication 17 (of 300, seed 42) recorded output `exports` of zone `north` in 2031 = NaN"
+                "error: full_base: replication 17 (of 300, seed 42) recorded output `exports` of zone `north` in 2031 = NaN"
             ),
             "{message}"
         );
