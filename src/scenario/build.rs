@@ -73,8 +73,6 @@ pub enum ValueRange {
     OpenShare,
     /// Zero or more.
     NonNegative,
-    /// More than zero.
-    Positive,
     /// Between -1 and 1.
     Unit,
     /// From the first number to the second, both included.
@@ -90,7 +88,6 @@ impl ValueRange {
             ValueRange::Share => "a share in [0, 1]".into(),
             ValueRange::OpenShare => "a share strictly between 0 and 1".into(),
             ValueRange::NonNegative => "a number >= 0".into(),
-            ValueRange::Positive => "a number > 0".into(),
             ValueRange::Unit => "a number in [-1, 1]".into(),
             ValueRange::Between(lo, hi) => {
                 format!("a number in [{}, {}]", short_number(lo), short_number(hi))
@@ -106,7 +103,6 @@ impl ValueRange {
             ValueRange::Share => (0.0..=1.0).contains(&v),
             ValueRange::OpenShare => v > 0.0 && v < 1.0,
             ValueRange::NonNegative => v >= 0.0,
-            ValueRange::Positive => v > 0.0,
             ValueRange::Unit => (-1.0..=1.0).contains(&v),
             ValueRange::Between(lo, hi) => (lo..=hi).contains(&v),
             ValueRange::PositiveUpTo(hi) => v > 0.0 && v <= hi,
@@ -126,7 +122,6 @@ impl ValueRange {
             ValueRange::Share => lo >= 0.0 && hi <= 1.0,
             ValueRange::OpenShare => lo >= 0.0 && hi <= 1.0 && lowest > 0.0 && highest < 1.0,
             ValueRange::NonNegative => lo >= 0.0,
-            ValueRange::Positive => lo >= 0.0 && lowest > 0.0,
             ValueRange::Unit => lo >= -1.0 && hi <= 1.0,
             ValueRange::Between(a, b) => lowest >= a && highest <= b,
             ValueRange::PositiveUpTo(b) => lo >= 0.0 && lowest > 0.0 && highest <= b,
@@ -136,7 +131,7 @@ impl ValueRange {
     /// Whether the range has an upper bound, so that a distribution must be
     /// bounded above to fit it.
     fn bounded_above(self) -> bool {
-        !matches!(self, ValueRange::NonNegative | ValueRange::Positive)
+        self != ValueRange::NonNegative
     }
 }
 
