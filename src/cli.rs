@@ -15,6 +15,25 @@ use sezsim::shard::{self, Shard};
 use sezsim::sweep::SweepSettings;
 use sezsim::sweep::slurm::SlurmPlan;
 
+/// `print!` to standard output, returning an error instead of panicking
+/// when it cannot be written: a closed pipe (`sezsim check s.toml | head -1`)
+/// becomes [`Error::Io`] with `BrokenPipe`, which `main` ends quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write!(std::io::stdout().lock(), $($arg)*).map_err(|e| Error::io(STDOUT, e))
+    };
+}
+
+/// `println!` to standard output, as [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| Error::io(STDOUT, e))
+    };
+}
+
+/// How standard output is named in I/O errors.
+const STDOUT: &str = "<stdout>";
+
 /// Monte Carlo simulation of Special Economic Zone growth under uncertainty.
 #[derive(Debug, Parser)]
 #[command(name = "sezsim", version, about, max_term_width = 100)]
@@ -268,13 +287,13 @@ fn emit_slurm_script(
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
     }
     if !quiet {
-        println!(
+        outln!(
             "{}: {} points in {n} shards -> {}\nsubmit with: bash {}",
             sw.spec.name,
             points,
             path.display(),
             path.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -332,7 +351,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 bar.finish_and_clear();
                 if !common.quiet {
                     let r = &outcome.replications;
-                    println!(
+                    outln!(
                         "{} shard {sh}: replications {}..{} ({}) in {:.1} s -> {}",
                         s.name,
                         r.start,
@@ -340,7 +359,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                         r.end - r.start,
                         outcome.wall_time_seconds,
                         outcome.dir.display()
-                    );
+                    )?;
                 }
                 return Ok(());
             }
@@ -354,7 +373,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let outcome = sezsim::run::run(&s, &settings, Some(&mut tick))?;
             bar.finish_and_clear();
             if !common.quiet {
-                print_outcome(&s, &outcome);
+                print_outcome(&s, &outcome)?;
             }
             Ok(())
         }
@@ -380,7 +399,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
             bar.finish_and_clear();
             if !common.quiet {
-                print_comparison(&outcome);
+                print_comparison(&outcome)?;
             }
             Ok(())
         }
@@ -431,7 +450,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             bar.finish_and_clear();
             if !quiet {
                 let part = shard.map_or(String::new(), |s| format!(" shard {s}"));
-                println!(
+                outln!(
                     "{}{part}: {} points ({} run, {} kept from an earlier run) x {} replications in {:.1} s -> {}",
                     sw.spec.name,
                     outcome.points,
@@ -440,18 +459,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     sw.replications,
                     outcome.wall_time_seconds,
                     outcome.dir.display()
-                );
+                )?;
             }
             Ok(())
         }
         Command::Merge { dirs, out, quiet } => {
             let outcome = shard::merge(&dirs, &out, &command_line())?;
             if !quiet {
-                println!(
+                outln!(
                     "merged {} shards -> {}",
                     outcome.shards,
                     outcome.dir.display()
-                );
+                )?;
             }
             Ok(())
         }
@@ -462,18 +481,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let drawn = charts::redraw(&run_dir, threads(requested)?)?;
             if !quiet {
-                println!(
+                outln!(
                     "{} charts (PNG and SVG) -> {}",
                     drawn.len(),
                     run_dir.join(charts::CHARTS_DIR).display()
-                );
+                )?;
             }
             Ok(())
         }
         Command::Check { scenario } => {
             let s = scenario::load(&scenario)?;
-            print!("{}", scenario::summary::describe(&s));
-            println!("\nOK: {} is valid.", scenario.display());
+            out!("{}", scenario::summary::describe(&s))?;
+            outln!("\nOK: {} is valid.", scenario.display())?;
             Ok(())
         }
         Command::Sample {
@@ -493,7 +512,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     let stdout = std::io::stdout();
                     let mut lock = std::io::BufWriter::new(stdout.lock());
                     sample::write_samples(&s, n, seed, threads, &mut lock)?;
-                    lock.flush().map_err(|e| Error::io("<stdout>", e))
+                    lock.flush().map_err(|e| Error::io(STDOUT, e))
                 }
             }
         }
@@ -517,42 +536,47 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn print_outcome(s: &Scenario, outcome: &RunOutcome) {
+fn print_outcome(s: &Scenario, outcome: &RunOutcome) -> Result<(), Error> {
     let run = &outcome.summary;
-    println!(
+    outln!(
         "{}: {} replications in {:.1} s -> {}",
         s.name,
         run.replications,
         outcome.wall_time_seconds,
         outcome.dir.display()
-    );
+    )?;
     let level = |q: f64| {
         run.quantile_levels
             .iter()
             .position(|&l| (l - q).abs() < 1e-12)
     };
     let (lo, mid, hi) = (level(0.05), level(0.5), level(0.95));
-    println!(
+    outln!(
         "\n  {:<24} {:>12} {:>12} {:>12} {:>12}",
-        "scalar", "mean", "P5", "P50", "P95"
-    );
+        "scalar",
+        "mean",
+        "P5",
+        "P50",
+        "P95"
+    )?;
     for (name, sm) in run.layout.scalars.iter().zip(&run.scalars) {
         let q = |i: Option<usize>| i.map_or("-".to_string(), |i| significant(sm.quantiles[i]));
-        print!(
+        out!(
             "  {name:<24} {:>12} {:>12} {:>12} {:>12}",
             significant(sm.mean),
             q(lo),
             q(mid),
             q(hi)
-        );
+        )?;
         if let (Some(p), Some((_, t))) = (
             sm.p_target,
             s.outputs.targets.iter().find(|(n, _)| n == name),
         ) {
-            print!("   P(>= {t}) = {p:.3}");
+            out!("   P(>= {t}) = {p:.3}")?;
         }
-        println!();
+        outln!()?;
     }
+    Ok(())
 }
 
 /// `output/compare_<base>_vs_<variant>...`, shortened when the names are
@@ -566,34 +590,35 @@ fn default_compare_dir(scenarios: &[Scenario]) -> PathBuf {
     PathBuf::from("output").join(name)
 }
 
-fn print_comparison(outcome: &CompareOutcome) {
+fn print_comparison(outcome: &CompareOutcome) -> Result<(), Error> {
     let c = &outcome.comparison;
     let base = &c.scenarios[0].name;
-    println!(
+    outln!(
         "{} scenarios x {} replications (seed {}) in {:.1} s -> {}",
         c.scenarios.len(),
         c.replications,
         c.seed,
         outcome.wall_time_seconds,
         outcome.dir.display()
-    );
-    println!(
+    )?;
+    outln!(
         "\n  {:<24} {:<28} {:>12} {:>26} {:>9}",
         "scalar",
         format!("variant - {base}"),
         "mean diff",
         "95% interval (paired)",
         "P(higher)"
-    );
+    )?;
     for (s, scalar) in c.scalars.iter().enumerate() {
         for (v, d) in c.paired.iter().enumerate() {
-            println!(
+            outln!(
                 "  {scalar:<24} {:<28} {:>12} {:>26} {:>9.3}",
                 c.scenarios[v + 1].name,
                 significant(d[s].mean),
                 format!("{} to {}", significant(d[s].low), significant(d[s].high)),
                 d[s].p_higher
-            );
+            )?;
         }
     }
+    Ok(())
 }

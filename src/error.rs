@@ -28,6 +28,13 @@ impl Error {
         matches!(self, Error::Input(_))
     }
 
+    /// True when output went to a pipe whose reader has gone
+    /// (`sezsim check s.toml | head -1`): a well-behaved command line tool
+    /// then stops quietly, with success, rather than reporting an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -8,13 +8,14 @@
 //! fan.csv the fan's. The charts are drawn from the chart data as written
 //! (parsed back from the same bytes), exactly as `sezsim plot` draws them.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::engine::{
-    self, Hooks, OutputLayout, PartialRun, ReplicationValues, RunOptions, RunSummary,
+    self, EngineError, Hooks, OutputLayout, PartialRun, ReplicationValues, RunOptions, RunSummary,
 };
 use crate::error::Error;
 use crate::model::{self, ModelOptions};
@@ -302,7 +303,7 @@ pub(crate) fn simulate(
         };
         model
             .run_partial(&options, chunks, hooks)
-            .map_err(|e| Error::Runtime(e.to_string()))?
+            .map_err(|e| engine_failure(scenario, settings, e))?
     };
     if let Some((path, mut w, _, failed)) = saver {
         if let Some(e) = failed {
@@ -343,8 +344,73 @@ pub fn summarize<'h>(
     let chunks = 0..engine::chunk_count(replications);
     Ok(model
         .run_partial(&options, chunks, hooks)
-        .map_err(|e| Error::Runtime(e.to_string()))?
+        .map_err(|e| engine_failure(scenario, settings, e))?
         .finish())
+}
+
+/// The error of a run of `scenario` with `settings` that the engine
+/// stopped. A non-finite value gets what is needed to replay it: the
+/// replication, the value, that replication's static draws (drawn again
+/// here: they depend only on the scenario, seed, replication count and
+/// replication) and the command that reproduces the run.
+fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -> Error {
+    let EngineError::NonFinite {
+        replication,
+        value,
+        found,
+    } = &e
+    else {
+        return Error::Runtime(e.to_string());
+    };
+    let n = settings.effective_replications();
+    let name = &scenario.name;
+    let mut message = if settings.deterministic {
+        format!(
+            "{name}: the deterministic replication recorded {value} = {found}, not a finite number"
+        )
+    } else {
+        format!(
+            "{name}: replication {replication} (of {n}, seed {}) recorded {value} = {found}, not a finite number",
+            settings.seed
+        )
+    };
+    let draws = match scenario.parameter_sampler(n, settings.seed) {
+        Ok(sampler) => {
+            let mut draw = sampler.buffer();
+            if settings.deterministic {
+                draw.values = scenario.parameters.means();
+            } else {
+                sampler.draw(*replication, &mut draw);
+            }
+            sampler
+                .uncertain_ids()
+                .iter()
+                .map(|&id| (scenario.parameters.get(id).path.as_str(), draw.get(id)))
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    if draws.is_empty() {
+        message.push_str(
+            "\nThe scenario has no uncertain parameters: the random shocks alone led there.",
+        );
+    } else {
+        let which = if settings.deterministic {
+            "Its parameters (every one at its mean)"
+        } else {
+            "Its static draws"
+        };
+        let _ = write!(message, "\n{which}:");
+        for (path, v) in draws {
+            let _ = write!(message, "\n  {path} = {v}");
+        }
+    }
+    let _ = write!(
+        message,
+        "\nEvery valid scenario should give finite values: please report this with the scenario files.\nReplay (same replication, any thread count): {}",
+        settings.command
+    );
+    Error::Runtime(message)
 }
 
 /// Write the run folder `settings.out_dir` of a run summarised in
@@ -459,5 +525,48 @@ mod tests {
             reproduce_command(Path::new("a.toml"), "base", &s),
             r"sezsim run a.toml --deterministic --seed 42 --reservoir 500 --out 'my runs/it'\''s'"
         );
+    }
+
+    /// The message of a non-finite value names the replication, the value
+    /// and its year, lists that replication's static draws exactly as
+    /// `sezsim sample` prints them, and says how to replay it.
+    #[test]
+    fn a_non_finite_value_is_reported_with_the_replications_draws() {
+        let scenario = crate::scenario::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
+        let mut s = settings("output/base");
+        s.replications = 300;
+        s.command = "sezsim run base.toml -n 300 --seed 42".into();
+        let e = EngineError::NonFinite {
+            replication: 17,
+            value: engine::RecordedValue::Series {
+                output: "exports".into(),
+                zone: "north".into(),
+                year: 2031,
+            },
+            found: f64::NAN,
+        };
+        let message = engine_failure(&scenario, &s, e).to_string();
+        assert!(
+            message.starts_with(
+                "error: full_base: replication 17 (of 300, seed 42) recorded output `exports` of zone `north` in 2031 = NaN"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("sezsim run base.toml -n 300 --seed 42"),
+            "{message}"
+        );
+        let mut csv = Vec::new();
+        crate::output::sample::write_samples(&scenario, 300, 42, 1, &mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let row: Vec<&str> = lines.nth(17).unwrap().split(',').collect();
+        assert_eq!(row[0], "17");
+        assert!(header.len() > 3);
+        for (path, value) in header.iter().zip(&row).skip(1) {
+            let line = format!("\n  {path} = {value}\n");
+            assert!(message.contains(&line), "{line:?} missing from\n{message}");
+        }
     }
 }

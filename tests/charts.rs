@@ -18,6 +18,7 @@ use assert_cmd::Command;
 use sezsim::output::charts::{ChartData, ChartKind, tornado};
 use sezsim::output::report;
 use sezsim::run::{RunOutcome, RunSettings};
+use support::sez::{Setting, scenario};
 
 fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
@@ -315,4 +316,205 @@ fn the_binary_links_no_font_library() {
         // above stands.
         _ => {}
     }
+}
+
+/// The text of every `<text>` element of the SVG at `path`, trimmed.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+/// A SEZ scenario (tests/support/sez.rs) of `zones` zones `z01`, ...,
+/// zone i with i x 100 hectares and workers and power to spare, so larger
+/// zones export more; `shocks` sets every shock's size (0: every
+/// replication is the same, as every input is fixed).
+fn sez_setting(zones: usize, shocks: f64, years: u32) -> Setting {
+    let mut s = Setting::typical();
+    s.years = years;
+    s.zones = (1..=zones)
+        .map(|i| {
+            (
+                format!("z{i:02}"),
+                format!("Zone {i:02}"),
+                Some(100.0 * i as f64),
+            )
+        })
+        .collect();
+    s.outputs = "\n[outputs]\ncharts = [\"exports\", \"served_share\"]\ntargets = { exports_final = 100 }\n".into();
+    for key in [
+        "grid_availability_logit_sd",
+        "demand_volatility",
+        "regulatory_shock_probability",
+        "tfp_volatility",
+    ] {
+        s = s.with(key, shocks);
+    }
+    s.with("probability", 1.0)
+        .with("skilled_pool_initial", 1e9)
+        .with("unskilled_pool", 1e9)
+        .with("grid_mw", 1e6)
+}
+
+/// Run `toml` with the binary (`args` added) into `name` under `dir`;
+/// check that every chart the run lists renders (a print-sized, non-blank
+/// PNG and a well-formed SVG with text) and return the run folder.
+fn run_and_check_charts(
+    dir: &Path,
+    name: &str,
+    toml: &str,
+    files: &[(&str, &str)],
+    args: &[&str],
+) -> PathBuf {
+    let folder = dir.join(name);
+    std::fs::create_dir_all(&folder).unwrap();
+    for (file, text) in files {
+        std::fs::write(folder.join(file), text).unwrap();
+    }
+    let scenario = folder.join("scenario.toml");
+    std::fs::write(&scenario, toml).unwrap();
+    let out = folder.join("run");
+    let o = sezsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["-q", "--out"])
+        .arg(&out)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !stderr.contains("panicked"),
+        "{name}: {stderr}"
+    );
+    let data = ChartData::read(&out).unwrap();
+    let specs = sezsim::output::charts::chart_list(&data);
+    assert!(!specs.is_empty(), "{name}: no charts");
+    let stems = support::chart_stems(&out.join("charts"));
+    assert_eq!(stems.len(), specs.len(), "{name}: {stems:?}");
+    for spec in &specs {
+        support::assert_good_chart(&out.join("charts"), &spec.file_stem());
+    }
+    out
+}
+
+/// Charts of huge values (Ishigami with a and b at their limit, 1e100:
+/// b = 1e307 is now refused; and the SEZ model with growth, volatility and
+/// magnitudes at their limits over 500 years), of values that are all
+/// equal, and of a single replication: every chart kind renders, or the
+/// report says why it is not drawn. Never a panic.
+#[test]
+fn charts_of_huge_equal_and_single_values_render_or_say_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ishigami = |a: &str, b: &str, x1: &str, x2: &str, x3: &str| {
+        format!(
+            "[scenario]\nname = \"ishigami_charts\"\nseed = 4\n[model]\nkind = \"ishigami\"\na = {a}\nb = {b}\n[inputs]\nx1 = {x1}\nx2 = {x2}\nx3 = {x3}\n"
+        )
+    };
+    let wide = "{ dist = \"uniform\", min = -1e6, max = 1e6 }";
+    let huge = ishigami("1e100", "1e100", wide, wide, wide);
+    let out = run_and_check_charts(d, "ishigami_huge", &huge, &[], &["-n", "300"]);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("e1"),
+        "huge values in exponent notation:\n{report}"
+    );
+    assert!(!report.contains("n/a"), "{report}");
+    run_and_check_charts(d, "ishigami_huge_once", &huge, &[], &["-n", "1"]);
+
+    // y = sin 1 in every replication, whatever x2 draws: the tornado has
+    // nothing to rank and says so.
+    let flat = ishigami(
+        "0",
+        "0",
+        "1",
+        "{ dist = \"uniform\", min = -3, max = 3 }",
+        "2",
+    );
+    let out = run_and_check_charts(d, "ishigami_equal", &flat, &[], &["-n", "300"]);
+    let svg = std::fs::read_to_string(out.join("charts/tornado_y.svg")).unwrap();
+    assert!(
+        svg.contains("Not enough replications or variation"),
+        "{svg}"
+    );
+
+    // The SEZ model: every value equal across replications (no shocks, no
+    // uncertain inputs), so no tornado charts, and the report says why.
+    let (equal, io) = scenario(&sez_setting(3, 0.0, 12));
+    let files = [("io.csv", io.as_str())];
+    let out = run_and_check_charts(d, "sez_equal", &equal, &files, &["-n", "300"]);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("No tornado charts: every parameter of the scenario is fixed"),
+        "{report}"
+    );
+    run_and_check_charts(d, "sez_once", &equal, &files, &["-n", "1"]);
+    run_and_check_charts(d, "sez_deterministic", &equal, &files, &["--deterministic"]);
+
+    // At the limits of growth over the longest horizon: values beyond 1e50.
+    let mut growth = sez_setting(2, 0.5, 500)
+        .with("tfp_growth", 0.2)
+        .with("tfp_spillover", 0.2)
+        .with("output_capital_ratio", 100.0)
+        .with("energy_intensity", 1e5)
+        .with("demand_volatility", 1.0);
+    growth.outputs = growth.outputs.replace("\"exports\"", "\"energy_demand\"");
+    let (growth, io) = scenario(&growth);
+    let files = [("io.csv", io.as_str())];
+    let out = run_and_check_charts(d, "sez_huge", &growth, &files, &["-n", "200"]);
+    // Tick labels in exponent notation (`5e53`), not 54 digits.
+    let ticks = svg_texts(&out.join("charts/fan_energy_demand.svg"));
+    let exponent = |t: &String| {
+        t.split_once('e').is_some_and(|(m, e)| {
+            m.parse::<f64>().is_ok() && e.parse::<i32>().is_ok_and(|e| e >= 50)
+        })
+    };
+    assert!(ticks.iter().any(exponent), "{ticks:?}");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let largest = summary
+        .lines()
+        .skip(1)
+        .flat_map(|l| l.split(',').skip(3).filter_map(|v| v.parse::<f64>().ok()))
+        .fold(0.0, f64::max);
+    assert!(
+        largest > 1e50 && largest.is_finite(),
+        "largest value {largest:e}"
+    );
+}
+
+/// A by-zone chart of 20 zones shows the 12 largest (zones 9 to 20: zone i
+/// has i x 100 hectares) and says so; report.md's caption too.
+#[test]
+fn a_by_zone_chart_of_many_zones_shows_the_largest_twelve_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (toml, io) = scenario(&sez_setting(20, 0.05, 10));
+    let out = run_and_check_charts(dir.path(), "many", &toml, &[("io.csv", &io)], &["-n", "50"]);
+    let texts = svg_texts(&out.join("charts/fan_exports_by_zone.svg"));
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("The 12 largest of 20 zones")),
+        "{texts:?}"
+    );
+    for i in 1..=20 {
+        let name = format!("Zone {i:02}");
+        assert_eq!(
+            texts.contains(&name),
+            i >= 9,
+            "{name} shown: {}; the chart's text: {texts:?}",
+            i >= 9
+        );
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(
+            "Only the 12 largest of the 20 zones (by median in the final year) are drawn."
+        ),
+        "{report}"
+    );
 }

@@ -536,3 +536,74 @@ fn check_says_when_a_variant_replaces_inherited_lists() {
         .success()
         .stdout(predicate::str::contains("replaces").not());
 }
+
+/// Run `sezsim ARGS | READER` through `sh`; return sezsim's exit status
+/// (written by the shell to a file, since a pipeline's status is its last
+/// command's) and everything written to standard error.
+fn piped_into(args: &[&str], reader: &str, dir: &Path) -> (i32, String) {
+    let status_file = dir.join("status");
+    let _ = std::fs::remove_file(&status_file);
+    let bin = assert_cmd::cargo::cargo_bin("sezsim");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            r#"{{ "$0" "$@"; echo $? > "{}"; }} | {reader}"#,
+            status_file.display()
+        ))
+        .arg(&bin)
+        .args(args)
+        .output()
+        .unwrap();
+    let status = std::fs::read_to_string(&status_file)
+        .unwrap_or_else(|e| panic!("sezsim {args:?} | {reader}: no status ({e})"));
+    (
+        status.trim().parse().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// A reader that stops reading (`head -c1`, `true`) closes the pipe: every
+/// command that prints ends quietly with exit status 0, as ripgrep does (we
+/// chose 0 over dying of SIGPIPE, status 141 in a shell: Rust ignores
+/// SIGPIPE, and the reader already had what it wanted). `true` never reads,
+/// so the first write fails for certain; `head -c1` closes after one byte.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly_with_status_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let scenario = "tests/fixtures/full/base.toml";
+    let run_dir = d.join("run").display().to_string();
+    let compare_dir = d.join("compare").display().to_string();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check", scenario],
+        vec!["run", scenario, "-n", "300", "--out", &run_dir],
+        // Megabytes of draws: far more than a pipe holds.
+        vec!["sample", scenario, "-n", "20000"],
+        vec!["plot", &run_dir],
+        vec![
+            "compare",
+            scenario,
+            "tests/fixtures/full/child.toml",
+            "-n",
+            "100",
+            "--out",
+            &compare_dir,
+        ],
+    ];
+    for args in &commands {
+        for reader in ["head -c1", "true"] {
+            let (status, stderr) = piped_into(args, reader, d);
+            assert!(
+                !stderr.contains("panicked"),
+                "sezsim {args:?} | {reader}:\n{stderr}"
+            );
+            assert_eq!(status, 0, "sezsim {args:?} | {reader}:\n{stderr}");
+            assert!(
+                stderr.trim().is_empty(),
+                "sezsim {args:?} | {reader} should be quiet:\n{stderr}"
+            );
+        }
+    }
+    // The run's results were written before its summary was printed.
+    assert!(d.join("run/summary.csv").is_file());
+}

@@ -5,7 +5,7 @@
 mod support;
 
 use proptest::prelude::*;
-use sezsim::scenario::{ModelSpec, Scenario, SezSpec};
+use sezsim::scenario::{ModelSpec, Scenario, SezSpec, ValueRange};
 use sezsim::uncertainty::{Distribution, DistributionError};
 
 const BASE: &str = include_str!("fixtures/full/base.toml");
@@ -200,10 +200,10 @@ impl Dist {
         }
     }
 
-    /// Valid for the parameters it replaces here (all ">= 0"): the
-    /// distribution exists and cannot draw below 0.
-    fn valid(&self) -> Option<Distribution> {
-        self.build().ok().filter(|d| d.support().0 >= 0.0)
+    /// Valid for a parameter of `range`: the distribution exists and every
+    /// value it can draw lies in the range.
+    fn valid(&self, range: ValueRange) -> Option<Distribution> {
+        self.build().ok().filter(|d| range.admits(d))
     }
 }
 
@@ -419,14 +419,25 @@ fn check_variant(v: &Variant, base: &Scenario) -> Result<(), TestCaseError> {
 
     let base_spec = sez(base);
     // What each value in effect should be; `None` when invalid.
-    let dist_or = |d: &Option<Dist>, inherited: &str| match d {
-        Some(d) => d.valid(),
+    // The valid ranges of the replaced keys (docs/scenario-format.md).
+    let volatility_range = ValueRange::Between(0.0, 1.0);
+    let uplift_range = ValueRange::Between(0.0, 10.0);
+    let dist_or = |d: &Option<Dist>, inherited: &str, range| match d {
+        Some(d) => d.valid(range),
         None => Some(distribution(base, inherited)),
     };
-    let volatility = dist_or(&v.demand_volatility, "global.demand_volatility");
-    let north_uplift = dist_or(&v.default_uplift, "zones.north.investment.incentive_uplift");
+    let volatility = dist_or(
+        &v.demand_volatility,
+        "global.demand_volatility",
+        volatility_range,
+    );
+    let north_uplift = dist_or(
+        &v.default_uplift,
+        "zones.north.investment.incentive_uplift",
+        uplift_range,
+    );
     let south_uplift = match &v.south_uplift {
-        Some(_) => dist_or(&v.south_uplift, ""),
+        Some(_) => dist_or(&v.south_uplift, "", uplift_range),
         None => north_uplift.clone(),
     };
     let port = match &v.port {

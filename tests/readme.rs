@@ -148,4 +148,29 @@ fn the_readme_prose_quotes_the_baselines_figures() {
         normalised.contains(&probability),
         "README should quote {probability}"
     );
+
+    // The skills variant's effect on that chance.
+    let variant = dir.path().join("skills");
+    run_table("scenarios/cpec_skills_scaleup.toml", &variant);
+    let scalars = std::fs::read_to_string(variant.join("scalars.csv")).unwrap();
+    let p_variant: f64 = scalars
+        .lines()
+        .find(|l| l.starts_with("exports_final,"))
+        .unwrap()
+        .split(',')
+        .nth(col("p_target"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    // One decimal, without a trailing ".0" (6.5%, 46%).
+    let percent = |p: f64| {
+        let text = format!("{:.1}", p * 100.0);
+        text.strip_suffix(".0").unwrap_or(&text).to_string()
+    };
+    let lift = format!(
+        "from {}% to {}%",
+        percent(exports[col("p_target")]),
+        percent(p_variant)
+    );
+    assert!(normalised.contains(&lift), "README should quote {lift}");
 }

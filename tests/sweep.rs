@@ -427,7 +427,7 @@ fn every_error_of_a_sweep_file_is_reported_at_once() {
          replications = 0\nchart_scalar = \"exports_finale\"\ndesign = \"grid\"\n\
          [[parameters]]\npath = \"global.demand_persistance\"\nvalues = [0.5]\n\
          [[parameters]]\npath = \"global.demand_persistence\"\nvalues = [0.5, 1.5]\nstep = 1\n",
-        base()
+        support::fixture_base()
     );
     std::fs::write(&file, text).unwrap();
     let out = dir.path().join("never");

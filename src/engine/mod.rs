@@ -17,7 +17,7 @@ pub mod stats;
 
 pub use runner::{
     CHUNK_SIZE, EngineError, Hooks, MAX_REPLICATIONS, PARTIAL_FORMAT_VERSION, PartialRun,
-    ReplicationValues, RunOptions, RunSummary, chunk_count, run, run_partial,
+    RecordedValue, ReplicationValues, RunOptions, RunSummary, chunk_count, run, run_partial,
 };
 pub use stats::Summary;
 

@@ -20,7 +20,10 @@
 //!    order): each chunk's sums go into the cell's [`CellStats`] and its
 //!    contiguous column of codes (values) into the cell's quantile sketch.
 //!    Scalars are merged the same way from their values, and counted
-//!    against their targets.
+//!    against their targets. The merge counts values that are not finite
+//!    (NaN, infinities); the first one stops the run with
+//!    [`EngineError::NonFinite`], naming the lowest such replication, so a
+//!    model's overflow is never averaged into silent NaN statistics.
 //! 3. **Hooks** (on the calling thread, in replication order): the
 //!    per-replication sink, then the progress callback after each chunk.
 //!
@@ -51,7 +54,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::codec::{DecodeError, Decoder, Encoder, invalid};
-use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_codes};
+use super::stats::{
+    CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_codes, non_finite_of_code,
+};
 use super::{Model, OutputLayout, Record};
 
 /// Replications per chunk: the unit of parallel work, of ordered merging,
@@ -192,6 +197,71 @@ pub enum EngineError {
     /// Bytes that are not a valid [`PartialRun::to_bytes`] encoding.
     #[error("not a valid partial run: {0}")]
     Decode(String),
+    /// The model recorded a value that is not a finite number (NaN or an
+    /// infinity). Every statistic of that value would be meaningless, so
+    /// the run stops. The replication is the lowest one with such a value
+    /// and the value the first of it in layout order, so the report is the
+    /// same on any thread count.
+    #[error("replication {replication}: {value} is {found}, not a finite number")]
+    NonFinite {
+        /// The replication.
+        replication: u64,
+        /// Which recorded value.
+        value: RecordedValue,
+        /// What was recorded: NaN, `inf` or `-inf`.
+        found: f64,
+    },
+}
+
+/// One value a model records per replication, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordedValue {
+    /// A series cell: an output of a zone (or group) in a year.
+    Series {
+        /// Output name.
+        output: String,
+        /// Zone or group name.
+        zone: String,
+        /// Calendar year.
+        year: i32,
+    },
+    /// A per-replication scalar outcome.
+    Scalar {
+        /// Scalar name.
+        name: String,
+    },
+}
+
+impl RecordedValue {
+    /// The value of `layout` at `cell` (series cells first, in
+    /// [`Record::series`] order, then the scalars).
+    fn of(layout: &OutputLayout, cell: usize) -> RecordedValue {
+        let years = layout.years.len();
+        let series_cells = layout.series.len() * years;
+        if cell < series_cells {
+            let s = &layout.series[cell / years];
+            RecordedValue::Series {
+                output: s.output.clone(),
+                zone: s.zone.clone(),
+                year: layout.years[cell % years],
+            }
+        } else {
+            RecordedValue::Scalar {
+                name: layout.scalars[cell - series_cells].clone(),
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for RecordedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordedValue::Series { output, zone, year } => {
+                write!(f, "output `{output}` of zone `{zone}` in {year}")
+            }
+            RecordedValue::Scalar { name } => write!(f, "outcome `{name}`"),
+        }
+    }
 }
 
 /// The result of a run: one [`Summary`] per series cell and per scalar.
@@ -698,6 +768,13 @@ pub fn run_partial<M: Model>(
         })?;
         let active = &*active;
         pool.install(|| partial.absorb_wave(active, &targets));
+        // The merge has just counted NaN and infinite values; until now
+        // every count was 0, since the first one stops the run.
+        if partial.has_non_finite()
+            && let Some(e) = first_non_finite(active, &dims, layout)
+        {
+            return Err(e);
+        }
         for slot in active {
             if let Some(sink) = hooks.on_replication.as_mut() {
                 for i in 0..slot.len {
@@ -752,6 +829,70 @@ impl PartialRun {
             }
         }
     }
+}
+
+impl PartialRun {
+    /// Whether any value merged so far was NaN or infinite.
+    fn has_non_finite(&self) -> bool {
+        self.series
+            .iter()
+            .chain(&self.scalars)
+            .any(|c| c.moments.non_finite() > 0)
+    }
+}
+
+/// The error for the first value of `slots` (a wave in chunk order) that is
+/// not finite: the lowest replication, then the first value in layout
+/// order (series cells, then scalars); `None` if every value is finite.
+/// Only called once a merge has counted one (from the same codes and
+/// values), so its cost, a scan of the wave, does not matter.
+fn first_non_finite(
+    slots: &[ChunkSlot],
+    dims: &Dims,
+    layout: &OutputLayout,
+) -> Option<EngineError> {
+    for slot in slots {
+        // (index in chunk, cell, value) of the best so far.
+        let mut first: Option<(usize, usize, f64)> = None;
+        let mut consider = |cell: usize, hit: Option<(usize, f64)>| {
+            if let Some((i, x)) = hit
+                && first.is_none_or(|(j, _, _)| i < j)
+            {
+                first = Some((i, cell, x));
+            }
+        };
+        for cell in 0..dims.cells {
+            let hit = if slot.codes.is_empty() {
+                let column = slot.series_column(cell);
+                column
+                    .iter()
+                    .position(|x| !x.is_finite())
+                    .map(|i| (i, column[i]))
+            } else {
+                slot.code_column(cell)
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, &code)| non_finite_of_code(code).map(|x| (i, x)))
+            };
+            consider(cell, hit);
+        }
+        for s in 0..dims.scalars {
+            let column = slot.scalar_column(s);
+            let hit = column
+                .iter()
+                .position(|x| !x.is_finite())
+                .map(|i| (i, column[i]));
+            consider(dims.cells + s, hit);
+        }
+        if let Some((i, cell, found)) = first {
+            return Some(EngineError::NonFinite {
+                replication: slot.first + i as u64,
+                value: RecordedValue::of(layout, cell),
+                found,
+            });
+        }
+    }
+    None
 }
 
 /// [`ChunkSums`] of every cell of a chunk, as arrays over cells, so that
@@ -1398,5 +1539,126 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    /// A [`Toy`] that records `value` in replications `bad` (at
+    /// `cell`: a series cell, or with `cell >= cells` scalar `cell - cells`).
+    struct Poisoned {
+        toy: Toy,
+        bad: Vec<u64>,
+        cells: Vec<usize>,
+        value: f64,
+    }
+
+    impl Model for Poisoned {
+        type Workspace = Vec<f64>;
+        fn layout(&self) -> &OutputLayout {
+            self.toy.layout()
+        }
+        fn workspace(&self) -> Vec<f64> {
+            self.toy.workspace()
+        }
+        fn run(&self, replication: u64, ws: &mut Vec<f64>, record: &mut Record) {
+            self.toy.run(replication, ws, record);
+            if self.bad.contains(&replication) {
+                let series = record.series.len();
+                for &cell in &self.cells {
+                    if cell < series {
+                        record.series[cell] = self.value;
+                    } else {
+                        record.scalars[cell - series] = self.value;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_non_finite_value_stops_the_run_naming_the_first_one() {
+        // Toy::new(5, 4): 20 series cells (output s, year t at s * 4 + t).
+        let cases = [
+            // Two bad replications in different chunks: the lower one is
+            // named, whatever thread finishes first; in it, the first
+            // value in layout order (series cell 6 = out1 in 2027).
+            (vec![1500, 700], vec![13, 6], f64::NAN, N, 700, "out1", 2027),
+            // Beyond the exact limit the merge sees codes, within it values.
+            (vec![300], vec![19], f64::INFINITY, 600, 300, "out4", 2028),
+            (vec![5], vec![0], f64::NEG_INFINITY, N, 5, "out0", 2025),
+        ];
+        for (bad, cells, value, n, replication, output, year) in cases {
+            let model = Poisoned {
+                toy: Toy::new(5, 4),
+                bad,
+                cells,
+                value,
+            };
+            for threads in [1, 2, 7] {
+                let e = run(&model, &options(n, threads), Hooks::default()).unwrap_err();
+                let EngineError::NonFinite {
+                    replication: r,
+                    value:
+                        RecordedValue::Series {
+                            output: o,
+                            zone,
+                            year: y,
+                        },
+                    found,
+                } = &e
+                else {
+                    panic!("{e}");
+                };
+                assert_eq!(
+                    (*r, o.as_str(), *y),
+                    (replication, output, year),
+                    "threads = {threads}: {e}"
+                );
+                assert_eq!(
+                    zone,
+                    &format!("zone{}", o[3..].parse::<usize>().unwrap() % 2)
+                );
+                assert_eq!(found.to_bits(), value.to_bits());
+            }
+        }
+        // A scalar: series cells come first, so it is named only alone.
+        let model = Poisoned {
+            toy: Toy::new(5, 4),
+            bad: vec![42],
+            cells: vec![20 + 1],
+            value: f64::NAN,
+        };
+        let e = run(&model, &options(100, 2), Hooks::default()).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                EngineError::NonFinite { replication: 42, value: RecordedValue::Scalar { name }, .. }
+                    if name == "ratio"
+            ),
+            "{e}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "replication 42: outcome `ratio` is NaN, not a finite number"
+        );
+    }
+
+    #[test]
+    fn the_sink_never_sees_a_replication_of_a_failed_wave() {
+        let model = Poisoned {
+            toy: Toy::new(2, 3),
+            bad: vec![3 * CHUNK_SIZE as u64 + 10],
+            cells: vec![0],
+            value: f64::NAN,
+        };
+        let mut seen = 0u64;
+        let mut sink = |_: ReplicationValues<'_>| seen += 1;
+        let hooks = Hooks {
+            on_replication: Some(&mut sink),
+            on_progress: None,
+        };
+        let e = run(&model, &RunOptions::new(10 * CHUNK_SIZE as u64, 1), hooks).unwrap_err();
+        assert!(matches!(e, EngineError::NonFinite { .. }), "{e}");
+        // One thread: waves of two chunks; the bad replication is in chunk
+        // 3, so chunks 0 and 1 reached the sink and no later one.
+        assert_eq!(seen, 2 * CHUNK_SIZE as u64);
     }
 }

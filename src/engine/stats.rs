@@ -375,6 +375,11 @@ impl Moments {
         self.nan > 0
     }
 
+    /// Values that were NaN or infinite.
+    pub fn non_finite(&self) -> u64 {
+        self.nan + self.infinite
+    }
+
     /// Mean; NaN when empty.
     pub fn mean(&self) -> f64 {
         if self.n == 0 || self.nan > 0 {
@@ -559,6 +564,17 @@ pub fn bucket_code(x: f64) -> u32 {
         }
     } else {
         CODE_NAN
+    }
+}
+
+/// The value a [`bucket_code`] stands for when it is not a finite number
+/// (NaN or an infinity); `None` for the code of a finite value.
+pub fn non_finite_of_code(code: u32) -> Option<f64> {
+    match code {
+        CODE_NAN => Some(f64::NAN),
+        CODE_POSITIVE_INFINITY => Some(f64::INFINITY),
+        CODE_NEGATIVE_INFINITY => Some(f64::NEG_INFINITY),
+        _ => None,
     }
 }
 

@@ -7,7 +7,7 @@
 //! docs/model.md explains every equation with its scenario key and output
 //! name. Symbols in comments follow MODEL.md.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DVector;
 
 use super::names;
 use crate::engine::{Model, OutputLayout, Record, SeriesName};
@@ -16,6 +16,12 @@ use crate::scenario::{Scenario, SezSpec, Zone};
 use crate::uncertainty::{ParamId, ParameterDraw, ParameterSampler, StreamKey};
 
 const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// The smallest build-out capacity Kmax that counts, USD million (one
+/// dollar): below it a zone counts as built out. Build-out K / Kmax would
+/// otherwise overflow for a capacity of a few 1e-300 (a tiny developable
+/// share) under any initial capital.
+const MIN_CAPACITY_MUSD: f64 = 1e-6;
 
 /// How a replication's randomness is produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -425,8 +431,13 @@ impl Model for SezModel {
                 let k = s.capital;
                 let opened = year >= s.open_year;
                 let age = year - s.open_year;
-                // F_t = K_t / Kmax; a zone with no developable capital counts as built out.
-                let buildout = if s.kmax > 0.0 { k / s.kmax } else { 1.0 };
+                // F_t = K_t / Kmax; a zone with no developable capital (less
+                // than a dollar's worth) counts as built out, so F stays finite.
+                let buildout = if s.kmax >= MIN_CAPACITY_MUSD {
+                    k / s.kmax
+                } else {
+                    1.0
+                };
                 let holiday = v.get(zone.tax_holiday_years);
                 let uplift = if (0.0..holiday).contains(&age) {
                     1.0 + v.get(zone.incentive_uplift)
@@ -653,8 +664,9 @@ fn pow_unless_one(x: f64, e: f64) -> f64 {
 /// Per zone: 1^T L c_z and e^T L c_z with L = (I - A_io)^-1, computed once.
 fn leontief_multipliers(spec: &SezSpec) -> Result<(Vec<f64>, Vec<f64>), Error> {
     let n = spec.io.sectors.len();
-    let leontief = (DMatrix::identity(n, n) - &spec.io.coefficients)
-        .try_inverse()
+    let leontief = spec
+        .io
+        .leontief()
         .ok_or_else(|| Error::Runtime("the input-output matrix I - A is singular".into()))?;
     let ones = DVector::from_element(n, 1.0);
     let jobs = DVector::from_column_slice(&spec.io.jobs_per_musd);

@@ -30,15 +30,43 @@ pub fn group_thousands(plain: &str) -> String {
     out
 }
 
+/// Magnitudes from which numbers are written in exponent notation
+/// (`1.23e15`): a quadrillion has 22 characters with separators.
+const EXPONENT_FROM: f64 = 1e15;
+/// Magnitudes below which numbers are written in exponent notation
+/// (`1.23e-7`), rather than after a run of zeros.
+const EXPONENT_BELOW: f64 = 1e-6;
+
+/// Whether `v` reads better in exponent notation.
+fn needs_exponent(v: f64) -> bool {
+    let a = v.abs();
+    a >= EXPONENT_FROM || (a > 0.0 && a < EXPONENT_BELOW)
+}
+
+/// `mantissa` of an exponent-notation number without trailing zeros
+/// (`2.50e20` becomes `2.5e20`, `5.0e20` becomes `5e20`).
+fn trim_mantissa(text: &str) -> String {
+    match text.split_once('e') {
+        Some((m, e)) if m.contains('.') => {
+            format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// `v` rounded to `digits` significant digits, with thousands separators:
 /// `significant(176142.0, 3)` is `176,000`, `significant(0.09713, 3)` is
-/// `0.0971`. Non-finite values read `n/a`.
+/// `0.0971`; huge and tiny magnitudes in exponent notation
+/// (`significant(5.15e123, 3)` is `5.15e123`). Non-finite values read `n/a`.
 pub fn significant(v: f64, digits: u32) -> String {
     if !v.is_finite() {
         return "n/a".into();
     }
     if v == 0.0 {
         return "0".into();
+    }
+    if needs_exponent(v) {
+        return format!("{v:.prec$e}", prec = digits.max(1) as usize - 1);
     }
     let digits = digits.max(1) as i32;
     let magnitude = v.abs().log10().floor() as i32;
@@ -77,7 +105,8 @@ pub fn value(v: f64, unit: Option<Unit>) -> String {
 }
 
 /// A value the user wrote (a target): every digit it has, up to six
-/// decimals, thousands separators, shares as percentages (`0.95` is `95%`).
+/// decimals, thousands separators, shares as percentages (`0.95` is `95%`);
+/// huge and tiny magnitudes in exponent notation, every digit kept.
 pub fn exact(v: f64, unit: Option<Unit>) -> String {
     if !v.is_finite() {
         return "n/a".into();
@@ -86,6 +115,9 @@ pub fn exact(v: f64, unit: Option<Unit>) -> String {
         Some(Unit::Share) => (v * 100.0, "%"),
         _ => (v, ""),
     };
+    if needs_exponent(v) {
+        return format!("{v:e}{suffix}");
+    }
     let text = format!("{v:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     let text = if text == "-0" { "0" } else { text };
@@ -99,6 +131,9 @@ pub fn tick(v: f64, step: f64, unit: Option<Unit>) -> String {
         Some(Unit::Share) => (v * 100.0, step * 100.0, "%"),
         _ => (v, step, ""),
     };
+    if step.is_finite() && step > 0.0 && needs_exponent(step) {
+        return format!("{}{suffix}", exponent_tick(v, step));
+    }
     let decimals = decimals_for_step(step);
     let text = format!("{v:.decimals$}");
     let text = if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
@@ -107,6 +142,18 @@ pub fn tick(v: f64, step: f64, unit: Option<Unit>) -> String {
         text
     };
     format!("{}{suffix}", group_thousands(&text))
+}
+
+/// A tick in exponent notation with as many digits as the step needs to
+/// tell ticks apart (`7.5e20` for a step of `2.5e20`; `0` for zero).
+fn exponent_tick(v: f64, step: f64) -> String {
+    if v == 0.0 || v.abs() < step * 1e-9 {
+        return "0".into();
+    }
+    let step_exponent = step.log10().floor();
+    let step_decimals = decimals_for_step(step / 10f64.powf(step_exponent)) as f64;
+    let digits = (v.abs().log10().floor() - step_exponent + step_decimals).max(0.0);
+    trim_mantissa(&format!("{v:.prec$e}", prec = digits as usize))
 }
 
 /// Decimals needed to tell ticks `step` apart (0 for 1, 2, 5, 10...; 1 for
@@ -166,5 +213,28 @@ mod tests {
         assert_eq!(exact(1234.0, None), "1,234");
         assert_eq!(exact(0.95, Some(Unit::Share)), "95%");
         assert_eq!(exact(2.5e-3, None), "0.0025");
+    }
+
+    #[test]
+    fn huge_and_tiny_numbers_use_exponents() {
+        assert_eq!(significant(5.1534e123, 3), "5.15e123");
+        assert_eq!(significant(-2.0e15, 3), "-2.00e15");
+        assert_eq!(significant(999e12, 3), "999,000,000,000,000");
+        assert_eq!(significant(1.234e-7, 3), "1.23e-7");
+        assert_eq!(value(1e300, Some(Unit::UsdMillion)), "1.00e300");
+        assert_eq!(exact(1.25e100, None), "1.25e100");
+        assert_eq!(exact(3e-9, None), "3e-9");
+        assert_eq!(tick(7.5e20, 2.5e20, None), "7.5e20");
+        assert_eq!(tick(1e21, 2.5e20, None), "1e21");
+        assert_eq!(tick(0.0, 5e99, None), "0");
+        assert_eq!(tick(-1.5e100, 5e99, None), "-1.5e100");
+        assert_eq!(tick(3e-7, 1e-7, None), "3e-7");
+        // Every tick of an axis distinct.
+        let labels: Vec<String> = (0..5)
+            .map(|i| tick(1e30 + i as f64 * 2e15, 2e15, None))
+            .collect();
+        let mut unique = labels.clone();
+        unique.dedup();
+        assert_eq!(labels, unique, "{labels:?}");
     }
 }

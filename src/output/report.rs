@@ -92,6 +92,8 @@ pub struct Report {
     /// Replications in the reservoir the distribution charts use.
     pub reservoir_rows: u64,
     pub charts: Vec<ChartEntry>,
+    /// Why a kind of chart was not drawn, one sentence each.
+    pub charts_not_drawn: Vec<String>,
     /// The command that reproduces the run.
     pub reproduce: String,
 }
@@ -207,6 +209,12 @@ impl Report {
                 caption: spec.caption(data),
             })
             .collect();
+        let mut charts_not_drawn = Vec::new();
+        if data.sample.inputs.is_empty() && !data.scalars.is_empty() {
+            charts_not_drawn.push(
+                "No tornado charts: every parameter of the scenario is fixed, so no uncertain input can drive the outcomes.".to_string(),
+            );
+        }
         Report {
             title: scenario.title.clone(),
             description: scenario.description.clone(),
@@ -216,6 +224,7 @@ impl Report {
             scalars,
             reservoir_rows: data.sample.len() as u64,
             charts,
+            charts_not_drawn,
             reproduce: manifest.command.clone(),
         }
     }
@@ -415,7 +424,7 @@ pub fn render(r: &Report) -> String {
         }
     }
 
-    if !r.charts.is_empty() {
+    if !r.charts.is_empty() || !r.charts_not_drawn.is_empty() {
         out.push_str("## Charts\n\n");
         if r.reservoir_rows < s.replications {
             let _ = writeln!(
@@ -439,6 +448,9 @@ pub fn render(r: &Report) -> String {
             }
             let _ = writeln!(out, "![{}]({})\n", c.alt, c.png);
             let _ = writeln!(out, "*{}* [SVG]({})\n", c.caption, c.svg);
+        }
+        for why in &r.charts_not_drawn {
+            let _ = writeln!(out, "{why}\n");
         }
     }
 

@@ -64,7 +64,11 @@ const MAX_YEAR: i64 = 2500;
 const SUM_TOLERANCE: f64 = 1e-6;
 
 /// The valid range of a parameter or series value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// The bounded ranges are wide enough for any economy, and narrow enough
+/// that the model's exponentials and products stay finite over the longest
+/// horizon (docs/scenario-format.md gives each key's reason).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ValueRange {
     /// A share or probability in [0, 1].
     Share,
@@ -72,24 +76,28 @@ pub enum ValueRange {
     OpenShare,
     /// Zero or more.
     NonNegative,
-    /// More than zero.
-    Positive,
     /// Between -1 and 1.
     Unit,
-    /// Any finite number.
-    Real,
+    /// From the first number to the second, both included.
+    Between(f64, f64),
+    /// More than zero, and at most the number.
+    PositiveUpTo(f64),
 }
 
 impl ValueRange {
     /// How the range reads in messages and docs.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> String {
         match self {
-            ValueRange::Share => "a share in [0, 1]",
-            ValueRange::OpenShare => "a share strictly between 0 and 1",
-            ValueRange::NonNegative => "a number >= 0",
-            ValueRange::Positive => "a number > 0",
-            ValueRange::Unit => "a number in [-1, 1]",
-            ValueRange::Real => "a finite number",
+            ValueRange::Share => "a share in [0, 1]".into(),
+            ValueRange::OpenShare => "a share strictly between 0 and 1".into(),
+            ValueRange::NonNegative => "a number >= 0".into(),
+            ValueRange::Unit => "a number in [-1, 1]".into(),
+            ValueRange::Between(lo, hi) => {
+                format!("a number in [{}, {}]", short_number(lo), short_number(hi))
+            }
+            ValueRange::PositiveUpTo(hi) => {
+                format!("a number > 0 and <= {}", short_number(hi))
+            }
         }
     }
 
@@ -98,29 +106,112 @@ impl ValueRange {
             ValueRange::Share => (0.0..=1.0).contains(&v),
             ValueRange::OpenShare => v > 0.0 && v < 1.0,
             ValueRange::NonNegative => v >= 0.0,
-            ValueRange::Positive => v > 0.0,
             ValueRange::Unit => (-1.0..=1.0).contains(&v),
-            ValueRange::Real => v.is_finite(),
+            ValueRange::Between(lo, hi) => (lo..=hi).contains(&v),
+            ValueRange::PositiveUpTo(hi) => v > 0.0 && v <= hi,
         }
     }
 
     /// Whether every value `dist` can produce lies in the range. A support
     /// edge at an open bound is fine when the sampler cannot reach it (a
     /// uniform from 0 never draws exactly 0, since uniforms are in (0, 1)).
-    fn admits(self, dist: &Distribution) -> bool {
+    /// The bounds that only keep the model's numbers finite are checked
+    /// against the extreme draws themselves, so a normal or a lognormal
+    /// whose tails stay far inside them is accepted.
+    pub fn admits(self, dist: &Distribution) -> bool {
         let (lo, hi) = dist.support();
-        let lowest = dist.inverse_cdf(f64::EPSILON / 2.0);
-        let highest = dist.inverse_cdf(1.0 - f64::EPSILON / 2.0);
+        let (lowest, highest) = extreme_draws(dist);
         match self {
             ValueRange::Share => lo >= 0.0 && hi <= 1.0,
             ValueRange::OpenShare => lo >= 0.0 && hi <= 1.0 && lowest > 0.0 && highest < 1.0,
             ValueRange::NonNegative => lo >= 0.0,
-            ValueRange::Positive => lo >= 0.0 && lowest > 0.0,
             ValueRange::Unit => lo >= -1.0 && hi <= 1.0,
-            ValueRange::Real => true,
+            ValueRange::Between(a, b) => lowest >= a && highest <= b,
+            ValueRange::PositiveUpTo(b) => lo >= 0.0 && lowest > 0.0 && highest <= b,
         }
     }
+
+    /// Whether the range has an upper bound, so that a distribution must be
+    /// bounded above to fit it.
+    fn bounded_above(self) -> bool {
+        self != ValueRange::NonNegative
+    }
 }
+
+/// The smallest and largest values `dist` can draw: its inverse CDF at the
+/// extreme uniforms the samplers hand out.
+fn extreme_draws(dist: &Distribution) -> (f64, f64) {
+    (
+        dist.inverse_cdf(f64::EPSILON / 2.0),
+        dist.inverse_cdf(1.0 - f64::EPSILON / 2.0),
+    )
+}
+
+/// `v` for a message: Rust's shortest form, in exponent notation when that
+/// is much shorter (`1e6`, not `1000000`; but `1000` and `0.25`).
+fn short_number(v: f64) -> String {
+    let plain = format!("{v}");
+    let exponent = format!("{v:e}");
+    if exponent.len() + 3 <= plain.len() {
+        exponent
+    } else {
+        plain
+    }
+}
+
+/// `v` rounded to four significant digits, for a message about a value
+/// the user did not write (an extreme draw).
+fn four_digits(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(3 - v.abs().log10().floor() as i32);
+    let rounded = (v * scale).round() / scale;
+    if rounded.is_finite() { rounded } else { v }
+}
+
+// The bounds of the bounded ranges (docs/scenario-format.md, "Why the
+// ranges are bounded", gives the reason for each).
+/// Money stocks and flows, USD million: 1e10 is USD 10^16, about a hundred
+/// times world output.
+const MAX_MUSD: f64 = 1e10;
+/// Pools of people: 1e9, more than the labour force of any country.
+const MAX_PERSONS: f64 = 1e9;
+/// Power capacity, MW: 1e6 MW is a terawatt, more than most national grids.
+const MAX_MW: f64 = 1e6;
+/// Gross zone area, hectares: 1e6 ha is 10,000 km^2.
+const MAX_AREA_HA: f64 = 1e6;
+/// Capital per developed hectare, USD million.
+const MAX_CAPITAL_PER_HA: f64 = 1e4;
+/// Capital per job, USD million: from USD 1 to USD 1 billion.
+const CAPITAL_PER_WORKER: ValueRange = ValueRange::Between(1e-6, 1e3);
+/// Output of a skilled worker relative to an unskilled one.
+const SKILL_EFFICIENCY: ValueRange = ValueRange::Between(0.01, 100.0);
+/// Gross output per unit of capital at full employment: bounded below too,
+/// so that initial productivity A_0 cannot underflow to 0 (TFP index A/A_0).
+const OUTPUT_CAPITAL_RATIO: ValueRange = ValueRange::Between(1e-6, 100.0);
+/// MWh per USD million of output.
+const MAX_ENERGY_INTENSITY: f64 = 1e5;
+/// Annual TFP growth and spillover (log points): 20% a year.
+const TFP_RATE: ValueRange = ValueRange::Between(-0.2, 0.2);
+/// Standard deviation of annual TFP shocks (log points).
+const TFP_VOLATILITY: ValueRange = ValueRange::Between(0.0, 0.5);
+/// Standard deviation of annual export-demand shocks (log points).
+const DEMAND_VOLATILITY: ValueRange = ValueRange::Between(0.0, 1.0);
+/// Elasticity of entry to last year's export demand.
+const DEMAND_SENSITIVITY: ValueRange = ValueRange::Between(-3.0, 3.0);
+/// Bass imitation coefficient and the holiday's entry uplift.
+const ENTRY_COEFFICIENT: ValueRange = ValueRange::Between(0.0, 10.0);
+/// Jobs per USD million of a sector's output.
+const MAX_JOBS_PER_MUSD: f64 = 1e4;
+/// The largest output multiplier (a column sum of the Leontief inverse).
+const MAX_OUTPUT_MULTIPLIER: f64 = 1e3;
+/// The Ishigami coefficients a and b.
+const ISHIGAMI_COEFFICIENT: ValueRange = ValueRange::Between(-1e100, 1e100);
+/// The Ishigami inputs.
+const ISHIGAMI_INPUT: ValueRange = ValueRange::Between(-1e6, 1e6);
+/// Most Sobol' G coefficients (inputs): y is at most 2^k.
+const MAX_SOBOL_G_INPUTS: usize = 400;
 
 /// Load state shared by the section readers.
 struct Builder<'s> {
@@ -536,7 +627,7 @@ impl<'s> Builder<'s> {
                     self.ctx.error(
                         node.origin,
                         &path,
-                        format!("expected {}, found {v}", range.describe()),
+                        format!("expected {}, found {}", range.describe(), short_number(v)),
                     );
                     return None;
                 }
@@ -547,26 +638,40 @@ impl<'s> Builder<'s> {
             self.ctx.error(
                 node.origin,
                 &path,
-                format!("expected {}, found {}", range.describe(), dist.mean()),
+                format!(
+                    "expected {}, found {}",
+                    range.describe(),
+                    short_number(dist.mean())
+                ),
             );
             return None;
         }
         if !dist.is_fixed() && !range.admits(&dist) {
             let (lo, hi) = dist.support();
+            let reach = match range {
+                ValueRange::Between(..) | ValueRange::PositiveUpTo(_) => {
+                    let (lowest, highest) = extreme_draws(&dist);
+                    format!(
+                        "its draws reach {} to {}",
+                        short_number(four_digits(lowest)),
+                        short_number(four_digits(highest))
+                    )
+                }
+                _ => format!("its support is [{lo}, {hi}]"),
+            };
             self.ctx
                 .error(
                     node.origin,
                     &path,
                     format!(
-                        "{dist} can take values outside the valid range (its support is [{lo}, {hi}]); expected {}",
+                        "{dist} can take values outside the valid range ({reach}); expected {}",
                         range.describe()
                     ),
                 )
-                .help = Some(match range {
-                ValueRange::Share | ValueRange::OpenShare | ValueRange::Unit => {
-                    "bound it: a normal with min/max, or a beta, pert, triangular or uniform inside the range".into()
-                }
-                _ => "bound it below: a normal with min, a uniform or triangular starting at 0 or above, or a gamma or lognormal".into(),
+                .help = Some(if range.bounded_above() {
+                "bound it: a normal with min/max, or a beta, pert, triangular or uniform inside the range".into()
+            } else {
+                "bound it below: a normal with min, a uniform or triangular starting at 0 or above, or a gamma or lognormal".into()
             });
             return None;
         }
@@ -796,7 +901,7 @@ impl<'s> Builder<'s> {
                     self.ctx.error(
                         node.origin,
                         &path,
-                        format!("expected {}, found {v}", range.describe()),
+                        format!("expected {}, found {}", range.describe(), short_number(v)),
                     );
                     return None;
                 }
@@ -852,8 +957,9 @@ impl<'s> Builder<'s> {
                     if !range.contains(v) {
                         self.ctx.errors.push(
                             Diagnostic::new(format!(
-                                "column `{column}`: expected {}, found {v}",
-                                range.describe()
+                                "column `{column}`: expected {}, found {}",
+                                range.describe(),
+                                short_number(v)
                             ))
                             .at(table.at(*line))
                             .key(key_path),
@@ -913,7 +1019,7 @@ impl<'s> Builder<'s> {
         let grid_availability_logit_sd =
             self.param(&mut g, "grid_availability_logit_sd", NonNegative, None);
         let demand_persistence = self.param(&mut g, "demand_persistence", Unit, None);
-        let demand_volatility = self.param(&mut g, "demand_volatility", NonNegative, None);
+        let demand_volatility = self.param(&mut g, "demand_volatility", DEMAND_VOLATILITY, None);
         let regulatory_shock_probability =
             self.param(&mut g, "regulatory_shock_probability", Share, None);
         let regulatory_shock_cut = self.param(&mut g, "regulatory_shock_cut", Share, None);
@@ -1013,6 +1119,19 @@ impl<'s> Builder<'s> {
             }
             for j in 0..=n {
                 match t.number(i, j + 1, key) {
+                    Ok(v) if j == n && v > MAX_JOBS_PER_MUSD => {
+                        self.ctx.errors.push(
+                            Diagnostic::new(format!(
+                                "column `jobs_per_musd`: expected a number from 0 to {}, found {}",
+                                short_number(MAX_JOBS_PER_MUSD),
+                                short_number(v)
+                            ))
+                            .at(t.at(*line))
+                            .key(key)
+                            .help("jobs per USD million of the sector's output: 10,000 would be USD 100 of output per job-year"),
+                        );
+                        ok = false;
+                    }
                     Ok(v) if v >= 0.0 => {
                         if j < n {
                             a[(i, j)] = v;
@@ -1056,11 +1175,37 @@ impl<'s> Builder<'s> {
             );
             return None;
         }
-        Some(IoTable {
+        let table = IoTable {
             sectors,
             coefficients: a,
             jobs_per_musd: jobs,
-        })
+        };
+        // A spectral radius just below 1 leaves I - A nearly singular: the
+        // multipliers (column sums of L) explode, and supplier output with
+        // them. Real tables give output multipliers of 1.5 to 4.
+        let multipliers: Vec<f64> = match table.leontief() {
+            Some(l) => l.row_sum().iter().copied().collect(),
+            None => vec![f64::INFINITY; n],
+        };
+        if let Some((j, &m)) = multipliers
+            .iter()
+            .enumerate()
+            .find(|&(_, m)| m.is_nan() || *m > MAX_OUTPUT_MULTIPLIER)
+        {
+            self.ctx.errors.push(
+                Diagnostic::new(format!(
+                    "sector `{}` has an output multiplier of {} (the column sum of the Leontief inverse); at most {} is accepted",
+                    table.sectors[j],
+                    short_number(m),
+                    short_number(MAX_OUTPUT_MULTIPLIER)
+                ))
+                .at(Location::file(&t.path))
+                .key(key)
+                .help("the matrix is nearly singular: real tables give multipliers of 1.5 to 4; check that each column sums well below 1"),
+            );
+            return None;
+        }
+        Some(table)
     }
 
     /// The zones that validated, and the ids of all zones (for references).
@@ -1182,19 +1327,19 @@ impl<'s> Builder<'s> {
             .section(&mut z, "investment", "[zones.investment]", true)
             .and_then(|mut s| {
                 let v = read_params!(self, s, Investment {
-                    area_ha: Positive,
+                    area_ha: PositiveUpTo(MAX_AREA_HA),
                     opening_delay: NonNegative => 0.0,
                     developable_share: Share,
-                    capital_per_ha: Positive,
-                    initial_capital: NonNegative => 0.0,
+                    capital_per_ha: PositiveUpTo(MAX_CAPITAL_PER_HA),
+                    initial_capital: Between(0.0, MAX_MUSD) => 0.0,
                     bass_p: Share,
-                    bass_q: NonNegative,
+                    bass_q: ENTRY_COEFFICIENT,
                     depreciation: Share,
-                    incentive_uplift: NonNegative,
+                    incentive_uplift: ENTRY_COEFFICIENT,
                     tax_holiday_years: NonNegative,
                     energy_sensitivity: NonNegative,
                     skill_sensitivity: NonNegative,
-                    demand_sensitivity: Real,
+                    demand_sensitivity: DEMAND_SENSITIVITY,
                     fdi_share: Share,
                 });
                 finish_all(self, s, v)
@@ -1202,16 +1347,22 @@ impl<'s> Builder<'s> {
         let workforce = self
             .section(&mut z, "workforce", "[zones.workforce]", true)
             .and_then(|mut s| {
-                let trainees = self.series(&mut s, "trainees_per_year", NonNegative, h, None);
+                let trainees = self.series(
+                    &mut s,
+                    "trainees_per_year",
+                    Between(0.0, MAX_PERSONS),
+                    h,
+                    None,
+                );
                 let v = read_params!(
                     self,
                     s,
                     WorkforceParams {
-                        capital_per_worker: Positive,
+                        capital_per_worker: CAPITAL_PER_WORKER,
                         skilled_share: Share,
-                        skill_efficiency: Positive,
-                        skilled_pool_initial: NonNegative,
-                        unskilled_pool: NonNegative,
+                        skill_efficiency: SKILL_EFFICIENCY,
+                        skilled_pool_initial: Between(0.0, MAX_PERSONS),
+                        unskilled_pool: Between(0.0, MAX_PERSONS),
                         attrition: Share,
                         completion_rate: Share,
                         retention_rate: Share,
@@ -1238,11 +1389,11 @@ impl<'s> Builder<'s> {
                     s,
                     Production {
                         alpha: Share,
-                        output_capital_ratio: Positive,
+                        output_capital_ratio: OUTPUT_CAPITAL_RATIO,
                         va_share: Share,
-                        tfp_growth: Real,
-                        tfp_spillover: Real,
-                        tfp_volatility: NonNegative,
+                        tfp_growth: TFP_RATE,
+                        tfp_spillover: TFP_RATE,
+                        tfp_volatility: TFP_VOLATILITY,
                     }
                 );
                 finish_all(self, s, v)
@@ -1251,9 +1402,9 @@ impl<'s> Builder<'s> {
             .section(&mut z, "energy", "[zones.energy]", true)
             .and_then(|mut s| {
                 let v = read_params!(self, s, Energy {
-                    energy_intensity: NonNegative,
-                    grid_mw: NonNegative,
-                    backup_mw: NonNegative => 0.0,
+                    energy_intensity: Between(0.0, MAX_ENERGY_INTENSITY),
+                    grid_mw: Between(0.0, MAX_MW),
+                    backup_mw: Between(0.0, MAX_MW) => 0.0,
                     backup_availability: Share => 1.0,
                 });
                 finish_all(self, s, v)
@@ -1295,7 +1446,8 @@ impl<'s> Builder<'s> {
         let fiscal = self
             .section(&mut z, "fiscal", "[zones.fiscal]", true)
             .and_then(|mut s| {
-                let public_cost = self.series(&mut s, "public_cost", NonNegative, h, Some(0.0));
+                let public_cost =
+                    self.series(&mut s, "public_cost", Between(0.0, MAX_MUSD), h, Some(0.0));
                 let v = read_params!(
                     self,
                     s,
@@ -1589,12 +1741,17 @@ impl<'s> Builder<'s> {
                 ),
             ));
         }
+        let capacity_range = ValueRange::Between(0.0, MAX_MW);
         if let Some(capacity) = f.capacity_mw
-            && capacity < 0.0
+            && !capacity_range.contains(capacity)
         {
             errors.push((
                 "capacity_mw".into(),
-                format!("expected a number >= 0, found {capacity}"),
+                format!(
+                    "expected {}, found {}",
+                    capacity_range.describe(),
+                    short_number(capacity)
+                ),
             ));
         }
         for (key, v) in [
@@ -1756,8 +1913,12 @@ impl<'s> Builder<'s> {
                     zone_ids.join(", ")
                 ));
             }
-            if amount < 0.0 {
-                problems.push(format!("amount must be >= 0 (USD million), found {amount}"));
+            if !(0.0..=MAX_MUSD).contains(&amount) {
+                problems.push(format!(
+                    "amount must be from 0 to {} (USD million), found {}",
+                    short_number(MAX_MUSD),
+                    short_number(amount)
+                ));
             }
             if !(0.0..=1.0).contains(&probability) {
                 problems.push(format!(
@@ -1830,14 +1991,30 @@ impl<'s> Builder<'s> {
         let result = match kind {
             ModelKind::Ishigami => {
                 let coef = |b: &mut Self, key: &str, default: f64| match model.get(key) {
-                    Some(e) => reader::plain_number(&mut b.ctx, &e.value, &format!("model.{key}")),
+                    Some(e) => {
+                        let path = format!("model.{key}");
+                        let v = reader::plain_number(&mut b.ctx, &e.value, &path)?;
+                        if !ISHIGAMI_COEFFICIENT.contains(v) {
+                            b.ctx.error(
+                                e.value.origin,
+                                &path,
+                                format!(
+                                    "expected {}, found {}",
+                                    ISHIGAMI_COEFFICIENT.describe(),
+                                    short_number(v)
+                                ),
+                            );
+                            return None;
+                        }
+                        Some(v)
+                    }
                     None => Some(default),
                 };
                 let a = coef(self, "a", 7.0);
                 let bb = coef(self, "b", 0.1);
-                let x1 = self.param(&mut inputs, "x1", ValueRange::Real, None);
-                let x2 = self.param(&mut inputs, "x2", ValueRange::Real, None);
-                let x3 = self.param(&mut inputs, "x3", ValueRange::Real, None);
+                let x1 = self.param(&mut inputs, "x1", ISHIGAMI_INPUT, None);
+                let x2 = self.param(&mut inputs, "x2", ISHIGAMI_INPUT, None);
+                let x3 = self.param(&mut inputs, "x3", ISHIGAMI_INPUT, None);
                 Some(ModelSpec::Ishigami {
                     a: a?,
                     b: bb?,
@@ -1854,16 +2031,25 @@ impl<'s> Builder<'s> {
                     return None;
                 };
                 let a = reader::numbers(&mut self.ctx, &entry.value, "model.a")?;
-                if a.is_empty() || a.len() > 1000 || a.iter().any(|&v| v < 0.0) {
-                    self.ctx.error(
-                        entry.value.origin,
-                        "model.a",
-                        "expected 1 to 1000 coefficients, each >= 0",
-                    );
+                if a.is_empty() || a.len() > MAX_SOBOL_G_INPUTS || a.iter().any(|&v| v < 0.0) {
+                    self.ctx
+                        .error(
+                            entry.value.origin,
+                            "model.a",
+                            format!(
+                                "expected 1 to {MAX_SOBOL_G_INPUTS} coefficients, each >= 0, found {}",
+                                a.len()
+                            ),
+                        )
+                        .help = Some(format!(
+                        "with k inputs y can reach 2^k; beyond {MAX_SOBOL_G_INPUTS} its variance would overflow"
+                    ));
                     return None;
                 }
+                // The G function is defined on the unit cube: outside it a
+                // factor |4 x - 2| grows without bound.
                 let ids: Vec<Option<ParamId>> = (1..=a.len())
-                    .map(|i| self.param(&mut inputs, &format!("x{i}"), ValueRange::Real, None))
+                    .map(|i| self.param(&mut inputs, &format!("x{i}"), ValueRange::Share, None))
                     .collect();
                 let ids: Option<Vec<ParamId>> = ids.into_iter().collect();
                 Some(ModelSpec::SobolG { a, inputs: ids? })

@@ -203,6 +203,16 @@ pub struct IoTable {
     pub jobs_per_musd: Vec<f64>,
 }
 
+impl IoTable {
+    /// The Leontief inverse L = (I - A_io)^-1: column j is the output of
+    /// every sector that one USD of final demand for sector j calls forth.
+    /// `None` when I - A_io is singular (loading refuses such tables).
+    pub fn leontief(&self) -> Option<DMatrix<f64>> {
+        let n = self.sectors.len();
+        (DMatrix::identity(n, n) - &self.coefficients).try_inverse()
+    }
+}
+
 /// One zone.
 #[derive(Debug, Clone)]
 pub struct Zone {

@@ -1,6 +1,8 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+pub mod sez;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,7 @@ use super::data::{ChartData, ScalarInfo};
 use super::fan::{label_and_unit, with_unit};
 use super::frame::{Key, LegendItem, font, frame};
 use super::style;
-use super::ticks::nice_step;
+use super::ticks::{AXIS_LIMIT, nice_step};
 use crate::model::names::Unit;
 use crate::output::format;
 
@@ -49,7 +49,7 @@ fn median(sorted: &[f64]) -> Option<f64> {
 
 /// The range to show: the sample's, widened to include the target.
 fn shown_range(sorted: &[f64], target: Option<f64>) -> (f64, f64) {
-    let (mut lo, mut hi) = match (sorted.first(), sorted.last()) {
+    let (mut lo, mut hi): (f64, f64) = match (sorted.first(), sorted.last()) {
         (Some(&a), Some(&b)) => (a, b),
         _ => (0.0, 1.0),
     };
@@ -57,6 +57,11 @@ fn shown_range(sorted: &[f64], target: Option<f64>) -> (f64, f64) {
         lo = lo.min(t);
         hi = hi.max(t);
     }
+    // Within what an axis can show, so widths and bins stay finite.
+    let (lo, hi) = (
+        lo.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+        hi.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+    );
     if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.05 };
         (lo - pad, hi + pad)
@@ -74,7 +79,9 @@ pub fn bins(sorted: &[f64], lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
     let start = (lo / step).floor() * step;
     // The tolerance keeps a maximum that falls on an edge in the last bin
     // rather than opening a bin beyond it (a share of exactly 100%).
-    let count = (((hi - start) / step - 1e-9).ceil() as usize).max(1);
+    // At most about 2.5 x `wanted` bins for a finite range; the cap only
+    // guards against a range no axis could show.
+    let count = (((hi - start) / step - 1e-9).ceil() as usize).clamp(1, 1000);
     let edges: Vec<f64> = (0..=count).map(|i| start + i as f64 * step).collect();
     let mut counts = vec![0usize; count];
     for &v in sorted {

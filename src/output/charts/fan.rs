@@ -124,14 +124,15 @@ fn draw_bands<B: TextOut>(
 }
 
 pub(super) fn replications_of(n: u64) -> String {
-    format!("{} replications", format::group_thousands(&n.to_string()))
+    if n == 1 {
+        "1 replication".into()
+    } else {
+        format!("{} replications", format::group_thousands(&n.to_string()))
+    }
 }
 
 fn replications(data: &ChartData) -> String {
-    format!(
-        "{} replications",
-        format::group_thousands(&data.run.replications.to_string())
-    )
+    replications_of(data.run.replications)
 }
 
 /// The title of the aggregate fan of `output` (`total` or `national`).
@@ -180,6 +181,42 @@ fn zone_title(name: &str, width: f64) -> String {
     fit(head, style::PANEL_TITLE_SIZE, width)
 }
 
+/// Most panels of a by-zone chart: beyond 12, panels get too small to read.
+pub const MAX_ZONE_PANELS: usize = 12;
+
+/// The zones a by-zone chart of `zones` shows: all of them up to
+/// [`MAX_ZONE_PANELS`], else the largest by median in the final year (ties
+/// to the first in scenario order), in scenario order.
+pub fn shown_zones<'a>(zones: &[&'a FanSeries]) -> Vec<&'a FanSeries> {
+    if zones.len() <= MAX_ZONE_PANELS {
+        return zones.to_vec();
+    }
+    let size = |s: &FanSeries| s.quantiles.last().map_or(f64::NEG_INFINITY, |q| q[2]);
+    let mut order: Vec<usize> = (0..zones.len()).collect();
+    // Largest first; NaN last; a stable sort keeps scenario order in ties.
+    order.sort_by(|&a, &b| {
+        let (x, y) = (size(zones[a]), size(zones[b]));
+        match (x.is_nan(), y.is_nan()) {
+            (false, false) => y.total_cmp(&x),
+            (x_nan, y_nan) => x_nan.cmp(&y_nan),
+        }
+    });
+    order.truncate(MAX_ZONE_PANELS);
+    order.sort_unstable();
+    order.into_iter().map(|i| zones[i]).collect()
+}
+
+/// The note of a by-zone chart of `zones` of `all`.
+fn by_zone_note(shown: usize, all: usize) -> String {
+    if shown < all {
+        format!(
+            "The {shown} largest of {all} zones (by median in the final year); every panel has the same vertical scale."
+        )
+    } else {
+        "Every panel has the same vertical scale.".into()
+    }
+}
+
 /// Columns of a grid of `n` panels on a wide canvas.
 pub fn panel_columns(n: usize) -> usize {
     match n {
@@ -194,20 +231,16 @@ pub fn panel_columns(n: usize) -> usize {
 /// Small multiples of `output`: one panel per zone, a common vertical
 /// scale.
 pub fn draw_fan_by_zone<B: TextOut>(root: &Area<B>, data: &ChartData, output: &str) -> Drawn {
-    let zones = data.fan.zones_of(output);
-    if zones.is_empty() {
+    let all = data.fan.zones_of(output);
+    if all.is_empty() {
         return Err(format!("no per-zone series of `{output}`"));
     }
+    let zones = shown_zones(&all);
     let (label, unit) = label_and_unit(output);
     let title = with_unit(&format!("{label} by zone"), unit);
     let subtitle = format!("{} · {}", data.run.title, replications(data));
-    let body = frame(
-        root,
-        &title,
-        &subtitle,
-        &legend(),
-        Some("Every panel has the same vertical scale."),
-    )?;
+    let note = by_zone_note(zones.len(), all.len());
+    let body = frame(root, &title, &subtitle, &legend(), Some(&note))?;
     let cols = panel_columns(zones.len());
     let rows = zones.len().div_ceil(cols);
     let panels = body.split_evenly((rows, cols));
@@ -239,6 +272,39 @@ pub fn draw_fan_by_zone<B: TextOut>(root: &Area<B>, data: &ChartData, output: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn zone(id: usize, final_median: f64) -> FanSeries {
+        FanSeries {
+            output: "exports".into(),
+            zone: format!("z{id}"),
+            quantiles: vec![[0.0; 5], [0.0, 0.0, final_median, 0.0, 0.0]],
+        }
+    }
+
+    #[test]
+    fn beyond_twelve_zones_the_largest_twelve_are_shown_in_scenario_order() {
+        // 20 zones; sizes 0, 10, 20, ... except zone 3, the largest, and
+        // zones 18 and 19 tied with 17.
+        let mut sizes: Vec<f64> = (0..20).map(|i| 10.0 * i as f64).collect();
+        sizes[3] = 1e6;
+        sizes[18] = 170.0;
+        sizes[19] = f64::NAN;
+        let zones: Vec<FanSeries> = sizes.iter().enumerate().map(|(i, &m)| zone(i, m)).collect();
+        let refs: Vec<&FanSeries> = zones.iter().collect();
+        let shown: Vec<&str> = shown_zones(&refs).iter().map(|s| s.zone.as_str()).collect();
+        // The 12 largest: z3, z17, z18 (tied with z17), z16 ... z8.
+        assert_eq!(
+            shown,
+            [
+                "z3", "z8", "z9", "z10", "z11", "z12", "z13", "z14", "z15", "z16", "z17", "z18"
+            ]
+        );
+        assert_eq!(shown_zones(&refs[..12]).len(), 12);
+        assert_eq!(
+            by_zone_note(12, 20),
+            "The 12 largest of 20 zones (by median in the final year); every panel has the same vertical scale."
+        );
+    }
 
     #[test]
     fn panel_grids_are_wide() {

@@ -107,7 +107,18 @@ impl ChartSpec {
                     if national { "National value" } else { "Total over zones" }
                 )
             }
-            ChartKind::FanByZone => "By zone, with the same bands; every panel has the same vertical scale, so zones compare directly.".into(),
+            ChartKind::FanByZone => {
+                let mut c = String::from("By zone, with the same bands; every panel has the same vertical scale, so zones compare directly.");
+                let all = data.fan.zones_of(&self.subject);
+                let shown = fan::shown_zones(&all).len();
+                if shown < all.len() {
+                    c.push_str(&format!(
+                        " Only the {shown} largest of the {} zones (by median in the final year) are drawn.",
+                        all.len()
+                    ));
+                }
+                c
+            }
             ChartKind::Histogram => {
                 let mut c = String::from(
                     "Histogram: each bar is the share of replications in its range; the dashed line is the median",

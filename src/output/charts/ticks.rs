@@ -17,13 +17,21 @@ pub fn nice_step(raw: f64) -> f64 {
     10.0 * power
 }
 
-/// Ticks covering `[lo, hi]`: at most `max_ticks` (at least 2) multiples of
-/// a nice step, the first at or below `lo` and the last at or above `hi`,
-/// so the axis can run from the first tick to the last. Returns the ticks
-/// and the step.
+/// The largest magnitude an axis reaches. Beyond it, a range's width and
+/// the multiples of a step covering it could overflow to infinity; values
+/// further out are drawn pinned at the plot's edge.
+pub const AXIS_LIMIT: f64 = 1e300;
+
+/// Ticks covering `[lo, hi]` (clamped to [`AXIS_LIMIT`]): at most
+/// `max_ticks` (at least 2) multiples of a nice step, the first at or below
+/// `lo` and the last at or above `hi`, so the axis can run from the first
+/// tick to the last. Returns the ticks and the step.
 pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize) -> (Vec<f64>, f64) {
     let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() {
-        (lo.min(hi), lo.max(hi))
+        (
+            lo.min(hi).clamp(-AXIS_LIMIT, AXIS_LIMIT),
+            lo.max(hi).clamp(-AXIS_LIMIT, AXIS_LIMIT),
+        )
     } else {
         (0.0, 1.0)
     };
@@ -35,26 +43,41 @@ pub fn nice_ticks(lo: f64, hi: f64, max_ticks: usize) -> (Vec<f64>, f64) {
     }
     let max_ticks = max_ticks.max(2);
     let mut step = nice_step((hi - lo) / (max_ticks - 1) as f64);
-    loop {
+    // Each round moves to the next nice step, so a few rounds suffice; the
+    // bound only guarantees an end (ticks around zero never fit in
+    // `max_ticks = 2`: then the range's ends are the ticks).
+    for _ in 0..64 {
         // The tolerance forgives rounding in lo and hi (a value a hair
         // above a tick does not add a tick below it).
         let first = (lo / step + 1e-9).floor();
         let last = (hi / step - 1e-9).ceil();
-        let count = (last - first) as usize + 1;
-        if count <= max_ticks {
+        let count = last - first + 1.0;
+        if count < 2.0 {
+            // The step outgrew the range (only when no step fits).
+            break;
+        }
+        if count <= max_ticks as f64 {
             // Multiply rather than add, so ticks are exact multiples.
-            let ticks = (0..count)
+            let ticks = (0..count as usize)
                 .map(|i| clean((first + i as f64) * step))
                 .collect();
             return (ticks, step);
         }
         step = nice_step(step * 1.01);
     }
+    (vec![lo, hi], hi - lo)
 }
 
 /// Remove representation noise (0.30000000000000004 -> 0.3) and -0.
 fn clean(v: f64) -> f64 {
-    let r = (v * 1e9).round() / 1e9;
+    let scaled = v * 1e9;
+    // Beyond 2^53 / 1e9 there is no fraction to clean (and far beyond,
+    // the scaling would overflow).
+    let r = if scaled.abs() < 9e15 {
+        scaled.round() / 1e9
+    } else {
+        v
+    };
     if r == 0.0 { 0.0 } else { r }
 }
 
@@ -100,6 +123,26 @@ mod tests {
         let (t, _) = nice_ticks(5.0, 5.0, 5);
         assert!(t[0] < 5.0 && *t.last().unwrap() > 5.0);
         assert_eq!(nice_ticks(0.0, 0.3, 4).0, vec![0.0, 0.1, 0.2, 0.3]);
+    }
+
+    #[test]
+    fn huge_ranges_give_finite_ticks() {
+        for (lo, hi) in [
+            (-f64::MAX, f64::MAX),
+            (0.0, 1e307),
+            (1e300, 1e300),
+            (-1e124, 5e123),
+            (f64::MAX, f64::MAX),
+            (0.0, 1e-310),
+        ] {
+            let (t, step) = nice_ticks(lo, hi, 6);
+            assert!(t.len() >= 2 && t.len() <= 6, "{lo}..{hi}: {t:?}");
+            assert!(t.iter().all(|v| v.is_finite()) && step.is_finite() && step > 0.0);
+            assert!(t.windows(2).all(|w| w[0] < w[1]), "{lo}..{hi}: {t:?}");
+        }
+        // Two ticks cannot straddle zero: the fallback still ends.
+        let (t, _) = nice_ticks(-1.0, 1.0, 2);
+        assert_eq!(t.len(), 2);
     }
 
     #[test]
