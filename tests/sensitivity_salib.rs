@@ -79,26 +79,28 @@ fn first_and_total_without_second_order_rows_match_salib() {
         .flat_map(|b| [b[0], b[1], b[2], b[3], b[7]])
         .collect();
     let p = point_indices(&short, 3, false).unwrap().unwrap();
-    let (mut a, mut bb, mut ab) = (Vec::new(), Vec::new(), vec![Vec::new(); 3]);
-    for block in short.chunks_exact(5) {
-        a.push(block[0]);
-        bb.push(block[4]);
-        for j in 0..3 {
-            ab[j].push(block[1 + j]);
-        }
-    }
-    let n = a.len() as f64;
+    // SALib's formulas, written out: c the mean of every output, the
+    // variance over the A and B rows (divisor 2n).
+    let blocks: Vec<&[f64]> = short.chunks_exact(5).collect();
+    let n = blocks.len() as f64;
     let c = short.iter().sum::<f64>() / short.len() as f64;
-    let ab_all: Vec<f64> = a.iter().chain(&bb).map(|v| v - c).collect();
-    let m = ab_all.iter().sum::<f64>() / (2.0 * n);
-    let var = ab_all.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (2.0 * n);
+    let ends: Vec<f64> = blocks.iter().flat_map(|b| [b[0] - c, b[4] - c]).collect();
+    let m = ends.iter().sum::<f64>() / (2.0 * n);
+    let var = ends.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (2.0 * n);
     for j in 0..3 {
-        let s1 = (0..a.len())
-            .map(|i| (bb[i] - c) * (ab[j][i] - a[i]))
+        let s1 = blocks
+            .iter()
+            .map(|b| (b[4] - c) * (b[1 + j] - b[0]))
             .sum::<f64>()
             / n
             / var;
-        let st = (0..a.len()).map(|i| (a[i] - ab[j][i]).powi(2)).sum::<f64>() / n / 2.0 / var;
+        let st = blocks
+            .iter()
+            .map(|b| (b[0] - b[1 + j]).powi(2))
+            .sum::<f64>()
+            / n
+            / 2.0
+            / var;
         assert!((p.first[j] - s1).abs() < TOLERANCE, "S1[{j}]");
         assert!((p.total[j] - st).abs() < TOLERANCE, "ST[{j}]");
     }

@@ -329,7 +329,7 @@ pub fn point_indices(
     } else {
         factors + 2
     };
-    if outputs.is_empty() || outputs.len() % rows != 0 {
+    if outputs.is_empty() || !outputs.len().is_multiple_of(rows) {
         return Err(SensitivityError::OutputLength {
             got: outputs.len(),
             expected: rows * (outputs.len() / rows).max(1),

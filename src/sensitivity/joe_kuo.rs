@@ -48,7 +48,7 @@ pub(super) const DIMENSIONS: usize = 1024;
 
 /// `(a, m)` of dimensions 2 to [`DIMENSIONS`], in order (see the module docs).
 #[rustfmt::skip]
-pub(super) const DIRECTION_NUMBERS: [(u32, &[u32]); DIMENSIONS - 1] = [
+pub(super) static DIRECTION_NUMBERS: [(u32, &[u32]); DIMENSIONS - 1] = [
     (0, &[1]), (1, &[1, 3]), (1, &[1, 3, 1]), (2, &[1, 1, 1]), (1, &[1, 1, 3, 3]),
     (4, &[1, 3, 5, 13]), (2, &[1, 1, 5, 5, 17]), (4, &[1, 1, 5, 5, 5]), (7, &[1, 1, 7, 11, 19]),
     (11, &[1, 1, 5, 1, 1]), (13, &[1, 1, 1, 3, 11]), (14, &[1, 3, 5, 5, 31]),
