@@ -566,3 +566,17 @@ fn morris_results_are_bit_identical_however_trajectories_are_merged() {
     odd.merge(&even).unwrap();
     assert_eq!(summary_bits(&odd), reference);
 }
+
+#[test]
+fn a_failed_pilot_shift_does_not_poison_the_sums() {
+    let (design, blocks) = evaluate_design(&ishigami_problem(), options(64, false, 3), &ishigami);
+    let finish = |shift: f64| {
+        let mut acc = SobolAccumulator::new(&design, vec![shift]);
+        for (b, outputs) in blocks.iter().enumerate() {
+            acc.add_block(b as u64, outputs).unwrap();
+        }
+        bits(&acc.finish(0.95).unwrap()[0].clone().unwrap())
+    };
+    assert_eq!(finish(f64::NAN), finish(0.0));
+    assert_eq!(finish(f64::INFINITY), finish(0.0));
+}

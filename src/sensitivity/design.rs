@@ -121,12 +121,7 @@ impl SobolDesign {
         let sequences = (0..replicates)
             .map(|r| SobolSequence::scrambled(2 * dimensions, &key, r))
             .collect();
-        let mut factor_of = vec![0; dimensions];
-        for (j, factor) in factors.iter().enumerate() {
-            for &d in &factor.dimensions {
-                factor_of[d] = j;
-            }
-        }
+        let factor_of = factors.factor_of_dimensions();
         Ok(SobolDesign {
             factors,
             factor_of,
@@ -198,6 +193,10 @@ impl SobolDesign {
 
     /// What row `position` (`0..rows_per_block`) of every block is.
     pub fn row_kind(&self, position: usize) -> DesignRow {
+        debug_assert!(
+            position < self.rows_per_block(),
+            "row {position} beyond the block"
+        );
         let k = self.factors.len();
         match position {
             0 => DesignRow::A,
@@ -209,6 +208,10 @@ impl SobolDesign {
 
     /// The independent uniforms of block `block`'s base rows `A_i` and
     /// `B_i` (each of length [`Self::dimensions`]).
+    ///
+    /// # Panics
+    ///
+    /// If `block` is not below [`Self::blocks`].
     pub fn base_rows(&self, block: u64, a: &mut [f64], b: &mut [f64]) {
         let (replicate, index) = self.block_location(block);
         let sequence = &self.sequences[replicate as usize];
@@ -239,6 +242,10 @@ impl SobolDesign {
     /// The independent uniforms of evaluation `evaluation`, computed alone
     /// (no allocation; [`Self::base_rows`] and [`Self::row`] are cheaper
     /// for whole blocks).
+    ///
+    /// # Panics
+    ///
+    /// If `evaluation` is not below [`Self::evaluations`].
     pub fn row_at(&self, evaluation: u64, out: &mut [f64]) {
         let rows = self.rows_per_block() as u64;
         let (replicate, index) = self.block_location(evaluation / rows);

@@ -360,8 +360,13 @@ pub struct SobolAccumulator {
 impl SobolAccumulator {
     /// Empty sums for `design`, one output per entry of `shifts` (each
     /// output's fixed shift; every accumulator of one analysis must use the
-    /// same shifts, bit for bit, which [`Self::merge`] checks).
-    pub fn new(design: &SobolDesign, shifts: Vec<f64>) -> Self {
+    /// same shifts, bit for bit, which [`Self::merge`] checks). A
+    /// non-finite shift (a pilot run that failed) is replaced by 0, so it
+    /// cannot turn every sum into NaN.
+    pub fn new(design: &SobolDesign, mut shifts: Vec<f64>) -> Self {
+        for shift in shifts.iter_mut().filter(|s| !s.is_finite()) {
+            *shift = 0.0;
+        }
         let factors = design.factors().len();
         let second_order = design.second_order();
         let replicates = design.replicates();

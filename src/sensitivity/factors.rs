@@ -220,6 +220,17 @@ impl Factors {
         &self.list[index]
     }
 
+    /// The factor of each dimension, indexed by dimension.
+    pub fn factor_of_dimensions(&self) -> Vec<usize> {
+        let mut factor_of = vec![0; self.dimensions];
+        for (j, factor) in self.list.iter().enumerate() {
+            for &d in &factor.dimensions {
+                factor_of[d] = j;
+            }
+        }
+        factor_of
+    }
+
     /// The factors' names, in order.
     pub fn names(&self) -> Vec<String> {
         self.list.iter().map(|f| f.name.clone()).collect()

@@ -136,12 +136,7 @@ impl MorrisDesign {
                 replicates: options.trajectories,
             });
         }
-        let mut factor_of = vec![0; factors.dimensions()];
-        for (j, factor) in factors.iter().enumerate() {
-            for &d in &factor.dimensions {
-                factor_of[d] = j;
-            }
-        }
+        let factor_of = factors.factor_of_dimensions();
         Ok(MorrisDesign {
             factors,
             factor_of,
