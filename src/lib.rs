@@ -16,6 +16,10 @@
 //!   their partial results into exactly what one run writes.
 //! - [`compare`]: policy comparison with common random numbers: paired
 //!   differences of every scalar outcome between a base and its variants.
+//! - [`sensitivity`]: global sensitivity analysis: Sobol' indices on a
+//!   scrambled Saltelli design (correlated blocks and declared groups as
+//!   factors, replicate confidence intervals) and Morris elementary effects;
+//!   designs by row index and exactly mergeable estimators.
 //! - [`sweep`]: parameter sweeps (grid or Latin hypercube) over a base
 //!   scenario, resumable and shardable.
 //! - [`output`]: writes tables and files, atomically; the only module that writes.
@@ -30,6 +34,7 @@ pub mod model;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod shard;
 pub mod sweep;
 pub mod uncertainty;

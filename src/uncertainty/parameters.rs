@@ -111,6 +111,9 @@ pub struct ParameterSampler {
     uncertain: Vec<ParamId>,
     distributions: Vec<Distribution>,
     sampler: StaticSampler,
+    /// Pairs of uncertain parameters (sampler positions) with a non-zero
+    /// correlation target.
+    correlated_pairs: Vec<(usize, usize)>,
 }
 
 impl ParameterSampler {
@@ -147,6 +150,7 @@ impl ParameterSampler {
                 })
             })
             .collect();
+        let correlated_pairs = targets.iter().map(|t| (t.a, t.b)).collect();
         let sampler = StaticSampler::new(seed, replications, method, &purposes, &targets)?;
         let distributions = uncertain
             .iter()
@@ -157,7 +161,36 @@ impl ParameterSampler {
             uncertain,
             distributions,
             sampler,
+            correlated_pairs,
         })
+    }
+
+    /// Pairs of uncertain parameters, as positions in [`Self::uncertain_ids`],
+    /// whose correlation target is not zero, in the order given. Parameters
+    /// linked through these pairs are drawn jointly by the Gaussian copula.
+    pub fn correlated_pairs(&self) -> &[(usize, usize)] {
+        &self.correlated_pairs
+    }
+
+    /// Write into `draw` the values given by independent uniforms chosen by
+    /// the caller (one per uncertain parameter, in the order of
+    /// [`Self::uncertain_ids`], each strictly inside (0, 1)) instead of this
+    /// sampler's own draws: the uniforms go through the scenario's Gaussian
+    /// copula ([`StaticSampler::correlate`]) and then each parameter's
+    /// inverse CDF, exactly as [`Self::draw`] does with its own uniforms.
+    /// `uniforms` is overwritten with the correlated uniforms.
+    ///
+    /// # Panics
+    ///
+    /// If `uniforms.len()` is not the number of uncertain parameters.
+    pub fn draw_from_uniforms(&self, uniforms: &mut [f64], draw: &mut ParameterDraw) {
+        assert_eq!(
+            uniforms.len(),
+            self.uncertain.len(),
+            "one uniform per uncertain parameter"
+        );
+        self.sampler.correlate(uniforms);
+        self.write_values(uniforms, &mut draw.values);
     }
 
     /// Ids of the uncertain parameters, in the order of [`Self::draw_uncertain`].
@@ -179,13 +212,14 @@ impl ParameterSampler {
     pub fn draw(&self, replication: u64, draw: &mut ParameterDraw) {
         self.sampler
             .uniforms_with(&mut draw.state, replication, &mut draw.uniforms);
-        for ((&id, dist), &u) in self
-            .uncertain
-            .iter()
-            .zip(&self.distributions)
-            .zip(&draw.uniforms)
-        {
-            draw.values[id.index()] = dist.inverse_cdf(u);
+        self.write_values(&draw.uniforms, &mut draw.values);
+    }
+
+    /// Each uncertain parameter's value from its (already correlated) uniform.
+    #[inline]
+    fn write_values(&self, uniforms: &[f64], values: &mut [f64]) {
+        for ((&id, dist), &u) in self.uncertain.iter().zip(&self.distributions).zip(uniforms) {
+            values[id.index()] = dist.inverse_cdf(u);
         }
     }
 

@@ -317,9 +317,18 @@ impl StaticSampler {
         self.correlate(out);
     }
 
-    /// Apply the Gaussian copula to the group's entries of `out`, in place.
+    /// Apply the Gaussian copula to the correlated group's entries of `out`
+    /// (one independent uniform per parameter, length [`Self::len`]), in
+    /// place; parameters outside the group are left as they are.
+    ///
+    /// This is the map every replication's uniforms go through; it is public
+    /// so that designs built elsewhere (the sensitivity designs) correlate
+    /// their independent uniforms exactly the same way. Each connected block
+    /// of correlated parameters is transformed from its own members'
+    /// uniforms only: the Cholesky factor of a block-diagonal matrix is
+    /// block-diagonal, with exact zeros across blocks.
     #[inline]
-    fn correlate(&self, out: &mut [f64]) {
+    pub fn correlate(&self, out: &mut [f64]) {
         if self.group.is_empty() {
             return;
         }
