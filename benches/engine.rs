@@ -20,7 +20,9 @@ use std::time::Instant;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sezsim::engine::{Hooks, Model, OutputLayout, Record, RunOptions, SeriesName, run};
+use sezsim::engine::{
+    Hooks, Model, OutputLayout, ParameterSource, Record, RunOptions, SeriesName, SourceWorker, run,
+};
 
 const SERIES: usize = 125;
 const YEARS: usize = 16;
@@ -43,9 +45,47 @@ impl Synthetic {
                     .collect(),
                 years: (2025..2025 + YEARS as i32).collect(),
                 scalars: (0..SCALARS).map(|k| format!("scalar{k}")).collect(),
-                inputs: (0..INPUTS).map(|k| format!("param{k}")).collect(),
+                ..OutputLayout::default()
             },
         }
+    }
+}
+
+/// The synthetic model's 60 parameters: uniforms from a stream of the
+/// replication's, all recorded as inputs.
+struct Uniforms {
+    names: Vec<String>,
+}
+
+impl Uniforms {
+    fn new() -> Self {
+        Uniforms {
+            names: (0..INPUTS).map(|k| format!("param{k}")).collect(),
+        }
+    }
+}
+
+impl ParameterSource for Uniforms {
+    fn len(&self) -> usize {
+        INPUTS
+    }
+    fn inputs(&self) -> &[String] {
+        &self.names
+    }
+    fn worker(&self) -> Box<dyn SourceWorker + '_> {
+        Box::new(UniformWorker)
+    }
+}
+
+struct UniformWorker;
+
+impl SourceWorker for UniformWorker {
+    fn fill(&mut self, replication: u64, values: &mut [f64], inputs: &mut [f64]) {
+        let mut rng = ChaCha8Rng::seed_from_u64(replication);
+        for x in values.iter_mut() {
+            *x = rng.random::<f64>();
+        }
+        inputs.copy_from_slice(values);
     }
 }
 
@@ -65,15 +105,11 @@ impl Model for Synthetic {
         &self.layout
     }
     fn workspace(&self) {}
-    fn run(&self, replication: u64, _: &mut (), record: &mut Record) {
-        let mut rng = ChaCha8Rng::seed_from_u64(replication);
-        for x in record.inputs.iter_mut() {
-            *x = rng.random::<f64>();
-        }
+    fn run(&self, replication: u64, p: &[f64], _: &mut (), record: &mut Record) {
         let base = replication.wrapping_mul(SERIES as u64 * YEARS as u64);
         let mut finals = [0.0; SERIES];
         for (s, row) in record.series.chunks_exact_mut(YEARS).enumerate() {
-            let growth = 0.01 + 0.06 * record.inputs[s % INPUTS];
+            let growth = 0.01 + 0.06 * p[s % INPUTS];
             let mut level = 100.0 * (1 + s % 7) as f64;
             for (t, x) in row.iter_mut().enumerate() {
                 level *= 1.0 + growth + 0.1 * noise(base + (s * YEARS + t) as u64);
@@ -82,7 +118,7 @@ impl Model for Synthetic {
             finals[s] = level;
         }
         for (k, x) in record.scalars.iter_mut().enumerate() {
-            *x = finals[k * 15..k * 15 + 15].iter().sum::<f64>() - 1000.0 * record.inputs[k];
+            *x = finals[k * 15..k * 15 + 15].iter().sum::<f64>() - 1000.0 * p[k];
         }
     }
 }
@@ -98,6 +134,7 @@ fn options(replications: u64, threads: usize) -> RunOptions {
 
 fn bench_engine(c: &mut Criterion) {
     let model = Synthetic::new();
+    let source = Uniforms::new();
 
     let mut group = c.benchmark_group("model_only");
     group.throughput(Throughput::Elements(1000));
@@ -107,9 +144,12 @@ fn bench_engine(c: &mut Criterion) {
             scalars: vec![0.0; SCALARS],
             inputs: vec![0.0; INPUTS],
         };
+        let mut values = vec![0.0; INPUTS];
+        let mut worker = source.worker();
         b.iter(|| {
             for r in 0..1000 {
-                model.run(r, &mut (), &mut record);
+                worker.fill(r, &mut values, &mut record.inputs);
+                model.run(r, &values, &mut (), &mut record);
                 black_box(&record);
             }
         })
@@ -125,7 +165,9 @@ fn bench_engine(c: &mut Criterion) {
             group.bench_with_input(
                 BenchmarkId::new(format!("{threads}_threads"), replications),
                 &replications,
-                |b, &n| b.iter(|| run(&model, &options(n, threads), Hooks::default()).unwrap()),
+                |b, &n| {
+                    b.iter(|| run(&model, &source, &options(n, threads), Hooks::default()).unwrap())
+                },
             );
         }
     }
@@ -148,7 +190,13 @@ fn memory_probe(replications: u64) {
         on_progress: None,
     };
     let start = Instant::now();
-    let summary = run(&model, &options(replications, threads), hooks).unwrap();
+    let summary = run(
+        &model,
+        &Uniforms::new(),
+        &options(replications, threads),
+        hooks,
+    )
+    .unwrap();
     let seconds = start.elapsed().as_secs_f64();
     println!(
         "{replications} replications, {threads} threads: {seconds:.2} s, {:.0} replications/s; \

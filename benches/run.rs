@@ -7,23 +7,26 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sezsim::engine::{self, Hooks, RunOptions};
-use sezsim::model::{self, AnyModel, ModelOptions};
+use sezsim::engine::{self, Hooks, RunOptions, RunSummary};
+use sezsim::run::Prepared;
+
+/// Every replication of a prepared run, summarised (no files).
+fn run_all(prepared: &Prepared, options: &RunOptions) -> RunSummary {
+    let chunks = 0..engine::chunk_count(options.replications);
+    prepared
+        .model
+        .run_partial(prepared.source.as_ref(), options, chunks, Hooks::default())
+        .expect("run succeeds")
+        .finish()
+}
 
 fn bench_baseline(c: &mut Criterion) {
-    let scenario =
-        sezsim::scenario::load(Path::new("scenarios/cpec_baseline.toml")).expect("baseline loads");
+    let scenario = sezsim::load(Path::new("scenarios/cpec_baseline.toml")).expect("baseline loads");
     let mut group = c.benchmark_group("cpec_baseline");
     group.sample_size(10);
     for replications in [10_000u64, 100_000] {
-        let options = ModelOptions {
-            replications,
-            seed: scenario.seed,
-            deterministic: false,
-        };
-        let AnyModel::Sez(m) = model::build(&scenario, options).expect("model builds") else {
-            unreachable!("the baseline is a sez scenario")
-        };
+        let prepared =
+            Prepared::new(&scenario, replications, scenario.seed, false).expect("model builds");
         group.throughput(Throughput::Elements(replications));
         for threads in [1usize, 2] {
             let mut run = RunOptions::new(replications, threads);
@@ -34,9 +37,7 @@ fn bench_baseline(c: &mut Criterion) {
                     format!("{threads}_threads"),
                 ),
                 &run,
-                |b, run| {
-                    b.iter(|| engine::run(m.as_ref(), run, Hooks::default()).expect("run succeeds"))
-                },
+                |b, run| b.iter(|| run_all(&prepared, run)),
             );
         }
     }
@@ -74,23 +75,15 @@ fn bench_scaling(c: &mut Criterion) {
     group.throughput(Throughput::Elements(replications));
     for (zones, years) in [(4, 8), (4, 16), (4, 32), (8, 16)] {
         let path = scaled_scenario(&dir, zones, years);
-        let mut scenario = sezsim::scenario::load(&path).expect("scaled scenario loads");
+        let mut scenario = sezsim::load(&path).expect("scaled scenario loads");
         scenario.replications = replications;
-        let options = ModelOptions {
-            replications,
-            seed: scenario.seed,
-            deterministic: false,
-        };
-        let AnyModel::Sez(m) = model::build(&scenario, options).expect("model builds") else {
-            unreachable!("a sez scenario")
-        };
+        let prepared =
+            Prepared::new(&scenario, replications, scenario.seed, false).expect("model builds");
         let run = RunOptions::new(replications, 1);
         group.bench_with_input(
             BenchmarkId::new(format!("{zones}_zones"), format!("{years}_years")),
             &run,
-            |b, run| {
-                b.iter(|| engine::run(m.as_ref(), run, Hooks::default()).expect("run succeeds"))
-            },
+            |b, run| b.iter(|| run_all(&prepared, run)),
         );
     }
     group.finish();

@@ -309,6 +309,7 @@ fn usage(message: impl Into<String>) -> Error {
 
 /// Run the parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    let registry = sezsim::model::builtin();
     match cli.command {
         Command::Run {
             scenario,
@@ -319,7 +320,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             shard,
             reservoir,
         } => {
-            let s = scenario::load(&scenario)?;
+            let s = scenario::load(&scenario, &registry)?;
             if reservoir == 0 {
                 return Err(usage("--reservoir must be at least 1"));
             }
@@ -383,7 +384,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             out,
         } => {
             // Every file is read and checked before anything runs.
-            let loaded = compare::load_scenarios(&scenarios)?;
+            let loaded = compare::load_scenarios(&scenarios, &registry)?;
             let base = &loaded[0];
             let settings = CompareSettings {
                 replications: common.replications(base)?,
@@ -418,7 +419,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                         "--emit-slurm writes the script of every shard: drop --shard",
                     ));
                 }
-                let sw = sezsim::sweep::load(&sweep)?;
+                let sw = sezsim::sweep::load(&sweep, &registry)?;
                 return emit_slurm_script(&sw, &sweep, script.into(), out, threads, shards, quiet);
             }
             let threads = Common {
@@ -428,7 +429,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 quiet,
             }
             .threads()?;
-            let sw = sezsim::sweep::load(&sweep)?;
+            let sw = sezsim::sweep::load(&sweep, &registry)?;
             let out_dir = out.unwrap_or_else(|| match shard {
                 Some(sh) => PathBuf::from("output")
                     .join(format!("{}-shards", sw.spec.name))
@@ -464,7 +465,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Merge { dirs, out, quiet } => {
-            let outcome = shard::merge(&dirs, &out, &command_line())?;
+            let outcome = shard::merge(&dirs, &out, &command_line(), &registry)?;
             if !quiet {
                 outln!(
                     "merged {} shards -> {}",
@@ -479,7 +480,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             threads: requested,
             quiet,
         } => {
-            let drawn = charts::redraw(&run_dir, threads(requested)?)?;
+            let drawn = charts::redraw(&run_dir, threads(requested)?, &registry)?;
             if !quiet {
                 outln!(
                     "{} charts (PNG and SVG) -> {}",
@@ -490,7 +491,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Check { scenario } => {
-            let s = scenario::load(&scenario)?;
+            let s = scenario::load(&scenario, &registry)?;
             out!("{}", scenario::summary::describe(&s))?;
             outln!("\nOK: {} is valid.", scenario.display())?;
             Ok(())
@@ -500,7 +501,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             common,
             out,
         } => {
-            let s = scenario::load(&scenario)?;
+            let s = scenario::load(&scenario, &registry)?;
             let n = common.replications(&s)?;
             let threads = common.threads()?;
             let seed = common.seed.unwrap_or(s.seed);

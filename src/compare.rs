@@ -33,7 +33,7 @@ use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
 use crate::run::{self, RunSettings};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Registry, Scenario};
 
 /// The quantile levels every comparison reports (P5, P50, P95), computed in
 /// addition to each scenario's own levels.
@@ -276,6 +276,7 @@ fn overlay_data(
     scenarios: &[Scenario],
     replications: u64,
 ) -> Result<OverlayData, Error> {
+    let base_catalogue = scenarios[0].model.catalogue();
     let scenarios = scenarios
         .iter()
         .map(|s| {
@@ -290,6 +291,7 @@ fn overlay_data(
     Ok(OverlayData {
         replications,
         scenarios,
+        catalogue: base_catalogue,
     })
 }
 
@@ -298,12 +300,15 @@ fn overlay_data(
 /// named on the command line (in a parent it extends, or a CSV it reads)
 /// says which scenario was being loaded; an error that several of them
 /// inherit is reported once, naming each.
-pub fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<Scenario>, Diagnostics> {
+pub fn load_scenarios(
+    paths: &[PathBuf],
+    registry: &Registry,
+) -> Result<Vec<Scenario>, Diagnostics> {
     let mut loaded = Vec::new();
     // Each error with the scenarios that met it: (role, found outside its file).
     let mut errors: Vec<(Diagnostic, Vec<(String, bool)>)> = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        let found = match scenario::load(path) {
+        let found = match scenario::load(path, registry) {
             Ok(s) => {
                 loaded.push(s);
                 continue;

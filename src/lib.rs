@@ -38,3 +38,10 @@ pub mod sensitivity;
 pub mod shard;
 pub mod sweep;
 pub mod uncertainty;
+
+/// Read and validate the scenario at `path` with the built-in kinds of
+/// model ([`model::builtin`]); [`scenario::load`] takes a registry of your
+/// own.
+pub fn load(path: &std::path::Path) -> Result<scenario::Scenario, diagnostics::Diagnostics> {
+    scenario::load(path, &model::builtin())
+}

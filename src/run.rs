@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::engine::{
-    self, EngineError, Hooks, OutputLayout, PartialRun, ReplicationValues, RunOptions, RunSummary,
+    self, EngineError, Hooks, OutputLayout, ParameterSource, PartialRun, Record, ReplicationValues,
+    RunOptions, RunSummary, RunnableModel,
 };
 use crate::error::Error;
-use crate::model::{self, ModelOptions};
 use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::report::{self, Report};
@@ -26,6 +26,7 @@ use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
 use crate::output::target::Output;
+use crate::scenario::ModelOptions;
 use crate::scenario::Scenario;
 
 /// What to run.
@@ -237,15 +238,65 @@ pub(crate) fn run_options(
     }
 }
 
-/// The model of `scenario` for the run `settings` describe.
-fn build_model(scenario: &Scenario, settings: &RunSettings) -> Result<model::AnyModel, Error> {
-    model::build(
+/// A scenario's model and the source of its parameter values, ready to run.
+pub struct Prepared {
+    /// The model, built by the scenario's kind.
+    pub model: Box<dyn RunnableModel>,
+    /// Each replication's parameter values: drawn (random or Latin
+    /// hypercube, correlated), or every parameter at its mean in
+    /// deterministic mode.
+    pub source: Box<dyn ParameterSource>,
+}
+
+impl Prepared {
+    /// The model of `scenario` and its parameter source for a run of
+    /// `replications` (ignored in deterministic mode, which runs one) with
+    /// `seed`.
+    pub fn new(
+        scenario: &Scenario,
+        replications: u64,
+        seed: u64,
+        deterministic: bool,
+    ) -> Result<Prepared, Error> {
+        let replications = if deterministic { 1 } else { replications };
+        let model = scenario.model.build(
+            scenario,
+            ModelOptions {
+                replications,
+                seed,
+                deterministic,
+            },
+        )?;
+        let source: Box<dyn ParameterSource> = if deterministic {
+            Box::new(scenario.parameters.mean_values())
+        } else {
+            Box::new(scenario.parameter_sampler(replications, seed)?)
+        };
+        Ok(Prepared { model, source })
+    }
+
+    /// What the run records, inputs included.
+    pub fn layout(&self) -> OutputLayout {
+        let mut layout = self.model.layout().clone();
+        layout.inputs = self.source.inputs().to_vec();
+        layout
+    }
+
+    /// Replication `replication`'s record alone (any replication can be
+    /// replayed by itself).
+    pub fn run_one(&self, replication: u64) -> Record {
+        self.model.run_one(self.source.as_ref(), replication)
+    }
+}
+
+/// The model of `scenario` and its parameter source for the run
+/// `settings` describe.
+pub(crate) fn prepare(scenario: &Scenario, settings: &RunSettings) -> Result<Prepared, Error> {
+    Prepared::new(
         scenario,
-        ModelOptions {
-            replications: settings.effective_replications(),
-            seed: settings.seed,
-            deterministic: settings.deterministic,
-        },
+        settings.replications,
+        settings.seed,
+        settings.deterministic,
     )
 }
 
@@ -261,8 +312,8 @@ pub(crate) fn simulate(
     mut progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<(PartialRun, Reservoir), Error> {
     let replications = settings.effective_replications();
-    let model = build_model(scenario, settings)?;
-    let layout = model.layout();
+    let prepared = prepare(scenario, settings)?;
+    let layout = &prepared.layout();
     let options = run_options(scenario, layout, replications, settings.threads);
 
     // replications.csv is streamed row by row in replication order; an I/O
@@ -301,8 +352,9 @@ pub(crate) fn simulate(
             on_replication: Some(&mut sink),
             on_progress: Some(&mut report),
         };
-        model
-            .run_partial(&options, chunks, hooks)
+        prepared
+            .model
+            .run_partial(prepared.source.as_ref(), &options, chunks, hooks)
             .map_err(|e| engine_failure(scenario, settings, e))?
     };
     if let Some((path, mut w, _, failed)) = saver {
@@ -326,8 +378,8 @@ pub fn summarize<'h>(
     progress: Option<&'h mut dyn FnMut(u64)>,
 ) -> Result<RunSummary, Error> {
     let replications = settings.effective_replications();
-    let model = build_model(scenario, settings)?;
-    let mut options = run_options(scenario, model.layout(), replications, settings.threads);
+    let prepared = prepare(scenario, settings)?;
+    let mut options = run_options(scenario, &prepared.layout(), replications, settings.threads);
     for &level in extra_levels {
         if !options
             .quantiles
@@ -342,8 +394,9 @@ pub fn summarize<'h>(
         on_progress: progress,
     };
     let chunks = 0..engine::chunk_count(replications);
-    Ok(model
-        .run_partial(&options, chunks, hooks)
+    Ok(prepared
+        .model
+        .run_partial(prepared.source.as_ref(), &options, chunks, hooks)
         .map_err(|e| engine_failure(scenario, settings, e))?
         .finish())
 }
@@ -532,7 +585,7 @@ mod tests {
     /// `sezsim sample` prints them, and says how to replay it.
     #[test]
     fn a_non_finite_value_is_reported_with_the_replications_draws() {
-        let scenario = crate::scenario::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
+        let scenario = crate::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
         let mut s = settings("output/base");
         s.replications = 300;
         s.command = "sezsim run base.toml -n 300 --seed 42".into();

@@ -53,7 +53,7 @@ use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
 use crate::run::{self, RunSettings};
-use crate::scenario::{self, Scenario, sha256_hex};
+use crate::scenario::{self, Registry, Scenario, sha256_hex};
 
 /// The file holding a shard's [`PartialRun`].
 pub const PARTIAL_FILE: &str = "partial.bin";
@@ -253,7 +253,12 @@ pub enum MergedKind {
 /// belong together: different scenarios, seeds, replication counts, shard
 /// counts, tool versions or options (`--save-replications`, `--reservoir`),
 /// a shard missing or given twice, damaged files.
-pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome, Error> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    command: &str,
+    registry: &Registry,
+) -> Result<MergeOutcome, Error> {
     if dirs.is_empty() {
         return Err(usage("merge needs at least one shard folder"));
     }
@@ -262,14 +267,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
         .filter(|d| d.join(crate::sweep::SWEEP_MANIFEST).is_file())
         .count();
     if sweeps == dirs.len() {
-        return crate::sweep::merge_shards(dirs, out, command);
+        return crate::sweep::merge_shards(dirs, out, command, registry);
     }
     if sweeps > 0 {
         return Err(usage(
             "some folders are sweep shards and some are not: merge the shards of one command at a time",
         ));
     }
-    merge_run(dirs, out, command)
+    merge_run(dirs, out, command, registry)
 }
 
 /// A run shard folder, read.
@@ -280,7 +285,12 @@ struct RunShardDir {
     info: ShardInfo,
 }
 
-fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome, Error> {
+fn merge_run(
+    dirs: &[PathBuf],
+    out: &Path,
+    command: &str,
+    registry: &Registry,
+) -> Result<MergeOutcome, Error> {
     let started = Instant::now();
     let mut errors = Vec::new();
     let mut shards = Vec::new();
@@ -300,7 +310,7 @@ fn merge_run(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome
 
     // Re-read the scenario: the run folder is written from it too.
     let scenario_file = PathBuf::from(&first.info.scenario_file);
-    let scenario = scenario::load(&scenario_file)?;
+    let scenario = scenario::load(&scenario_file, registry)?;
     if scenario.content_hash() != first.manifest.scenario_sha256 {
         return Err(Error::Input(Diagnostics::from(
             Diagnostic::new(format!(

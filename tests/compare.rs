@@ -6,10 +6,10 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use sezsim::compare::{self, CompareSettings};
-use sezsim::engine::{Model, Record};
-use sezsim::model::{self, AnyModel, ModelOptions};
+use sezsim::engine::Record;
 use sezsim::output::charts::FanData;
 use sezsim::output::charts::overlay::{OverlayData, OverlayScenario, render_overlay};
+use sezsim::run::Prepared;
 use sezsim::scenario::Scenario;
 
 fn sezsim() -> Command {
@@ -94,6 +94,7 @@ fn a_variant_identical_to_the_base_differs_by_exactly_zero() {
                 }
             })
             .collect(),
+        catalogue: sezsim::model::sez::outputs::catalogue(),
     };
     for stem in ["compare_capital", "compare_exports"] {
         support::assert_good_chart(&charts, stem);
@@ -109,32 +110,9 @@ fn a_variant_identical_to_the_base_differs_by_exactly_zero() {
 
 /// Every replication's record of `scenario`, replications `0..n`.
 fn records(scenario: &Scenario, n: u64) -> (sezsim::engine::OutputLayout, Vec<Record>) {
-    let built = model::build(
-        scenario,
-        ModelOptions {
-            replications: n,
-            seed: scenario.seed,
-            deterministic: false,
-        },
-    )
-    .unwrap();
-    let AnyModel::Sez(m) = built else {
-        panic!("an SEZ scenario")
-    };
-    let layout = m.layout().clone();
-    let mut ws = m.workspace();
-    let recs = (0..n)
-        .map(|r| {
-            let mut rec = Record {
-                series: vec![0.0; layout.series.len() * layout.years.len()],
-                scalars: vec![0.0; layout.scalars.len()],
-                inputs: vec![0.0; layout.inputs.len()],
-            };
-            m.run(r, &mut ws, &mut rec);
-            rec
-        })
-        .collect();
-    (layout, recs)
+    let prepared = Prepared::new(scenario, n, scenario.seed, false).unwrap();
+    let recs = (0..n).map(|r| prepared.run_one(r)).collect();
+    (prepared.layout(), recs)
 }
 
 #[test]

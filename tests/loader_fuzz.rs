@@ -5,7 +5,8 @@
 mod support;
 
 use proptest::prelude::*;
-use sezsim::scenario::{ModelSpec, Scenario, SezSpec, ValueRange};
+use sezsim::model::sez::SezSpec;
+use sezsim::scenario::{Scenario, ValueRange};
 use sezsim::uncertainty::{Distribution, DistributionError};
 
 const BASE: &str = include_str!("fixtures/full/base.toml");
@@ -17,7 +18,7 @@ fn load_text(text: &[u8]) {
     let path = dir.path().join("s.toml");
     std::fs::write(&path, text).unwrap();
     // Either outcome is fine; a panic fails the test.
-    let _ = sezsim::scenario::load(&path);
+    let _ = sezsim::load(&path);
 }
 
 /// Mutations of a valid scenario that keep most of it intact.
@@ -387,10 +388,7 @@ impl Variant {
 }
 
 fn sez(s: &Scenario) -> &SezSpec {
-    match &s.model {
-        ModelSpec::Sez(spec) => spec,
-        _ => panic!("expected a sez scenario"),
-    }
+    s.spec::<SezSpec>().expect("a sez scenario")
 }
 
 fn distribution(s: &Scenario, path: &str) -> Distribution {
@@ -415,7 +413,7 @@ fn check_variant(v: &Variant, base: &Scenario) -> Result<(), TestCaseError> {
     std::fs::write(dir.path().join("parent.toml"), parent).unwrap();
     let path = dir.path().join("variant.toml");
     std::fs::write(&path, v.toml()).unwrap();
-    let loaded = sezsim::scenario::load(&path);
+    let loaded = sezsim::load(&path);
 
     let base_spec = sez(base);
     // What each value in effect should be; `None` when invalid.
@@ -544,7 +542,7 @@ proptest! {
 
     #[test]
     fn variants_replace_inherited_values_whole(v in variant()) {
-        let base = sezsim::scenario::load(std::path::Path::new("tests/fixtures/full/base.toml")).unwrap();
+        let base = sezsim::load(std::path::Path::new("tests/fixtures/full/base.toml")).unwrap();
         check_variant(&v, &base)?;
     }
 }

@@ -21,8 +21,7 @@ use support::sez::{KEYS, Key, Setting, TINY, number, scenario};
 fn load(s: &Setting) -> (tempfile::TempDir, Scenario) {
     let (toml, io) = scenario(s);
     let (dir, path) = support::scenario_dir(&toml, &[("io.csv", &io)]);
-    let scenario =
-        sezsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}\nfor the scenario\n{toml}"));
+    let scenario = sezsim::load(&path).unwrap_or_else(|e| panic!("{e}\nfor the scenario\n{toml}"));
     (dir, scenario)
 }
 
@@ -162,7 +161,7 @@ fn the_limits_named_in_the_issue() {
 fn load_error(s: &Setting) -> String {
     let (toml, io) = scenario(s);
     let (_dir, path) = support::scenario_dir(&toml, &[("io.csv", &io)]);
-    match sezsim::scenario::load(&path) {
+    match sezsim::load(&path) {
         Ok(_) => panic!("loaded, but should not have:\n{toml}"),
         Err(e) => e.to_string(),
     }
@@ -244,7 +243,7 @@ fn a_nearly_singular_input_output_table_is_refused() {
         "sourcing = { goods = 1.0 }",
     );
     let (_dir, path) = support::scenario_dir(&toml, &[("io.csv", io)]);
-    let message = sezsim::scenario::load(&path).unwrap_err().to_string();
+    let message = sezsim::load(&path).unwrap_err().to_string();
     assert!(
         message.contains("io.csv") && message.contains("output multiplier of 2"),
         "{message}"
@@ -314,7 +313,7 @@ fn benchmark(model: &str, inputs: &str) -> String {
 
 fn load_benchmark(text: &str) -> Result<(tempfile::TempDir, Scenario), String> {
     let (dir, path) = support::scenario_dir(text, &[]);
-    match sezsim::scenario::load(&path) {
+    match sezsim::load(&path) {
         Ok(s) => Ok((dir, s)),
         Err(e) => Err(e.to_string()),
     }

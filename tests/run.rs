@@ -8,8 +8,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use sezsim::engine::{self, Hooks, ReplicationValues, RunOptions};
-use sezsim::model::{self, AnyModel, ModelOptions};
+use sezsim::engine::{Hooks, ReplicationValues, RunOptions};
+use sezsim::run::Prepared;
 
 fn sezsim() -> Command {
     Command::cargo_bin("sezsim").unwrap()
@@ -184,7 +184,7 @@ fn a_deterministic_run_gets_its_own_default_folder() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    let name = sezsim::scenario::load(&scenario).unwrap().name;
+    let name = sezsim::load(&scenario).unwrap().name;
     let mc = dir.path().join("output").join(&name);
     let det = dir
         .path()
@@ -278,28 +278,22 @@ x3 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
     let (_d, path) = support::scenario_dir(toml, &[]);
     let s = support::load(&path);
     let n = 100_000;
-    let AnyModel::Benchmark(m) = model::build(
-        &s,
-        ModelOptions {
-            replications: n,
-            seed: 2024,
-            deterministic: false,
-        },
-    )
-    .unwrap() else {
-        panic!("expected a benchmark model")
-    };
+    let prepared = Prepared::new(&s, n, 2024, false).unwrap();
     let mut ys = Vec::with_capacity(n as usize);
     let mut sink = |v: ReplicationValues<'_>| ys.push(v.scalars[0]);
-    let summary = engine::run(
-        m.as_ref(),
-        &RunOptions::new(n, 2),
-        Hooks {
-            on_replication: Some(&mut sink),
-            on_progress: None,
-        },
-    )
-    .unwrap();
+    let summary = prepared
+        .model
+        .run_partial(
+            prepared.source.as_ref(),
+            &RunOptions::new(n, 2),
+            0..sezsim::engine::chunk_count(n),
+            Hooks {
+                on_replication: Some(&mut sink),
+                on_progress: None,
+            },
+        )
+        .unwrap()
+        .finish();
     let (mean, var) = (3.5, 13.8446);
     let y = &summary.scalars[0];
     // SE of the mean: sqrt(Var / n) = 0.0118; tolerance 4 SE = 0.047.

@@ -123,7 +123,7 @@ fn load_with(toml: &str, files: &[(&str, &[u8])]) -> Result<scenario::Scenario, 
     }
     let path = dir.path().join("scenario.toml");
     std::fs::write(&path, toml).unwrap();
-    scenario::load(&path)
+    sezsim::load(&path)
 }
 
 /// Load `toml` as `scenario.toml` beside `files`; return the diagnostics.
@@ -184,7 +184,7 @@ fn the_valid_fixture_is_valid() {
     std::fs::write(dir.path().join("io.csv"), IO).unwrap();
     let path = dir.path().join("scenario.toml");
     std::fs::write(&path, VALID).unwrap();
-    if let Err(e) = scenario::load(&path) {
+    if let Err(e) = sezsim::load(&path) {
         panic!("{e}");
     }
 }
@@ -660,12 +660,12 @@ fn empty_and_non_utf8_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.toml");
     std::fs::write(&path, "  \n").unwrap();
-    let Diagnostics(d) = scenario::load(&path).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&path).unwrap_err();
     expect(&d, "is empty", "empty.toml", None, None);
 
     let path = dir.path().join("latin1.toml");
     std::fs::write(&path, b"[scenario]\nname = \"caf\xe9\"\n").unwrap();
-    let Diagnostics(d) = scenario::load(&path).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&path).unwrap_err();
     expect(&d, "not UTF-8", "latin1.toml", Some(2), None);
 
     let t = broken(
@@ -761,7 +761,7 @@ fn extends_cycle_and_missing_parent() {
     )
     .unwrap();
     std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
-    let Diagnostics(d) = scenario::load(&dir.path().join("a.toml")).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&dir.path().join("a.toml")).unwrap_err();
     expect(
         &d,
         "`extends` forms a cycle",
@@ -771,7 +771,7 @@ fn extends_cycle_and_missing_parent() {
     );
 
     std::fs::write(dir.path().join("c.toml"), "\nextends = \"nowhere.toml\"\n").unwrap();
-    let Diagnostics(d) = scenario::load(&dir.path().join("c.toml")).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&dir.path().join("c.toml")).unwrap_err();
     expect(&d, "cannot read", "c.toml", Some(2), Some("extends"));
 }
 
@@ -798,7 +798,7 @@ fn errors_in_a_parent_file_point_at_the_parent() {
         "extends = \"parent.toml\"\n[scenario]\nname = \"c\"\n",
     )
     .unwrap();
-    let Diagnostics(d) = scenario::load(&dir.path().join("child.toml")).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&dir.path().join("child.toml")).unwrap_err();
     expect(
         &d,
         "expected a share in [0, 1], found 5",
@@ -994,7 +994,7 @@ fn a_value_replaced_by_a_child_is_checked_in_the_child() {
                       port_capacity_teu = { column = \"teu\" }\n";
     let child = dir.path().join("child.toml");
     std::fs::write(&child, child_text).unwrap();
-    let Diagnostics(d) = scenario::load(&child).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&child).unwrap_err();
     // The kind changed: the parent's triangular fields are gone, and the
     // lognormal's own problem is located in the child.
     assert!(
@@ -1044,11 +1044,11 @@ fn files_over_the_size_limit_are_refused_before_reading() {
         .unwrap();
     let message = format!("is {} bytes; input files are limited to 64 MiB", limit + 1);
     // As the scenario, as a parent, as a CSV.
-    let Diagnostics(d) = scenario::load(&huge).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&huge).unwrap_err();
     expect(&d, &message, "huge.toml", None, None);
     let child = dir.path().join("child.toml");
     std::fs::write(&child, "\n\nextends = \"huge.toml\"\n").unwrap();
-    let Diagnostics(d) = scenario::load(&child).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&child).unwrap_err();
     let e = expect(&d, &message, "child.toml", Some(3), Some("extends"));
     assert!(e.message.contains("huge.toml"), "{e}");
     let t = broken(
@@ -1060,7 +1060,7 @@ fn files_over_the_size_limit_are_refused_before_reading() {
     std::fs::rename(&huge, dir2.path().join("huge.toml")).unwrap();
     let path = dir2.path().join("scenario.toml");
     std::fs::write(&path, &t).unwrap();
-    let Diagnostics(d) = scenario::load(&path).unwrap_err();
+    let Diagnostics(d) = sezsim::load(&path).unwrap_err();
     expect(
         &d,
         &message,

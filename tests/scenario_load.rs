@@ -4,21 +4,21 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use sezsim::scenario::{self, ModelSpec, Scenario, SeriesSource, SezSpec};
+use sezsim::model::benchmark::{Benchmark, Function};
+use sezsim::model::sez::SezSpec;
+use sezsim::scenario::{Scenario, SeriesSource};
 use sezsim::uncertainty::SamplingMethod;
 
 fn load(path: &str) -> Scenario {
-    match scenario::load(Path::new(path)) {
+    match sezsim::load(Path::new(path)) {
         Ok(s) => s,
         Err(e) => panic!("{path} should load:\n{e}"),
     }
 }
 
 fn sez(s: &Scenario) -> &SezSpec {
-    match &s.model {
-        ModelSpec::Sez(spec) => spec,
-        other => panic!("expected a sez model, got {}", other.kind()),
-    }
+    s.spec::<SezSpec>()
+        .unwrap_or_else(|| panic!("expected a sez model, got {}", s.model.kind()))
 }
 
 fn value(s: &Scenario, path: &str) -> f64 {
@@ -235,8 +235,9 @@ x3 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
 "#,
     )
     .unwrap();
-    let s = scenario::load(&ishigami).unwrap();
-    assert!(matches!(s.model, ModelSpec::Ishigami { a, b, .. } if a == 7.0 && b == 0.1));
+    let s = sezsim::load(&ishigami).unwrap();
+    let bench = s.spec::<Benchmark>().unwrap();
+    assert!(matches!(bench.function, Function::Ishigami { a, b, .. } if a == 7.0 && b == 0.1));
     assert_eq!(s.parameters.uncertain().count(), 3);
 
     let sobol = dir.path().join("sobol.toml");
@@ -255,13 +256,13 @@ x3 = { dist = "uniform", min = 0, max = 1 }
 "#,
     )
     .unwrap();
-    let s = scenario::load(&sobol).unwrap();
-    match &s.model {
-        ModelSpec::SobolG { a, inputs } => {
+    let s = sezsim::load(&sobol).unwrap();
+    match &s.spec::<Benchmark>().unwrap().function {
+        Function::SobolG { a, inputs } => {
             assert_eq!(a, &[0.0, 1.0, 4.5]);
             assert_eq!(s.parameters.get(inputs[2]).path, "inputs.x3");
         }
-        other => panic!("expected sobol_g, got {}", other.kind()),
+        other => panic!("expected sobol_g, got {other:?}"),
     }
 }
 
@@ -516,7 +517,7 @@ fn a_variant_that_replaces_an_inherited_list_says_so() {
     assert_eq!((r.inherited, r.replacement), (2, Some(1)));
     assert!(r.at.file.ends_with("v.toml"));
     assert_eq!(r.at.line, Some(5));
-    let text = scenario::summary::describe(&s);
+    let text = sezsim::scenario::summary::describe(&s);
     assert!(
         text.contains("replaces the 2 inherited correlations with 1 of its own"),
         "{text}"

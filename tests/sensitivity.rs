@@ -18,6 +18,7 @@ use sezsim::sensitivity::{
 };
 use sezsim::uncertainty::{
     Distribution, ParamId, ParameterDraw, ParameterSampler, ParameterSet, SamplingMethod,
+    ValueRange,
 };
 
 /// Uncertain parameters, correlation targets and declared groups (by
@@ -32,7 +33,7 @@ impl Problem {
     fn new(distributions: Vec<Distribution>) -> Self {
         let mut set = ParameterSet::new();
         for (i, d) in distributions.into_iter().enumerate() {
-            set.register(format!("x{}", i + 1), d);
+            set.register(format!("x{}", i + 1), d, ValueRange::Between(-1e6, 1e6));
         }
         Problem {
             set,

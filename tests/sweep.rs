@@ -469,7 +469,8 @@ fn the_shipped_sweep_files_are_valid() {
         "scenarios/sweep_grid_stability.toml",
         "scenarios/sweep_dhabeji_skills_lhs.toml",
     ] {
-        let s = sezsim::sweep::load(Path::new(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let s = sezsim::sweep::load(Path::new(file), &sezsim::model::builtin())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(s.points.len() >= 16, "{file}");
     }
 }

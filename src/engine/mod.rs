@@ -12,48 +12,20 @@
 //! written by callers, from the [`RunSummary`] and the [`Hooks`].
 
 mod codec;
+mod layout;
 pub mod runner;
+mod source;
 pub mod stats;
 
+pub use layout::{
+    AGGREGATE_GROUPS, Catalogue, Described, NATIONAL, OutputLayout, Record, SeriesName, TOTAL, Unit,
+};
 pub use runner::{
     CHUNK_SIZE, EngineError, Hooks, MAX_REPLICATIONS, PARTIAL_FORMAT_VERSION, PartialRun,
     RecordedValue, ReplicationValues, RunOptions, RunSummary, chunk_count, run, run_partial,
 };
+pub use source::{FixedValues, ParameterSource, RunnableModel, SourceWorker};
 pub use stats::Summary;
-
-/// Names of everything a model records per replication.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutputLayout {
-    /// One entry per recorded time series: (output name, zone or group).
-    pub series: Vec<SeriesName>,
-    /// Calendar years of the series (all series share them).
-    pub years: Vec<i32>,
-    /// Per-replication scalar outcomes.
-    pub scalars: Vec<String>,
-    /// Per-replication inputs (static parameter draws), by parameter path.
-    pub inputs: Vec<String>,
-}
-
-/// A time series' identity.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SeriesName {
-    /// Output name.
-    pub output: String,
-    /// Zone or group name.
-    pub zone: String,
-}
-
-/// One replication's values, in the layout's order. Allocated once per
-/// worker and reused.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// `series[s * years + t]`.
-    pub series: Vec<f64>,
-    /// `layout.scalars` values.
-    pub scalars: Vec<f64>,
-    /// `layout.inputs` values.
-    pub inputs: Vec<f64>,
-}
 
 /// A simulation model the engine can run.
 pub trait Model: Sync {
@@ -63,6 +35,14 @@ pub trait Model: Sync {
     fn layout(&self) -> &OutputLayout;
     /// A fresh workspace.
     fn workspace(&self) -> Self::Workspace;
-    /// Run replication `replication`, writing every value into `record`.
-    fn run(&self, replication: u64, workspace: &mut Self::Workspace, record: &mut Record);
+    /// Run replication `replication` with the static parameter values
+    /// `parameters` (from the run's [`ParameterSource`]), writing every
+    /// series and scalar into `record` (the engine fills its inputs).
+    fn run(
+        &self,
+        replication: u64,
+        parameters: &[f64],
+        workspace: &mut Self::Workspace,
+        record: &mut Record,
+    );
 }

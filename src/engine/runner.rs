@@ -57,7 +57,7 @@ use super::codec::{DecodeError, Decoder, Encoder, invalid};
 use super::stats::{
     CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, Summary, bucket_codes, non_finite_of_code,
 };
-use super::{Model, OutputLayout, Record};
+use super::{Model, OutputLayout, ParameterSource, Record};
 
 /// Replications per chunk: the unit of parallel work, of ordered merging,
 /// and of sharding. Part of the definition of a run's result (each chunk's
@@ -328,11 +328,12 @@ pub fn chunk_count(replications: u64) -> u64 {
 /// [`PartialRun::finish`].
 pub fn run<M: Model>(
     model: &M,
+    source: &dyn ParameterSource,
     options: &RunOptions,
     hooks: Hooks<'_>,
 ) -> Result<RunSummary, EngineError> {
     let chunks = chunk_count(options.replications);
-    Ok(run_partial(model, options, 0..chunks, hooks)?.finish())
+    Ok(run_partial(model, source, options, 0..chunks, hooks)?.finish())
 }
 
 /// Accumulated statistics of a contiguous range of chunks of a run (for
@@ -689,14 +690,19 @@ fn validate(options: &RunOptions, dims: &Dims) -> Result<(), EngineError> {
 
 /// Run chunks `chunks` (indices into `0..chunk_count(options.replications)`)
 /// and return their statistics, to be merged with the other chunk ranges'
-/// by [`PartialRun::merge`]. The hooks see this range's replications only.
+/// by [`PartialRun::merge`]. Each replication's parameter values come from
+/// `source`, which also names the inputs recorded. The hooks see this
+/// range's replications only.
 pub fn run_partial<M: Model>(
     model: &M,
+    source: &dyn ParameterSource,
     options: &RunOptions,
     chunks: Range<u64>,
     mut hooks: Hooks<'_>,
 ) -> Result<PartialRun, EngineError> {
-    let layout = model.layout();
+    let mut layout = model.layout().clone();
+    layout.inputs = source.inputs().to_vec();
+    let layout = &layout;
     let dims = Dims::of(layout);
     validate(options, &dims)?;
     let total_chunks = chunk_count(options.replications);
@@ -716,7 +722,9 @@ pub fn run_partial<M: Model>(
     let bucketed = options.replications > EXACT_QUANTILE_LIMIT as u64;
     // The pilot: replication 0 fixes every cell's shift.
     let mut record = dims.record();
-    model.run(0, &mut model.workspace(), &mut record);
+    let mut values = vec![0.0; source.len()];
+    source.worker().fill(0, &mut values, &mut record.inputs);
+    model.run(0, &values, &mut model.workspace(), &mut record);
     dims.check(&record, 0)?;
     let mut partial = PartialRun {
         layout: layout.clone(),
@@ -764,7 +772,7 @@ pub fn run_partial<M: Model>(
             active
                 .par_iter_mut()
                 .with_max_len(1)
-                .try_for_each(|slot| slot.simulate(model, &dims, &shifts))
+                .try_for_each(|slot| slot.simulate(model, source, &dims, &shifts))
         })?;
         let active = &*active;
         pool.install(|| partial.absorb_wave(active, &targets));
@@ -1045,10 +1053,13 @@ impl ChunkSlot {
     fn simulate<M: Model>(
         &mut self,
         model: &M,
+        source: &dyn ParameterSource,
         dims: &Dims,
         shifts: &[f64],
     ) -> Result<(), EngineError> {
         let mut workspace = model.workspace();
+        let mut parameters = source.worker();
+        let mut values = vec![0.0; source.len()];
         let mut record = dims.record();
         let cells = dims.cells;
         self.sums.reset();
@@ -1057,7 +1068,8 @@ impl ChunkSlot {
             for b in 0..block_len {
                 let i = block_start + b;
                 let replication = self.first + i as u64;
-                model.run(replication, &mut workspace, &mut record);
+                parameters.fill(replication, &mut values, &mut record.inputs);
+                model.run(replication, &values, &mut workspace, &mut record);
                 dims.check(&record, replication)?;
                 self.sums.add_row(&record.series, shifts);
                 if self.codes.is_empty() {
@@ -1113,9 +1125,57 @@ fn transpose_block<T: Copy>(block: &[T], cells: usize, columns: &mut [T], stride
 mod tests {
     use super::*;
     use crate::engine::SeriesName;
+    use crate::engine::SourceWorker;
     use crate::engine::stats::Moments;
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    /// The toy's two parameters, growth and shock, drawn from a stream of
+    /// the replication's own, and recorded as inputs. The models that take
+    /// no parameters ignore them.
+    struct ToyInputs;
+
+    static TOY_INPUTS: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| vec!["growth".into(), "shock".into()]);
+
+    impl ParameterSource for ToyInputs {
+        fn len(&self) -> usize {
+            2
+        }
+        fn inputs(&self) -> &[String] {
+            &TOY_INPUTS
+        }
+        fn worker(&self) -> Box<dyn SourceWorker + '_> {
+            Box::new(ToyInputs)
+        }
+    }
+
+    impl SourceWorker for ToyInputs {
+        fn fill(&mut self, replication: u64, values: &mut [f64], inputs: &mut [f64]) {
+            let mut rng = ChaCha8Rng::seed_from_u64(replication ^ 0xA11CE);
+            values[0] = rng.random_range(0.0..0.1);
+            values[1] = rng.random_range(-1.0..1.0);
+            inputs.copy_from_slice(values);
+        }
+    }
+
+    /// The engine's entry points, with the toy's parameter source.
+    fn run<M: Model>(
+        model: &M,
+        options: &RunOptions,
+        hooks: Hooks<'_>,
+    ) -> Result<RunSummary, EngineError> {
+        super::run(model, &ToyInputs, options, hooks)
+    }
+
+    fn run_partial<M: Model>(
+        model: &M,
+        options: &RunOptions,
+        chunks: Range<u64>,
+        hooks: Hooks<'_>,
+    ) -> Result<PartialRun, EngineError> {
+        super::run_partial(model, &ToyInputs, options, chunks, hooks)
+    }
 
     /// A small model: lognormal-ish series with a trend, three scalars
     /// (a sum, a ratio, a count of zeros), two inputs. Seeded by the
@@ -1136,7 +1196,7 @@ mod tests {
                         .collect(),
                     years: (0..years as i32).map(|t| 2025 + t).collect(),
                     scalars: vec!["total".into(), "ratio".into(), "signed".into()],
-                    inputs: vec!["growth".into(), "shock".into()],
+                    ..OutputLayout::default()
                 },
             }
         }
@@ -1150,10 +1210,9 @@ mod tests {
         fn workspace(&self) -> Vec<f64> {
             vec![0.0; self.layout.years.len()]
         }
-        fn run(&self, replication: u64, path: &mut Vec<f64>, record: &mut Record) {
+        fn run(&self, replication: u64, p: &[f64], path: &mut Vec<f64>, record: &mut Record) {
             let mut rng = ChaCha8Rng::seed_from_u64(replication);
-            let growth: f64 = rng.random_range(0.0..0.1);
-            let shock: f64 = rng.random_range(-1.0..1.0);
+            let (growth, shock) = (p[0], p[1]);
             let years = self.layout.years.len();
             let mut total = 0.0;
             for s in 0..self.layout.series.len() {
@@ -1169,8 +1228,6 @@ mod tests {
             record.scalars[0] = total;
             record.scalars[1] = record.series[years - 1] / (1.0 + total);
             record.scalars[2] = shock * total;
-            record.inputs[0] = growth;
-            record.inputs[1] = shock;
         }
     }
 
@@ -1185,7 +1242,7 @@ mod tests {
             &self.layout
         }
         fn workspace(&self) {}
-        fn run(&self, replication: u64, _: &mut (), record: &mut Record) {
+        fn run(&self, replication: u64, _: &[f64], _: &mut (), record: &mut Record) {
             let mut rng = ChaCha8Rng::seed_from_u64(replication ^ 0x5EED);
             record.scalars[0] = (0..12).map(|_| rng.random::<f64>()).sum();
         }
@@ -1238,14 +1295,8 @@ mod tests {
 
     /// Every replication's record, computed directly.
     fn records(model: &Toy, n: u64) -> Vec<Record> {
-        let dims = Dims::of(model.layout());
-        let mut ws = model.workspace();
         (0..n)
-            .map(|r| {
-                let mut rec = dims.record();
-                model.run(r, &mut ws, &mut rec);
-                rec
-            })
+            .map(|r| crate::engine::RunnableModel::run_one(model, &ToyInputs, r))
             .collect()
     }
 
@@ -1495,7 +1546,7 @@ mod tests {
             })
         }
         fn workspace(&self) {}
-        fn run(&self, replication: u64, _: &mut (), record: &mut Record) {
+        fn run(&self, replication: u64, _: &[f64], _: &mut (), record: &mut Record) {
             if replication == 1500 {
                 record.scalars.push(1.0);
             }
@@ -1558,8 +1609,8 @@ mod tests {
         fn workspace(&self) -> Vec<f64> {
             self.toy.workspace()
         }
-        fn run(&self, replication: u64, ws: &mut Vec<f64>, record: &mut Record) {
-            self.toy.run(replication, ws, record);
+        fn run(&self, replication: u64, p: &[f64], ws: &mut Vec<f64>, record: &mut Record) {
+            self.toy.run(replication, p, ws, record);
             if self.bad.contains(&replication) {
                 let series = record.series.len();
                 for &cell in &self.cells {

@@ -5,7 +5,7 @@
 //! significant digits is the default because quantiles of long runs come
 //! from a sketch with 0.2% relative accuracy: more digits would be noise.
 
-use crate::model::names::Unit;
+use crate::engine::Unit;
 
 /// Insert `,` every three digits of the integer part of a plain decimal
 /// number (`-1234567.89` becomes `-1,234,567.89`).
@@ -97,9 +97,9 @@ pub fn percent(p: f64) -> String {
 
 /// A value in its unit for a table cell: three significant digits, shares
 /// as percentages (`0.9971` is `99.7%`).
-pub fn value(v: f64, unit: Option<Unit>) -> String {
+pub fn value(v: f64, unit: Option<&Unit>) -> String {
     match unit {
-        Some(Unit::Share) if v.is_finite() => format!("{}%", significant(v * 100.0, 3)),
+        Some(&Unit::Share) if v.is_finite() => format!("{}%", significant(v * 100.0, 3)),
         _ => significant(v, 3),
     }
 }
@@ -107,12 +107,12 @@ pub fn value(v: f64, unit: Option<Unit>) -> String {
 /// A value the user wrote (a target): every digit it has, up to six
 /// decimals, thousands separators, shares as percentages (`0.95` is `95%`);
 /// huge and tiny magnitudes in exponent notation, every digit kept.
-pub fn exact(v: f64, unit: Option<Unit>) -> String {
+pub fn exact(v: f64, unit: Option<&Unit>) -> String {
     if !v.is_finite() {
         return "n/a".into();
     }
     let (v, suffix) = match unit {
-        Some(Unit::Share) => (v * 100.0, "%"),
+        Some(&Unit::Share) => (v * 100.0, "%"),
         _ => (v, ""),
     };
     if needs_exponent(v) {
@@ -126,9 +126,9 @@ pub fn exact(v: f64, unit: Option<Unit>) -> String {
 
 /// An axis tick: as many decimals as the tick step needs, thousands
 /// separators, shares as percentages.
-pub fn tick(v: f64, step: f64, unit: Option<Unit>) -> String {
+pub fn tick(v: f64, step: f64, unit: Option<&Unit>) -> String {
     let (v, step, suffix) = match unit {
-        Some(Unit::Share) => (v * 100.0, step * 100.0, "%"),
+        Some(&Unit::Share) => (v * 100.0, step * 100.0, "%"),
         _ => (v, step, ""),
     };
     if step.is_finite() && step > 0.0 && needs_exponent(step) {
@@ -171,6 +171,19 @@ fn decimals_for_step(step: f64) -> usize {
     10
 }
 
+/// The column name of quantile level `q`: `p05` for 0.05, `p50` for 0.5,
+/// `p2.5` for 0.025, `p99.9` for 0.999.
+pub fn quantile_label(q: f64) -> String {
+    let percent = q * 100.0;
+    let rounded = percent.round();
+    if (percent - rounded).abs() < 1e-9 {
+        format!("p{:02}", rounded as u32)
+    } else {
+        let text = format!("{percent:.3}");
+        format!("p{}", text.trim_end_matches('0'))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,17 +214,17 @@ mod tests {
 
     #[test]
     fn values_and_ticks() {
-        assert_eq!(value(0.9971, Some(Unit::Share)), "99.7%");
-        assert_eq!(value(1.0, Some(Unit::Share)), "100%");
-        assert_eq!(value(213248.0, Some(Unit::Persons)), "213,000");
+        assert_eq!(value(0.9971, Some(&Unit::Share)), "99.7%");
+        assert_eq!(value(1.0, Some(&Unit::Share)), "100%");
+        assert_eq!(value(213248.0, Some(&Unit::persons())), "213,000");
         assert_eq!(percent(0.0671), "6.7%");
         assert_eq!(tick(150000.0, 50000.0, None), "150,000");
         assert_eq!(tick(0.25, 0.25, None), "0.25");
-        assert_eq!(tick(0.95, 0.05, Some(Unit::Share)), "95%");
-        assert_eq!(tick(0.975, 0.025, Some(Unit::Share)), "97.5%");
+        assert_eq!(tick(0.95, 0.05, Some(&Unit::Share)), "95%");
+        assert_eq!(tick(0.975, 0.025, Some(&Unit::Share)), "97.5%");
         assert_eq!(tick(-0.0, 0.5, None), "0.0");
         assert_eq!(exact(1234.0, None), "1,234");
-        assert_eq!(exact(0.95, Some(Unit::Share)), "95%");
+        assert_eq!(exact(0.95, Some(&Unit::Share)), "95%");
         assert_eq!(exact(2.5e-3, None), "0.0025");
     }
 
@@ -221,7 +234,7 @@ mod tests {
         assert_eq!(significant(-2.0e15, 3), "-2.00e15");
         assert_eq!(significant(999e12, 3), "999,000,000,000,000");
         assert_eq!(significant(1.234e-7, 3), "1.23e-7");
-        assert_eq!(value(1e300, Some(Unit::UsdMillion)), "1.00e300");
+        assert_eq!(value(1e300, Some(&Unit::usd_million())), "1.00e300");
         assert_eq!(exact(1.25e100, None), "1.25e100");
         assert_eq!(exact(3e-9, None), "3e-9");
         assert_eq!(tick(7.5e20, 2.5e20, None), "7.5e20");
@@ -236,5 +249,15 @@ mod tests {
         let mut unique = labels.clone();
         unique.dedup();
         assert_eq!(labels, unique, "{labels:?}");
+    }
+
+    #[test]
+    fn quantile_labels() {
+        assert_eq!(quantile_label(0.05), "p05");
+        assert_eq!(quantile_label(0.5), "p50");
+        assert_eq!(quantile_label(0.95), "p95");
+        assert_eq!(quantile_label(0.025), "p2.5");
+        assert_eq!(quantile_label(0.999), "p99.9");
+        assert_eq!(quantile_label(0.01), "p01");
     }
 }

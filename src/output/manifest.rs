@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{ModelSpec, Scenario};
+use crate::engine::Catalogue;
+use crate::scenario::Scenario;
 use crate::uncertainty::SamplingMethod;
 
 /// The run manifest (CLI.md). Field names are a public interface.
@@ -47,6 +48,11 @@ pub struct Manifest {
     /// The zones, in model order, with their names (for chart titles).
     #[serde(default)]
     pub zones: Vec<ManifestZone>,
+    /// Label and unit of every output and scalar the model records, so
+    /// charts and reports drawn from the run folder alone can label them.
+    /// Empty in folders written before it was recorded.
+    #[serde(default)]
+    pub outputs: Catalogue,
 }
 
 fn default_reservoir_capacity() -> usize {
@@ -136,17 +142,13 @@ impl Manifest {
             shard: None,
             merged_shards: None,
             reservoir_capacity: default_reservoir_capacity(),
-            zones: match &scenario.model {
-                ModelSpec::Sez(spec) => spec
-                    .zones
-                    .iter()
-                    .map(|z| ManifestZone {
-                        id: z.id.clone(),
-                        name: z.name.clone(),
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
+            zones: scenario
+                .model
+                .groups()
+                .into_iter()
+                .map(|(id, name)| ManifestZone { id, name })
+                .collect(),
+            outputs: scenario.model.catalogue(),
         }
     }
 

@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use crate::engine::RunSummary;
-use crate::model::names::{self, Unit};
+use crate::engine::{Catalogue, Unit};
 use crate::output::charts::{ChartData, ChartKind, ChartSpec, chart_list};
 use crate::output::format;
 use crate::output::manifest::Manifest;
@@ -71,6 +71,8 @@ pub struct ChartEntry {
     pub kind: ChartKind,
     /// The output or scalar it shows.
     pub subject: String,
+    /// The subject in words (its label), for headings.
+    pub heading: String,
     /// Alternative text: the chart's subject in words.
     pub alt: String,
     /// Paths relative to the run folder.
@@ -98,17 +100,22 @@ pub struct Report {
     pub reproduce: String,
 }
 
-fn label_with_unit(name: &str) -> (String, Option<Unit>) {
-    match names::describe(name) {
+fn label_with_unit(catalogue: &Catalogue, name: &str) -> (String, Option<Unit>) {
+    match catalogue.describe(name) {
         Some(d) => (
             match d.unit.text() {
                 Some(u) => format!("{} ({u})", d.label),
-                None => d.label.to_string(),
+                None => d.label.clone(),
             },
-            Some(d.unit),
+            Some(d.unit.clone()),
         ),
         None => (format!("`{name}`"), None),
     }
+}
+
+/// The label of `name`, or the name itself.
+fn label_of<'a>(catalogue: &'a Catalogue, name: &'a str) -> &'a str {
+    catalogue.describe(name).map_or(name, |d| d.label.as_str())
 }
 
 impl Report {
@@ -141,12 +148,12 @@ impl Report {
             let Some(s) = data.fan.aggregate_of(output) else {
                 continue;
             };
-            let (label, unit) = match names::describe(output) {
-                Some(d) => (d.label.to_string(), Some(d.unit)),
+            let (label, unit) = match data.run.catalogue.describe(output) {
+                Some(d) => (d.label.clone(), Some(d.unit.clone())),
                 None => (format!("`{output}`"), None),
             };
             let zones = data.fan.zones_of(output).len();
-            let label = match (s.zone.as_str(), unit.and_then(Unit::text)) {
+            let label = match (s.zone.as_str(), unit.as_ref().and_then(Unit::text)) {
                 ("national", Some(u)) => format!("{label}, national ({u})"),
                 ("national", None) => format!("{label}, national"),
                 (_, Some(u)) => format!("{label}, total of {zones} zones ({u})"),
@@ -158,7 +165,7 @@ impl Report {
                     key_totals.push(KeyTotal {
                         label: label.clone(),
                         year,
-                        unit,
+                        unit: unit.clone(),
                         p5: q[0],
                         p50: q[2],
                         p95: q[4],
@@ -179,7 +186,7 @@ impl Report {
             .iter()
             .zip(&summary.scalars)
             .map(|(name, s)| {
-                let (label, unit) = label_with_unit(name);
+                let (label, unit) = label_with_unit(&data.run.catalogue, name);
                 let q = |i: Option<usize>| i.map_or(f64::NAN, |i| s.quantiles[i]);
                 ScalarRow {
                     label,
@@ -203,6 +210,7 @@ impl Report {
             .map(|spec| ChartEntry {
                 kind: spec.kind,
                 subject: spec.subject.clone(),
+                heading: label_of(&data.run.catalogue, &spec.subject).to_string(),
                 alt: alt_text(spec, data),
                 png: spec.png_path(),
                 svg: spec.svg_path(),
@@ -231,7 +239,7 @@ impl Report {
 }
 
 fn alt_text(spec: &ChartSpec, data: &ChartData) -> String {
-    let label = names::describe(&spec.subject).map_or(spec.subject.as_str(), |d| d.label);
+    let label = label_of(&data.run.catalogue, &spec.subject);
     match spec.kind {
         ChartKind::Fan => {
             let national = data
@@ -272,13 +280,13 @@ fn render_deterministic_outcomes(out: &mut String, scalars: &[ScalarRow]) {
             out,
             "| {} | {} |",
             sc.label,
-            format::value(sc.mean, sc.unit)
+            format::value(sc.mean, sc.unit.as_ref())
         );
         if targets {
             match sc.target {
                 Some(t) => {
                     let reached = if sc.mean >= t { "yes" } else { "no" };
-                    let _ = write!(out, " {} | {reached} |", format::exact(t, sc.unit));
+                    let _ = write!(out, " {} | {reached} |", format::exact(t, sc.unit.as_ref()));
                 }
                 None => out.push_str(" | |"),
             }
@@ -355,16 +363,16 @@ pub fn render(r: &Report) -> String {
                     out,
                     "| {label} | {} | {} |",
                     k.year,
-                    format::value(k.p50, k.unit)
+                    format::value(k.p50, k.unit.as_ref())
                 );
             } else {
                 let _ = writeln!(
                     out,
                     "| {label} | {} | {} | {} | {} |",
                     k.year,
-                    format::value(k.p5, k.unit),
-                    format::value(k.p50, k.unit),
-                    format::value(k.p95, k.unit)
+                    format::value(k.p5, k.unit.as_ref()),
+                    format::value(k.p50, k.unit.as_ref()),
+                    format::value(k.p95, k.unit.as_ref())
                 );
             }
             previous = &k.label;
@@ -391,10 +399,10 @@ pub fn render(r: &Report) -> String {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 sc.label,
-                format::value(sc.mean, sc.unit),
-                format::value(sc.p5, sc.unit),
-                format::value(sc.p50, sc.unit),
-                format::value(sc.p95, sc.unit)
+                format::value(sc.mean, sc.unit.as_ref()),
+                format::value(sc.p5, sc.unit.as_ref()),
+                format::value(sc.p50, sc.unit.as_ref()),
+                format::value(sc.p95, sc.unit.as_ref())
             );
             if targets {
                 match (sc.target, sc.p_target) {
@@ -402,7 +410,7 @@ pub fn render(r: &Report) -> String {
                         let _ = write!(
                             out,
                             " {} | **{}** |",
-                            format::exact(t, sc.unit),
+                            format::exact(t, sc.unit.as_ref()),
                             format::percent(p)
                         );
                     }
@@ -442,8 +450,7 @@ pub fn render(r: &Report) -> String {
         let mut subject = "";
         for c in &r.charts {
             if c.subject != subject {
-                let heading = names::describe(&c.subject).map_or(c.subject.as_str(), |d| d.label);
-                let _ = writeln!(out, "### {heading}\n");
+                let _ = writeln!(out, "### {}\n", c.heading);
                 subject = &c.subject;
             }
             let _ = writeln!(out, "![{}]({})\n", c.alt, c.png);

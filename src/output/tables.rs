@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::engine::{RunSummary, Summary};
-use crate::model::names::quantile_label;
+use crate::output::format::quantile_label;
 
 /// Shortest text that reads back as the same `f64` (Rust's `Display`), so
 /// tables are exact and identical on every machine.

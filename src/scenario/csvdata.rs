@@ -11,7 +11,7 @@ use super::raw::read_text;
 
 /// A CSV file read into memory, headers trimmed.
 #[derive(Debug, Clone)]
-pub(crate) struct CsvTable {
+pub struct CsvTable {
     pub path: PathBuf,
     pub headers: Vec<String>,
     /// (line number, cells) per data row.

@@ -2,34 +2,48 @@
 //!
 //! 1. [`raw`]: every file of the `extends` chain parsed into a tree that keeps
 //!    each value's file and position, merged child over parent.
-//! 2. `build`: the merged tree read into a validated [`Scenario`]: defaults
-//!    applied, series loaded, parameters registered by path, every value
-//!    checked. All problems are reported together, each with its file, line,
-//!    column and key path.
+//! 2. `build`: the merged tree read into a validated [`Scenario`]: the
+//!    header, the sections of its kind of model (read by the kind, through
+//!    a [`Schema`]), correlations and `[outputs]`; defaults applied, series
+//!    loaded, parameters registered by path with their valid range, every
+//!    value checked. All problems are reported together, each with its
+//!    file, line, column and key path.
 //!
-//! This is the only module that reads input files.
+//! A kind of model plugs in through [`ModelKind`] (see `kind`). This is
+//! the only module that reads input files.
 
-pub(crate) mod build;
-mod csvdata;
+mod build;
+mod correlations;
+pub mod csvdata;
+mod header;
+mod kind;
+mod outputs;
 pub mod raw;
-pub(crate) mod reader;
+pub mod reader;
+mod schema;
 pub mod summary;
 mod types;
 mod variant;
 
 use std::path::Path;
 
-pub use build::{MAX_REPLICATIONS, MAX_SEED, MAX_YEARS, ValueRange};
+pub(crate) use header::is_safe_name;
+pub use header::{DEFAULT_KIND, MAX_REPLICATIONS, MAX_SEED, MAX_YEAR, MAX_YEARS, MIN_YEAR};
+pub use kind::{KindInput, MergeRules, ModelKind, ModelOptions, ModelSpec, Registry};
+pub use schema::{Horizon, Schema};
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
+
+pub use crate::uncertainty::ValueRange;
 
 use crate::diagnostics::Diagnostics;
 
 /// Read and validate the scenario at `path`, with every file it extends and
-/// every CSV it names.
-pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
-    let raw = raw::load_raw(path).map_err(|(_, errors)| Diagnostics(errors))?;
-    build::build(&raw).map_err(Diagnostics)
+/// every CSV it names, knowing the kinds of model in `registry`
+/// ([`crate::load`] knows the built-in ones).
+pub fn load(path: &Path, registry: &Registry) -> Result<Scenario, Diagnostics> {
+    let raw = raw::load_raw(path, registry).map_err(|(_, errors)| Diagnostics(errors))?;
+    build::build(&raw, registry).map_err(Diagnostics)
 }
 
 impl Scenario {

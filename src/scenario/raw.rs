@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use super::header::DEFAULT_KIND;
+use super::kind::{MergeRules, Registry};
 use crate::diagnostics::{Diagnostic, Location};
 
 /// Parent chains longer than this are refused: no real scenario needs it,
@@ -164,11 +166,15 @@ pub struct Replaced {
     pub origin: Origin,
 }
 
-/// Read `path` and every file it extends, and merge them child over parent.
+/// Read `path` and every file it extends, and merge them child over parent
+/// with the merge rules of the scenario's kind of model, from `registry`.
 ///
 /// Fails with every problem found in the files read (syntax errors stop the
 /// chain at that file).
-pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)> {
+pub fn load_raw(
+    path: &Path,
+    registry: &Registry,
+) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)> {
     let mut sources = SourceMap::default();
     let mut errors = Vec::new();
     let mut chain: Vec<(FileId, Table)> = Vec::new();
@@ -243,12 +249,19 @@ pub fn load_raw(path: &Path) -> Result<RawScenario, (SourceMap, Vec<Diagnostic>)
     if !errors.is_empty() {
         return Err((sources, errors));
     }
+    // The kind named nearest the user's file decides how sections merge;
+    // an unknown kind merges nothing by key (loading reports it).
+    let rules = kind_name(chain.iter().map(|(_, t)| t))
+        .and_then(|name| registry.kind(name))
+        .or_else(|| registry.kind(DEFAULT_KIND))
+        .map(|k| k.merge_rules())
+        .unwrap_or_default();
     // Merge from the oldest ancestor down to the file the user named.
     let mut iter = chain.into_iter().rev();
     let (_, mut root) = iter.next().expect("at least the named file was read");
     let mut replaced = Vec::new();
     for (_, child) in iter {
-        replaced.extend(merge_tables(&mut root, child, ""));
+        replaced.extend(merge_tables(&mut root, child, "", &rules));
     }
     Ok(RawScenario {
         sources,
@@ -432,31 +445,41 @@ fn convert_value(value: toml::Spanned<DeValue<'_>>, file: FileId) -> Node {
     Node { value, origin }
 }
 
-/// Keys whose table is one value whatever it holds, replaced whole and
-/// never merged key by key: a zone's `sourcing` shares (a zone that names
-/// its own sectors must not keep the defaults' other sectors). This is the
-/// SEZ model's knowledge; it belongs in that model's schema once there is
-/// one.
-const WHOLE_VALUE_KEYS: &[&str] = &["sourcing"];
+/// `[model].kind` of the nearest file of `chain` (child first) that sets it.
+fn kind_name<'a>(mut chain: impl Iterator<Item = &'a Table>) -> Option<&'a str> {
+    chain.find_map(|t| match &t.get("model")?.value.value {
+        Value::Table(m) => match &m.get("kind")?.value.value {
+            Value::String(kind) => Some(kind.as_str()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
 
 /// Whether the table `table`, written under `key`, is a single value that
 /// inheritance replaces whole: a distribution (`{ dist = ... }`), a CSV
-/// series (`{ csv = ..., column = ... }`), or a key of [`WHOLE_VALUE_KEYS`].
-/// The one place that knows which tables are values.
-fn is_whole_value(key: &str, table: &Table) -> bool {
-    WHOLE_VALUE_KEYS.contains(&key) || table.get("dist").is_some() || table.get("csv").is_some()
+/// series (`{ csv = ..., column = ... }`), or a key the kind's rules name
+/// ([`MergeRules::value_keys`]). The one place that knows which tables are
+/// values.
+fn is_whole_value(key: &str, table: &Table, rules: &MergeRules) -> bool {
+    rules.value_keys.contains(&key) || table.get("dist").is_some() || table.get("csv").is_some()
 }
 
 /// Merge `child` over `parent`, both for `extends` and for a zone over
-/// `[zone_defaults]`: tables merge key by key; `zones` merge by `id` and
-/// `energy_projects` by `name`; every other value is replaced whole: arrays,
-/// CSV paths, and the tables that are values ([`is_whole_value`]), so a
-/// child that turns a triangular into a lognormal gets exactly its
-/// lognormal. A replaced value keeps the child's origin, so errors in it
-/// point at the child.
+/// `[zone_defaults]`: tables merge key by key; arrays that `rules` name merge
+/// item by item by their identity key (`zones` by `id`); every other value
+/// is replaced whole: arrays, CSV paths, and the tables that are values
+/// ([`is_whole_value`]), so a child that turns a triangular into a lognormal
+/// gets exactly its lognormal. A replaced value keeps the child's origin,
+/// so errors in it point at the child.
 ///
 /// Returns the inherited lists of tables the child replaced whole.
-pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) -> Vec<Replaced> {
+pub fn merge_tables(
+    parent: &mut Table,
+    child: Table,
+    path: &str,
+    rules: &MergeRules,
+) -> Vec<Replaced> {
     let mut replaced = Vec::new();
     for entry in child.entries {
         let key_path = if path.is_empty() {
@@ -470,15 +493,14 @@ pub(crate) fn merge_tables(parent: &mut Table, child: Table, path: &str) -> Vec<
         };
         match (&mut existing.value.value, entry.value.value) {
             (Value::Table(p), Value::Table(c))
-                if !is_whole_value(&entry.key, p) && !is_whole_value(&entry.key, &c) =>
+                if !is_whole_value(&entry.key, p, rules)
+                    && !is_whole_value(&entry.key, &c, rules) =>
             {
-                replaced.extend(merge_tables(p, c, &key_path));
+                replaced.extend(merge_tables(p, c, &key_path, rules));
             }
-            (Value::Array(p), Value::Array(c)) if key_path == "zones" => {
-                replaced.extend(merge_array_by_key(p, c, "id", &key_path));
-            }
-            (Value::Array(p), Value::Array(c)) if key_path == "energy_projects" => {
-                replaced.extend(merge_array_by_key(p, c, "name", &key_path));
+            (Value::Array(p), Value::Array(c)) if rules.identity_key(&key_path).is_some() => {
+                let id = rules.identity_key(&key_path).unwrap_or_default();
+                replaced.extend(merge_array_by_key(p, c, id, &key_path, rules));
             }
             (old, value) => {
                 if let Value::Array(items) = old
@@ -511,6 +533,7 @@ fn merge_array_by_key(
     child: Vec<Node>,
     key: &str,
     path: &str,
+    rules: &MergeRules,
 ) -> Vec<Replaced> {
     let mut replaced = Vec::new();
     for item in child {
@@ -524,7 +547,7 @@ fn merge_array_by_key(
         match (target, item.value) {
             (Some((k, existing)), Value::Table(c)) => {
                 if let Value::Table(p) = &mut existing.value {
-                    replaced.extend(merge_tables(p, c, &format!("{path}.{k}")));
+                    replaced.extend(merge_tables(p, c, &format!("{path}.{k}"), rules));
                 }
             }
             (_, value) => parent.push(Node {
@@ -549,6 +572,12 @@ fn identity_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The SEZ model's rules: zones by id, projects by name, sourcing whole.
+    const RULES: MergeRules = MergeRules {
+        keyed_arrays: &[("zones", "id"), ("energy_projects", "name")],
+        value_keys: &["sourcing"],
+    };
 
     fn table(src: &str) -> Table {
         let mut sources = SourceMap::default();
@@ -575,7 +604,7 @@ mod tests {
     fn tables_merge_key_by_key_and_child_wins() {
         let mut parent = table("[global]\na = 1.0\nb = 2.0\n");
         let child = table("[global]\nb = 3.0\nc = 4.0\n");
-        merge_tables(&mut parent, child, "");
+        merge_tables(&mut parent, child, "", &RULES);
         assert_eq!(float_at(&parent, &["global", "a"]), 1.0);
         assert_eq!(float_at(&parent, &["global", "b"]), 3.0);
         assert_eq!(float_at(&parent, &["global", "c"]), 4.0);
@@ -589,7 +618,7 @@ mod tests {
         );
         let child =
             table("[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 2.0\n[[zones]]\nid = \"c\"\n");
-        merge_tables(&mut parent, child, "");
+        merge_tables(&mut parent, child, "", &RULES);
         let Value::Array(zones) = &parent.get("zones").unwrap().value.value else {
             panic!()
         };
@@ -609,7 +638,7 @@ mod tests {
     fn other_arrays_are_replaced_whole() {
         let mut parent = table("[outputs]\nquantiles = [0.1, 0.5, 0.9]\n");
         let child = table("[outputs]\nquantiles = [0.5]\n");
-        merge_tables(&mut parent, child, "");
+        merge_tables(&mut parent, child, "", &RULES);
         let Value::Table(o) = &parent.get("outputs").unwrap().value.value else {
             panic!()
         };
@@ -632,7 +661,7 @@ mod tests {
              t = { csv = \"b.csv\", column = \"b\" }\n\
              [linkages]\nsourcing = { manufacturing = 1.0 }\n",
         );
-        merge_tables(&mut parent, child, "");
+        merge_tables(&mut parent, child, "", &RULES);
         let keys = |t: &Table, path: &[&str]| -> Vec<String> {
             let mut node = &t.get(path[0]).unwrap().value;
             for p in &path[1..] {
@@ -654,7 +683,7 @@ mod tests {
         // A table without `dist` over a distribution replaces it too (and is
         // then reported as incomplete, in the child).
         let mut parent = table("x = { dist = \"uniform\", min = 1, max = 3 }\n");
-        merge_tables(&mut parent, table("x = { max = 4 }\n"), "");
+        merge_tables(&mut parent, table("x = { max = 4 }\n"), "", &RULES);
         assert_eq!(keys(&parent, &["x"]), ["max"]);
     }
 
@@ -666,7 +695,7 @@ mod tests {
         );
         let child =
             table("[[committed_investments]]\nzone = \"c\"\n[outputs]\nquantiles = [0.5]\n");
-        let replaced = merge_tables(&mut parent, child, "");
+        let replaced = merge_tables(&mut parent, child, "", &RULES);
         // Lists of numbers are settings, replaced silently.
         assert_eq!(replaced.len(), 1);
         assert_eq!(replaced[0].key_path, "committed_investments");
@@ -676,7 +705,7 @@ mod tests {
         );
         // Zones merge by id: nothing is replaced.
         let mut parent = table("[[zones]]\nid = \"a\"\n");
-        assert!(merge_tables(&mut parent, table("[[zones]]\nid = \"b\"\n"), "").is_empty());
+        assert!(merge_tables(&mut parent, table("[[zones]]\nid = \"b\"\n"), "", &RULES).is_empty());
     }
 
     #[test]
@@ -685,7 +714,7 @@ mod tests {
         let p = sources.add("p.toml".into(), "[global]\na = 1.0\nb = 1.0\n".into());
         let c = sources.add("c.toml".into(), "[global]\nb = 2.0\n".into());
         let mut parent = parse(&sources, p).unwrap();
-        merge_tables(&mut parent, parse(&sources, c).unwrap(), "");
+        merge_tables(&mut parent, parse(&sources, c).unwrap(), "", &RULES);
         let Value::Table(g) = &parent.get("global").unwrap().value.value else {
             panic!()
         };

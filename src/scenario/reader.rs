@@ -12,7 +12,7 @@ use super::raw::{Node, Origin, SourceMap, Table, Value};
 use crate::diagnostics::{Diagnostic, Location};
 
 /// Error collection and the record of valid keys per section.
-pub(crate) struct Ctx<'s> {
+pub struct Ctx<'s> {
     pub sources: &'s SourceMap,
     pub errors: Vec<Diagnostic>,
     /// (section label, key) for every key any reader asked for.
@@ -107,7 +107,7 @@ fn first_sorted(mut v: Vec<&str>) -> Option<String> {
 }
 
 /// The closest candidate to `key`, if any is close enough to be a typo.
-pub(crate) fn nearest<'a, S: AsRef<str>>(key: &str, candidates: &'a [S]) -> Option<&'a str> {
+pub fn nearest<'a, S: AsRef<str>>(key: &str, candidates: &'a [S]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(key, c.as_ref()), c.as_ref()))
@@ -117,7 +117,7 @@ pub(crate) fn nearest<'a, S: AsRef<str>>(key: &str, candidates: &'a [S]) -> Opti
 }
 
 /// Candidates close to `key`, best first (at most `n`).
-pub(crate) fn close_matches<'a>(
+pub fn close_matches<'a>(
     key: &str,
     candidates: impl Iterator<Item = &'a str>,
     n: usize,
@@ -131,7 +131,7 @@ pub(crate) fn close_matches<'a>(
 }
 
 /// Reads one table.
-pub(crate) struct TableReader<'t> {
+pub struct TableReader<'t> {
     table: &'t Table,
     /// Dotted key path of the table (`zones.rashakai.investment`).
     pub path: String,
@@ -219,7 +219,7 @@ impl<'t> TableReader<'t> {
 // ---- typed views of single nodes; each reports its own type errors ----
 
 /// A finite number (integer or float).
-pub(crate) fn number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
+pub fn number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     let v = match node.value {
         Value::Integer(i) => i as f64,
         Value::Float(f) => f,
@@ -244,7 +244,7 @@ pub(crate) fn number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
 }
 
 /// A plain number: a distribution table here gets its own message.
-pub(crate) fn plain_number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
+pub fn plain_number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     if matches!(node.value, Value::Table(_)) {
         ctx.error(
             node.origin,
@@ -258,7 +258,7 @@ pub(crate) fn plain_number(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64
 }
 
 /// An integer within `[min, max]`.
-pub(crate) fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64) -> Option<i64> {
+pub fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64) -> Option<i64> {
     let v = match node.value {
         Value::Integer(i) => i,
         Value::Table(_) => {
@@ -299,7 +299,7 @@ pub(crate) fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64
 }
 
 /// A string.
-pub(crate) fn string<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n str> {
+pub fn string<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n str> {
     match &node.value {
         Value::String(s) => Some(s),
         other => {
@@ -314,7 +314,7 @@ pub(crate) fn string<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'
 }
 
 /// A boolean.
-pub(crate) fn boolean(ctx: &mut Ctx, node: &Node, path: &str) -> Option<bool> {
+pub fn boolean(ctx: &mut Ctx, node: &Node, path: &str) -> Option<bool> {
     match node.value {
         Value::Boolean(b) => Some(b),
         ref other => {
@@ -329,7 +329,7 @@ pub(crate) fn boolean(ctx: &mut Ctx, node: &Node, path: &str) -> Option<bool> {
 }
 
 /// An array.
-pub(crate) fn array<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n [Node]> {
+pub fn array<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n [Node]> {
     match &node.value {
         Value::Array(a) => Some(a),
         other => {
@@ -344,7 +344,7 @@ pub(crate) fn array<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n
 }
 
 /// A table.
-pub(crate) fn table<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n Table> {
+pub fn table<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n Table> {
     match &node.value {
         Value::Table(t) => Some(t),
         other => {
@@ -359,7 +359,7 @@ pub(crate) fn table<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<&'n
 }
 
 /// An array of finite numbers.
-pub(crate) fn numbers(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Vec<f64>> {
+pub fn numbers(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Vec<f64>> {
     let items = array(ctx, node, path)?;
     let mut out = Vec::with_capacity(items.len());
     let mut ok = true;

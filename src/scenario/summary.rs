@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::types::{ModelSpec, ReplacedList, Scenario, Series, SeriesSource};
+use super::types::{ReplacedList, Scenario, SeriesSource};
 use crate::uncertainty::SamplingMethod;
 
 /// Describe `scenario`: horizon, zones, uncertain parameters with their
@@ -46,85 +46,7 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
         }
     }
 
-    let mut series: Vec<(String, &Series)> = Vec::new();
-    if let ModelSpec::Sez(sez) = &s.model {
-        writeln!(out, "\nzones ({})", sez.zones.len())?;
-        let w = sez.zones.iter().map(|z| z.id.len()).max().unwrap_or(0);
-        for z in &sez.zones {
-            let delay = s
-                .parameters
-                .get(z.investment.opening_delay)
-                .distribution
-                .clone();
-            let delay = if delay.is_fixed() && delay.mean() == 0.0 {
-                String::new()
-            } else {
-                format!(", opening delay {delay}")
-            };
-            writeln!(
-                out,
-                "  {:w$}  {} (opens {}{delay})",
-                z.id, z.name, z.opens_year
-            )?;
-            series.push((
-                format!("zones.{}.workforce.trainees_per_year", z.id),
-                &z.workforce.trainees_per_year,
-            ));
-            series.push((
-                format!("zones.{}.fiscal.public_cost", z.id),
-                &z.fiscal.public_cost,
-            ));
-        }
-        series.insert(
-            0,
-            (
-                "global.grid_availability".into(),
-                &sez.global.grid_availability,
-            ),
-        );
-        series.insert(
-            1,
-            (
-                "global.port_capacity_teu".into(),
-                &sez.global.port_capacity_teu,
-            ),
-        );
-        if !sez.energy_projects.is_empty() {
-            writeln!(out, "\nenergy projects ({})", sez.energy_projects.len())?;
-            for p in &sez.energy_projects {
-                let delay = &s.parameters.get(p.delay).distribution;
-                writeln!(
-                    out,
-                    "  {} -> {}: {} MW x {} capacity factor x {} share, planned {}, delay {delay}",
-                    p.name,
-                    sez.zones[p.zone].id,
-                    p.capacity_mw,
-                    p.capacity_factor,
-                    p.zone_share,
-                    p.planned_year
-                )?;
-            }
-        }
-        if !sez.committed_investments.is_empty() {
-            let total: f64 = sez.committed_investments.iter().map(|c| c.amount).sum();
-            let expected: f64 = sez
-                .committed_investments
-                .iter()
-                .map(|c| c.amount * c.probability)
-                .sum();
-            writeln!(
-                out,
-                "\ncommitted investments: {} (USD {total} million announced, {expected:.1} million expected)",
-                sez.committed_investments.len()
-            )?;
-        }
-        writeln!(
-            out,
-            "\ninput-output table: {} sectors ({})",
-            sez.io.sectors.len(),
-            sez.io.sectors.join(", ")
-        )?;
-    }
+    out.push_str(&s.model.describe(s));
 
     let uncertain: Vec<_> = s.parameters.uncertain().collect();
     writeln!(
@@ -159,10 +81,11 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
         )?;
     }
 
+    let series = s.model.series();
     if !series.is_empty() {
         writeln!(out, "\nseries")?;
-        let w = series.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-        for (key, ser) in series {
+        let w = series.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+        for (key, ser, _) in series {
             let source = match &ser.source {
                 SeriesSource::Constant(v) => format!("{v} every year"),
                 SeriesSource::Csv { path, column } => {

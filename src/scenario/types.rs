@@ -7,9 +7,9 @@
 //! parameter up by name.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use nalgebra::DMatrix;
-
+use super::kind::ModelSpec;
 use crate::diagnostics::Location;
 use crate::uncertainty::{ParamId, ParameterSampler, ParameterSet, SamplingError, SamplingMethod};
 
@@ -38,8 +38,8 @@ pub struct Scenario {
     pub parameters: ParameterSet,
     /// Spearman rank-correlation targets between uncertain parameters.
     pub correlations: Vec<Correlation>,
-    /// What the model is.
-    pub model: ModelSpec,
+    /// What the model is: its kind's validated description.
+    pub model: Arc<dyn ModelSpec>,
     /// Table and chart settings.
     pub outputs: OutputSettings,
     /// Every input file read (TOML chain and CSVs), for the manifest.
@@ -72,6 +72,12 @@ impl Scenario {
             self.sampling,
             &correlations,
         )
+    }
+
+    /// The model's spec as its concrete type `T` (a kind's own spec), or
+    /// `None` when the scenario is of another kind.
+    pub fn spec<T: ModelSpec>(&self) -> Option<&T> {
+        self.model.as_any().downcast_ref::<T>()
     }
 
     /// Calendar years of the horizon.
@@ -111,37 +117,6 @@ pub struct Correlation {
     pub spearman: f64,
 }
 
-/// The model a scenario runs.
-#[derive(Debug, Clone)]
-pub enum ModelSpec {
-    /// The SEZ growth model.
-    Sez(Box<SezSpec>),
-    /// Ishigami benchmark: y = sin x1 + a sin^2 x2 + b x3^4 sin x1.
-    Ishigami {
-        a: f64,
-        b: f64,
-        /// Inputs x1, x2, x3.
-        inputs: [ParamId; 3],
-    },
-    /// Sobol' G benchmark: y = prod (|4 x_i - 2| + a_i) / (1 + a_i).
-    SobolG {
-        a: Vec<f64>,
-        /// Inputs x1..xk, one per coefficient.
-        inputs: Vec<ParamId>,
-    },
-}
-
-impl ModelSpec {
-    /// The `[model].kind` name.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ModelSpec::Sez(_) => "sez",
-            ModelSpec::Ishigami { .. } => "ishigami",
-            ModelSpec::SobolG { .. } => "sobol_g",
-        }
-    }
-}
-
 /// A yearly series resolved to the horizon.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -151,6 +126,16 @@ pub struct Series {
     pub source: SeriesSource,
 }
 
+impl Series {
+    /// `value` in each of `years` years.
+    pub fn constant(value: f64, years: usize) -> Series {
+        Series {
+            values: vec![value; years],
+            source: SeriesSource::Constant(value),
+        }
+    }
+}
+
 /// Where a series' values came from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeriesSource {
@@ -158,182 +143,6 @@ pub enum SeriesSource {
     Constant(f64),
     /// A CSV column (a step function of year).
     Csv { path: PathBuf, column: String },
-}
-
-/// Everything the SEZ model needs beyond the scenario header.
-#[derive(Debug, Clone)]
-pub struct SezSpec {
-    pub global: GlobalSpec,
-    pub io: IoTable,
-    pub zones: Vec<Zone>,
-    pub energy_projects: Vec<EnergyProject>,
-    pub committed_investments: Vec<CommittedInvestment>,
-}
-
-/// `[global]`: national shocks and constraints.
-#[derive(Debug, Clone)]
-pub struct GlobalSpec {
-    /// m_t: median share of the year the grid delivers.
-    pub grid_availability: Series,
-    /// s_a: sd of the logit of availability.
-    pub grid_availability_logit_sd: ParamId,
-    /// rho: AR(1) persistence of the demand deviation.
-    pub demand_persistence: ParamId,
-    /// sigma: sd of the demand innovation.
-    pub demand_volatility: ParamId,
-    /// p_reg: annual probability of a regulatory event.
-    pub regulatory_shock_probability: ParamId,
-    /// cut: investment cut while a shock is active.
-    pub regulatory_shock_cut: ParamId,
-    /// Years a shock stays active.
-    pub regulatory_shock_years: u32,
-    /// National port capacity, TEU per year.
-    pub port_capacity_teu: Series,
-}
-
-/// The domestic input-output table.
-#[derive(Debug, Clone)]
-pub struct IoTable {
-    /// Sector names, in matrix order.
-    pub sectors: Vec<String>,
-    /// A_io: `coefficients[(i, j)]` = USD of sector i's output bought per USD
-    /// of sector j's output.
-    pub coefficients: DMatrix<f64>,
-    /// e: jobs per USD million of output, by sector.
-    pub jobs_per_musd: Vec<f64>,
-}
-
-impl IoTable {
-    /// The Leontief inverse L = (I - A_io)^-1: column j is the output of
-    /// every sector that one USD of final demand for sector j calls forth.
-    /// `None` when I - A_io is singular (loading refuses such tables).
-    pub fn leontief(&self) -> Option<DMatrix<f64>> {
-        let n = self.sectors.len();
-        (DMatrix::identity(n, n) - &self.coefficients).try_inverse()
-    }
-}
-
-/// One zone.
-#[derive(Debug, Clone)]
-pub struct Zone {
-    /// `[a-z0-9_]+`, used in parameter paths and outputs.
-    pub id: String,
-    pub name: String,
-    pub opens_year: i32,
-    pub investment: Investment,
-    pub workforce: Workforce,
-    pub production: Production,
-    pub energy: Energy,
-    pub exports: Exports,
-    pub linkages: Linkages,
-    pub fiscal: Fiscal,
-}
-
-/// `[zones.investment]`.
-#[derive(Debug, Clone)]
-pub struct Investment {
-    pub area_ha: ParamId,
-    pub opening_delay: ParamId,
-    pub developable_share: ParamId,
-    pub capital_per_ha: ParamId,
-    pub initial_capital: ParamId,
-    pub bass_p: ParamId,
-    pub bass_q: ParamId,
-    pub depreciation: ParamId,
-    pub incentive_uplift: ParamId,
-    pub tax_holiday_years: ParamId,
-    pub energy_sensitivity: ParamId,
-    pub skill_sensitivity: ParamId,
-    pub demand_sensitivity: ParamId,
-    pub fdi_share: ParamId,
-}
-
-/// `[zones.workforce]`.
-#[derive(Debug, Clone)]
-pub struct Workforce {
-    pub capital_per_worker: ParamId,
-    pub skilled_share: ParamId,
-    pub skill_efficiency: ParamId,
-    pub skilled_pool_initial: ParamId,
-    pub unskilled_pool: ParamId,
-    pub attrition: ParamId,
-    pub trainees_per_year: Series,
-    pub completion_rate: ParamId,
-    pub retention_rate: ParamId,
-}
-
-/// `[zones.production]`.
-#[derive(Debug, Clone)]
-pub struct Production {
-    pub alpha: ParamId,
-    pub output_capital_ratio: ParamId,
-    pub va_share: ParamId,
-    pub tfp_growth: ParamId,
-    pub tfp_spillover: ParamId,
-    pub tfp_volatility: ParamId,
-}
-
-/// `[zones.energy]`.
-#[derive(Debug, Clone)]
-pub struct Energy {
-    pub energy_intensity: ParamId,
-    pub grid_mw: ParamId,
-    pub backup_mw: ParamId,
-    pub backup_availability: ParamId,
-}
-
-/// `[zones.exports]`.
-#[derive(Debug, Clone)]
-pub struct Exports {
-    pub export_share: ParamId,
-    pub teu_per_musd: ParamId,
-}
-
-/// `[zones.linkages]`.
-#[derive(Debug, Clone)]
-pub struct Linkages {
-    /// c_z: sourcing shares over the IO sectors, in IO order (sum to 1).
-    pub sourcing: Vec<f64>,
-    pub local_content_initial: ParamId,
-    pub local_content_target: ParamId,
-    pub local_content_speed: ParamId,
-}
-
-/// `[zones.fiscal]`.
-#[derive(Debug, Clone)]
-pub struct Fiscal {
-    pub tax_rate: ParamId,
-    pub profit_margin: ParamId,
-    pub public_cost: Series,
-}
-
-/// A power project serving zones.
-#[derive(Debug, Clone)]
-pub struct EnergyProject {
-    pub name: String,
-    /// Index into [`SezSpec::zones`].
-    pub zone: usize,
-    pub capacity_mw: f64,
-    pub capacity_factor: f64,
-    pub zone_share: f64,
-    pub planned_year: i32,
-    /// Delay in years (floored when applied).
-    pub delay: ParamId,
-}
-
-/// An announced investment, realised with a probability.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommittedInvestment {
-    /// Index into [`SezSpec::zones`].
-    pub zone: usize,
-    pub year: i32,
-    /// USD million.
-    pub amount: f64,
-    pub probability: f64,
-    pub foreign: bool,
-    /// Stable stream key: `committed.<zone id>.<year>.<k>`, k counting the
-    /// zone-year's investments in file order.
-    pub stream: String,
 }
 
 /// `[outputs]`.

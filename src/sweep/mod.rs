@@ -64,14 +64,13 @@ use crate::compare::COMPARE_LEVELS;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::RunSummary;
 use crate::error::Error;
-use crate::model::names;
 use crate::output::charts::sweep::SweepChartInfo;
 use crate::output::charts::{self, CHARTS_DIR, Picture};
 use crate::output::manifest::ManifestInput;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::{self, Output};
 use crate::run::{self, RunSettings};
-use crate::scenario::{ModelSpec, Override, ScenarioTemplate, sha256_hex};
+use crate::scenario::{Override, Registry, ScenarioTemplate, sha256_hex};
 use crate::shard::{self, MergeOutcome, MergedKind, Shard};
 
 /// The sweep manifest, in the sweep folder and in each shard folder.
@@ -107,7 +106,7 @@ pub struct Sweep {
 /// swept path, lay out the points and validate every point's scenario.
 /// Every problem found is reported at once, located in the sweep file where
 /// it was written: a problem in one part does not hide those of the others.
-pub fn load(path: &Path) -> Result<Sweep, Error> {
+pub fn load(path: &Path, registry: &Registry) -> Result<Sweep, Error> {
     let partial = spec::read_partial(path).map_err(Diagnostics)?;
     let mut errors = partial.errors;
     let spec = partial.spec;
@@ -125,7 +124,11 @@ pub fn load(path: &Path) -> Result<Sweep, Error> {
         );
         None
     } else {
-        match ScenarioTemplate::load(&spec.base, Some((spec.file.clone(), spec.text.clone()))) {
+        match ScenarioTemplate::load(
+            &spec.base,
+            registry,
+            Some((spec.file.clone(), spec.text.clone())),
+        ) {
             Ok(t) => Some(t),
             Err(d) => {
                 errors.extend(d.0);
@@ -149,7 +152,8 @@ pub fn load(path: &Path) -> Result<Sweep, Error> {
         }
     }
     if let Some((scalar, offset)) = &spec.chart_scalar {
-        let valid = scalar_names(&template);
+        let catalogue = template.base().model.catalogue();
+        let valid = catalogue.scalar_names();
         if !valid.contains(&scalar.as_str()) {
             errors.push(
                 Diagnostic::new(format!(
@@ -213,14 +217,6 @@ fn overrides(parameters: &[SweptParameter], values: &[f64], offsets: &[usize]) -
             offset: Some(offset),
         })
         .collect()
-}
-
-/// The scalar outcome names of the base's model.
-fn scalar_names(template: &ScenarioTemplate) -> Vec<&'static str> {
-    match template.base().model {
-        ModelSpec::Sez(_) => names::SCALARS.to_vec(),
-        _ => vec!["y"],
-    }
 }
 
 impl Sweep {
@@ -483,6 +479,7 @@ impl Sweep {
             grid: self.spec.design == Design::Grid,
             replications: self.replications,
             chart_scalar: self.spec.chart_scalar.as_ref().map(|(s, _)| s.clone()),
+            catalogue: self.template.base().model.catalogue(),
         };
         charts::sweep::render_sweep_charts(&info, points_csv, self.spec.parameters.len())
     }
@@ -722,7 +719,12 @@ struct SweepShardDir {
 /// Merge sweep shard folders into the sweep folder `out` (replaced
 /// atomically): the same `points.csv` and point folders as an unsharded
 /// run of the sweep.
-pub fn merge_shards(dirs: &[PathBuf], out: &Path, command: &str) -> Result<MergeOutcome, Error> {
+pub fn merge_shards(
+    dirs: &[PathBuf],
+    out: &Path,
+    command: &str,
+    registry: &Registry,
+) -> Result<MergeOutcome, Error> {
     let started = Instant::now();
     let mut errors = Vec::new();
     let mut shards = Vec::new();
@@ -819,7 +821,7 @@ pub fn merge_shards(dirs: &[PathBuf], out: &Path, command: &str) -> Result<Merge
     let count = first.info.count;
 
     // The sweep, as the shards ran it.
-    let sweep = load(Path::new(&first.manifest.sweep_file))?;
+    let sweep = load(Path::new(&first.manifest.sweep_file), registry)?;
     if sweep.sha256() != first.manifest.sweep_sha256
         || sweep.template.base().content_hash() != first.manifest.base_sha256
     {

@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::scenario::build::is_safe_name;
+use crate::scenario::is_safe_name;
 use crate::scenario::raw::{self, Node, Origin};
 use crate::scenario::reader::{self, Ctx, TableReader};
 use crate::scenario::{MAX_REPLICATIONS, MAX_SEED};

@@ -5,10 +5,14 @@
 
 pub mod distribution;
 pub mod parameters;
+pub mod range;
 pub mod sampling;
 pub mod streams;
 
 pub use distribution::{Distribution, DistributionError};
-pub use parameters::{ParamId, Parameter, ParameterDraw, ParameterSampler, ParameterSet};
+pub use parameters::{
+    MeanValues, ParamId, Parameter, ParameterDraw, ParameterSampler, ParameterSet,
+};
+pub use range::ValueRange;
 pub use sampling::{RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler};
 pub use streams::{StreamCursor, StreamKey, StreamRng};

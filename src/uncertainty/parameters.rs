@@ -9,9 +9,11 @@
 use std::collections::HashMap;
 
 use super::distribution::Distribution;
+use super::range::ValueRange;
 use super::sampling::{
     RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler,
 };
+use crate::engine::{ParameterSource, SourceWorker};
 
 /// Index of a parameter in its [`ParameterSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,7 +32,10 @@ impl ParamId {
 pub struct Parameter {
     /// Dotted path, e.g. `zones.rashakai.investment.capital_per_ha`.
     pub path: String,
+    /// Its distribution (a fixed value is a distribution too).
     pub distribution: Distribution,
+    /// The values its model accepts.
+    pub range: ValueRange,
 }
 
 /// Every static parameter, in registration order.
@@ -46,16 +51,34 @@ impl ParameterSet {
         Self::default()
     }
 
-    /// Register `path`; a path registered twice keeps its first id and
-    /// distribution (callers guarantee unique paths).
-    pub fn register(&mut self, path: String, distribution: Distribution) -> ParamId {
+    /// Register `path` with its distribution and valid range; a path
+    /// registered twice keeps its first id and distribution (callers
+    /// guarantee unique paths).
+    pub fn register(
+        &mut self,
+        path: String,
+        distribution: Distribution,
+        range: ValueRange,
+    ) -> ParamId {
         if let Some(&id) = self.by_path.get(&path) {
             return id;
         }
         let id = ParamId(self.params.len() as u32);
         self.by_path.insert(path.clone(), id);
-        self.params.push(Parameter { path, distribution });
+        self.params.push(Parameter {
+            path,
+            distribution,
+            range,
+        });
         id
+    }
+
+    /// Set parameter `id` to the plain value `value` (a sweep point): it
+    /// keeps its id, and takes no random numbers any more. The caller has
+    /// checked `value` against the parameter's range.
+    pub fn set_fixed(&mut self, id: ParamId, value: f64) -> Result<(), super::DistributionError> {
+        self.params[id.index()].distribution = Distribution::fixed(value)?;
+        Ok(())
     }
 
     /// The parameter with this id.
@@ -100,6 +123,55 @@ impl ParameterSet {
     pub fn means(&self) -> Vec<f64> {
         self.params.iter().map(|p| p.distribution.mean()).collect()
     }
+
+    /// Every parameter at its mean in every replication, the uncertain ones
+    /// recorded as inputs: deterministic mode's parameter source.
+    pub fn mean_values(&self) -> MeanValues {
+        let uncertain: Vec<ParamId> = self.uncertain().map(|(id, _)| id).collect();
+        MeanValues {
+            values: self.means(),
+            paths: uncertain
+                .iter()
+                .map(|&id| self.get(id).path.clone())
+                .collect(),
+            uncertain,
+        }
+    }
+}
+
+/// Every parameter at its distribution's mean: the parameter source of
+/// deterministic mode. The uncertain parameters are recorded as inputs, at
+/// their means.
+#[derive(Debug, Clone)]
+pub struct MeanValues {
+    values: Vec<f64>,
+    uncertain: Vec<ParamId>,
+    paths: Vec<String>,
+}
+
+impl ParameterSource for MeanValues {
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn inputs(&self) -> &[String] {
+        &self.paths
+    }
+
+    fn worker(&self) -> Box<dyn SourceWorker + '_> {
+        Box::new(MeanWorker(self))
+    }
+}
+
+struct MeanWorker<'a>(&'a MeanValues);
+
+impl SourceWorker for MeanWorker<'_> {
+    fn fill(&mut self, _replication: u64, values: &mut [f64], inputs: &mut [f64]) {
+        values.copy_from_slice(&self.0.values);
+        for (slot, id) in inputs.iter_mut().zip(&self.0.uncertain) {
+            *slot = values[id.index()];
+        }
+    }
 }
 
 /// Draws every parameter's value for any replication.
@@ -114,6 +186,9 @@ pub struct ParameterSampler {
     /// Pairs of uncertain parameters (sampler positions) with a non-zero
     /// correlation target.
     correlated_pairs: Vec<(usize, usize)>,
+    /// Paths of the uncertain parameters, in sampler order (the inputs a
+    /// run records).
+    paths: Vec<String>,
 }
 
 impl ParameterSampler {
@@ -156,12 +231,17 @@ impl ParameterSampler {
             .iter()
             .map(|&id| set.get(id).distribution.clone())
             .collect();
+        let paths = uncertain
+            .iter()
+            .map(|&id| set.get(id).path.clone())
+            .collect();
         Ok(ParameterSampler {
             template,
             uncertain,
             distributions,
             sampler,
             correlated_pairs,
+            paths,
         })
     }
 
@@ -226,6 +306,44 @@ impl ParameterSampler {
     /// The uncertain parameters' values of the last [`Self::draw`], in sampler order.
     pub fn draw_uncertain<'a>(&'a self, draw: &'a ParameterDraw) -> impl Iterator<Item = f64> + 'a {
         self.uncertain.iter().map(move |id| draw.values[id.index()])
+    }
+}
+
+impl ParameterSource for ParameterSampler {
+    fn len(&self) -> usize {
+        self.template.len()
+    }
+
+    fn inputs(&self) -> &[String] {
+        &self.paths
+    }
+
+    fn worker(&self) -> Box<dyn SourceWorker + '_> {
+        Box::new(SampledWorker {
+            sampler: self,
+            uniforms: vec![0.0; self.uncertain.len()],
+            state: self.sampler.state(),
+        })
+    }
+}
+
+/// A worker drawing a [`ParameterSampler`]'s replications in turn.
+struct SampledWorker<'a> {
+    sampler: &'a ParameterSampler,
+    uniforms: Vec<f64>,
+    state: SamplerState,
+}
+
+impl SourceWorker for SampledWorker<'_> {
+    fn fill(&mut self, replication: u64, values: &mut [f64], inputs: &mut [f64]) {
+        let p = self.sampler;
+        p.sampler
+            .uniforms_with(&mut self.state, replication, &mut self.uniforms);
+        values.copy_from_slice(&p.template);
+        p.write_values(&self.uniforms, values);
+        for (slot, id) in inputs.iter_mut().zip(&p.uncertain) {
+            *slot = values[id.index()];
+        }
     }
 }
 

@@ -6,9 +6,9 @@ pub mod sez;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sezsim::engine::{Model, Record};
-use sezsim::model::{self, ModelOptions};
-use sezsim::scenario::{self, Scenario};
+use sezsim::engine::Record;
+use sezsim::run::Prepared;
+use sezsim::scenario::Scenario;
 
 /// Write `toml` (and `files`) into a fresh temporary folder; return the
 /// folder guard and the scenario path.
@@ -67,7 +67,7 @@ pub fn fixture_without_model(dir: &Path) -> PathBuf {
 }
 
 pub fn load(path: &Path) -> Scenario {
-    scenario::load(path).unwrap_or_else(|e| panic!("{e}"))
+    sezsim::load(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// One replication's record, with lookups by name.
@@ -94,27 +94,13 @@ impl Run {
     }
 }
 
-fn run_model<M: Model>(m: &M, replication: u64) -> Run {
-    let layout = m.layout().clone();
-    let mut record = Record {
-        series: vec![f64::NAN; layout.series.len() * layout.years.len()],
-        scalars: vec![f64::NAN; layout.scalars.len()],
-        inputs: vec![f64::NAN; layout.inputs.len()],
-    };
-    let mut ws = m.workspace();
-    m.run(replication, &mut ws, &mut record);
-    Run { layout, record }
-}
-
 /// Run replication `replication` of `scenario`, deterministic or random.
 pub fn run_one(scenario: &Scenario, replication: u64, deterministic: bool) -> Run {
-    let options = ModelOptions {
-        replications: replication + 1,
-        seed: scenario.seed,
-        deterministic,
-    };
-    let built = model::build(scenario, options).unwrap();
-    sezsim::with_model!(&built, |m| run_model(m, replication))
+    let prepared = Prepared::new(scenario, replication + 1, scenario.seed, deterministic).unwrap();
+    Run {
+        layout: prepared.layout(),
+        record: prepared.run_one(replication),
+    }
 }
 
 /// Width, height and variance of the luminance of an 8-bit RGB PNG.

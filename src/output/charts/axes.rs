@@ -12,7 +12,7 @@ use super::canvas::{Area, Canvas, TextOut, err, text_height, text_width};
 use super::frame::font;
 use super::style;
 use super::ticks::{nice_ticks, year_ticks};
-use crate::model::names::Unit;
+use crate::engine::Unit;
 use crate::output::format;
 
 /// One axis: its range, ticks and their labels, and a title.
@@ -30,11 +30,11 @@ pub struct Axis {
 impl Axis {
     /// A value axis over `[lo, hi]` with at most `max_ticks` round ticks,
     /// running from the first tick to the last.
-    pub fn values(lo: f64, hi: f64, max_ticks: usize, unit: Option<Unit>) -> Axis {
+    pub fn values(lo: f64, hi: f64, max_ticks: usize, unit: Option<&Unit>) -> Axis {
         // A constant share (100% served every year) gets a range inside
         // [0, 1]: an axis up to 110% would show impossible values.
         let in_unit = lo >= 0.0 && hi <= 1.0;
-        let (lo, hi) = if unit == Some(Unit::Share) && in_unit && hi - lo < 1e-9 {
+        let (lo, hi) = if unit == Some(&Unit::Share) && in_unit && hi - lo < 1e-9 {
             ((lo - 0.1).max(0.0), (hi + 0.1).min(1.0))
         } else {
             (lo, hi)
@@ -60,7 +60,7 @@ impl Axis {
     pub fn values_fitting(
         lo: f64,
         hi: f64,
-        unit: Option<Unit>,
+        unit: Option<&Unit>,
         length: f64,
         horizontal: bool,
     ) -> Axis {
@@ -276,10 +276,10 @@ mod tests {
 
     #[test]
     fn share_axes_stay_within_0_and_100_percent() {
-        let a = Axis::values(1.0, 1.0, 6, Some(Unit::Share));
+        let a = Axis::values(1.0, 1.0, 6, Some(&Unit::Share));
         assert_eq!((a.lo, a.hi), (0.9, 1.0));
         assert_eq!(a.labels.last().unwrap(), "100%");
-        let a = Axis::values(0.0, 0.0, 6, Some(Unit::Share));
+        let a = Axis::values(0.0, 0.0, 6, Some(&Unit::Share));
         assert_eq!((a.lo, a.hi), (0.0, 0.1));
         let a = Axis::values(-5.0, -5.0, 6, None);
         assert!(a.lo < -5.0 && a.hi > -5.0);

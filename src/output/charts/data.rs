@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::engine::RunSummary;
+use crate::engine::{Catalogue, RunSummary};
 use crate::error::Error;
 
 /// The quantile levels of the fan charts.
@@ -357,6 +357,11 @@ pub struct RunInfo {
     pub replications: u64,
     /// Zones in model order; empty for a benchmark model.
     pub zones: Vec<ZoneName>,
+    /// The model's kind (`sez`).
+    pub model: String,
+    /// Label and unit of every output and scalar; empty in folders written
+    /// before manifests recorded them (`sezsim plot` then asks the kind).
+    pub catalogue: Catalogue,
 }
 
 impl RunInfo {
@@ -389,12 +394,19 @@ impl RunInfo {
                     .collect()
             })
             .unwrap_or_default();
+        let catalogue = match v.get("outputs") {
+            Some(c) => serde_json::from_value(c.clone())
+                .map_err(|e| bad(file, None, format!("`outputs` is not a catalogue: {e}")))?,
+            None => Catalogue::default(),
+        };
         Ok(RunInfo {
             scenario: string("scenario")?,
             title: string("title")?,
             seed: integer("seed")?,
             replications: integer("replications")?,
             zones,
+            model: string("model")?,
+            catalogue,
         })
     }
 }

@@ -17,7 +17,7 @@ use super::fan::{label_and_unit, with_unit};
 use super::frame::{Key, LegendItem, font, frame};
 use super::style;
 use super::ticks::{AXIS_LIMIT, nice_step};
-use crate::model::names::Unit;
+use crate::engine::Unit;
 use crate::output::format;
 
 /// Finite values of scalar `name` in the sample, sorted.
@@ -118,7 +118,7 @@ fn sample_note(data: &ChartData, with_target: bool) -> String {
     note
 }
 
-fn target_text(info: Option<&ScalarInfo>, unit: Option<Unit>) -> Option<(f64, String)> {
+fn target_text(info: Option<&ScalarInfo>, unit: Option<&Unit>) -> Option<(f64, String)> {
     let info = info?;
     let t = info.target?;
     let p = info
@@ -132,7 +132,8 @@ fn target_text(info: Option<&ScalarInfo>, unit: Option<Unit>) -> Option<(f64, St
 
 /// Histogram of scalar `name`.
 pub fn draw_histogram<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) -> Drawn {
-    let (label, unit) = label_and_unit(name);
+    let (label, unit) = label_and_unit(&data.run.catalogue, name);
+    let unit = unit.as_ref();
     let sorted = sorted_values(data, name);
     let info = data.scalar(name);
     let target = target_text(info, unit);
@@ -163,7 +164,7 @@ pub fn draw_histogram<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) 
     let y = Axis::values_fitting(
         0.0,
         (top * 1.2).min(1.0),
-        Some(Unit::Share),
+        Some(&Unit::Share),
         h as f64 * 0.75,
         false,
     )
@@ -257,7 +258,8 @@ fn target_line<B: TextOut>(
 
 /// Empirical CDF of scalar `name`.
 pub fn draw_cdf<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) -> Drawn {
-    let (label, unit) = label_and_unit(name);
+    let (label, unit) = label_and_unit(&data.run.catalogue, name);
+    let unit = unit.as_ref();
     let sorted = sorted_values(data, name);
     let info = data.scalar(name);
     let target = target_text(info, unit);
@@ -279,7 +281,7 @@ pub fn draw_cdf<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) -> Dra
     let (lo, hi) = shown_range(&sorted, target.as_ref().map(|t| t.0));
     let x =
         Axis::values_fitting(lo, hi, unit, w as f64 * 0.7, true).titled(with_unit(&label, unit));
-    let y = Axis::values(0.0, 1.0, 5, Some(Unit::Share)).titled("Replications at or below (%)");
+    let y = Axis::values(0.0, 1.0, 5, Some(&Unit::Share)).titled("Replications at or below (%)");
     let mut chart = chart(&body, &x, &y, Grid { x: true, y: true })?;
     let n = sorted.len();
     if n > 0 {

@@ -10,7 +10,7 @@ use super::canvas::{Area, Drawn, TextOut, err, text_height, text_width};
 use super::data::{ChartData, FanSeries};
 use super::frame::{Key, LegendItem, fit, frame, text};
 use super::style;
-use crate::model::names::{self, Unit};
+use crate::engine::{Catalogue, Unit};
 use crate::output::format;
 
 /// The legend shared by every fan chart.
@@ -31,16 +31,17 @@ fn legend() -> Vec<LegendItem> {
     ]
 }
 
-/// Label and unit of an output, falling back to its name.
-pub fn label_and_unit(name: &str) -> (String, Option<Unit>) {
-    match names::describe(name) {
-        Some(d) => (d.label.to_string(), Some(d.unit)),
+/// Label and unit of an output or scalar from `catalogue`, falling back to
+/// its name.
+pub fn label_and_unit(catalogue: &Catalogue, name: &str) -> (String, Option<Unit>) {
+    match catalogue.describe(name) {
+        Some(d) => (d.label.clone(), Some(d.unit.clone())),
         None => (name.to_string(), None),
     }
 }
 
 /// "Label (unit)", or the label alone where there is no unit.
-pub fn with_unit(label: &str, unit: Option<Unit>) -> String {
+pub fn with_unit(label: &str, unit: Option<&Unit>) -> String {
     match unit.and_then(Unit::text) {
         Some(u) => format!("{label} ({u})"),
         None => label.to_string(),
@@ -50,7 +51,7 @@ pub fn with_unit(label: &str, unit: Option<Unit>) -> String {
 /// The value range a set of fans covers: extensive quantities (money,
 /// people, energy) start at zero so areas read honestly; ratios and indices
 /// use their own range, where the movement is.
-pub(super) fn value_range(series: &[&FanSeries], unit: Option<Unit>) -> (f64, f64) {
+pub(super) fn value_range(series: &[&FanSeries], unit: Option<&Unit>) -> (f64, f64) {
     value_span(
         series
             .iter()
@@ -61,7 +62,7 @@ pub(super) fn value_range(series: &[&FanSeries], unit: Option<Unit>) -> (f64, f6
 
 /// The range of `values` (non-finite ones ignored), widened to zero for
 /// extensive units as [`value_range`] explains.
-pub(super) fn value_span(values: impl Iterator<Item = f64>, unit: Option<Unit>) -> (f64, f64) {
+pub(super) fn value_span(values: impl Iterator<Item = f64>, unit: Option<&Unit>) -> (f64, f64) {
     let values = values.filter(|v| v.is_finite());
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
         (a.min(v), b.max(v))
@@ -69,11 +70,7 @@ pub(super) fn value_span(values: impl Iterator<Item = f64>, unit: Option<Unit>) 
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    let extensive = matches!(
-        unit,
-        Some(Unit::UsdMillion | Unit::UsdMillionPerYear | Unit::Persons | Unit::MwhPerYear)
-    );
-    if extensive {
+    if unit.is_some_and(Unit::is_amount) {
         lo = lo.min(0.0);
         hi = hi.max(0.0);
     }
@@ -154,7 +151,8 @@ pub fn draw_fan<B: TextOut>(root: &Area<B>, data: &ChartData, output: &str) -> D
     let Some(s) = data.fan.aggregate_of(output) else {
         return Err(format!("no total or national series of `{output}`"));
     };
-    let (label, unit) = label_and_unit(output);
+    let (label, unit) = label_and_unit(&data.run.catalogue, output);
+    let unit = unit.as_ref();
     let title = aggregate_title(data, s, &label);
     let subtitle = format!("{} · {}", data.run.title, replications(data));
     let body = frame(root, &title, &subtitle, &legend(), None)?;
@@ -236,7 +234,8 @@ pub fn draw_fan_by_zone<B: TextOut>(root: &Area<B>, data: &ChartData, output: &s
         return Err(format!("no per-zone series of `{output}`"));
     }
     let zones = shown_zones(&all);
-    let (label, unit) = label_and_unit(output);
+    let (label, unit) = label_and_unit(&data.run.catalogue, output);
+    let unit = unit.as_ref();
     let title = with_unit(&format!("{label} by zone"), unit);
     let subtitle = format!("{} · {}", data.run.title, replications(data));
     let note = by_zone_note(zones.len(), all.len());

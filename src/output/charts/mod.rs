@@ -38,9 +38,11 @@ pub use distribution::bins as histogram_bins;
 pub use fan::panel_columns;
 pub use style::{HEIGHT, WIDTH, register_fonts};
 
+use crate::engine::Catalogue;
 use crate::error::Error;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
+use crate::scenario::Registry;
 
 /// The kinds of chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -280,9 +282,21 @@ pub fn write_charts(dir: &PendingDir, prefix: &str, charts: &[RenderedChart]) ->
 /// `sezsim plot`: redraw every chart of the run folder `run_dir` from its
 /// saved data, replacing `charts/` atomically. Returns the charts drawn.
 /// A folder sezsim did not write, or a `charts/` holding anything but PNG
-/// and SVG files, is refused (input error) and left untouched.
-pub fn redraw(run_dir: &Path, threads: usize) -> Result<Vec<ChartSpec>, Error> {
-    let data = ChartData::read(run_dir)?;
+/// and SVG files, is refused (input error) and left untouched. Labels
+/// come from the manifest, or from `registry` for folders written before
+/// manifests recorded them.
+pub fn redraw(
+    run_dir: &Path,
+    threads: usize,
+    registry: &Registry,
+) -> Result<Vec<ChartSpec>, Error> {
+    let mut data = ChartData::read(run_dir)?;
+    // A folder written before manifests recorded labels: its kind knows them.
+    if data.run.catalogue == Catalogue::default()
+        && let Some(kind) = registry.kind(&data.run.model)
+    {
+        data.run.catalogue = kind.catalogue();
+    }
     // Checked before drawing: charts/ holds PNGs and SVGs only.
     let target: PathBuf = run_dir.join(CHARTS_DIR);
     let pending = PendingDir::create(&target, Output::Charts)?;
@@ -295,6 +309,7 @@ pub fn redraw(run_dir: &Path, threads: usize) -> Result<Vec<ChartSpec>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Described, Unit};
 
     /// Chart data made up for the layout's worst case: five zones with long
     /// names, a 30-year horizon, a target, 1,000 sampled replications.
@@ -348,6 +363,21 @@ mod tests {
                         ),
                     })
                     .collect(),
+                model: "sez".into(),
+                catalogue: Catalogue {
+                    series: vec![Described::new(
+                        "exports",
+                        "Exports",
+                        Unit::usd_million_per_year(),
+                        true,
+                    )],
+                    scalars: vec![Described::new(
+                        "exports_final",
+                        "Exports in the final year",
+                        Unit::usd_million_per_year(),
+                        false,
+                    )],
+                },
             },
             fan: FanData { years, series },
             scalars: vec![ScalarInfo {

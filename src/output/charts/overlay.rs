@@ -19,6 +19,7 @@ use super::data::{FanData, FanSeries};
 use super::fan::{label_and_unit, replications_of, value_range, with_unit};
 use super::frame::{Key, LegendItem, frame};
 use super::{Figure, Picture, render_figure, style};
+use crate::engine::Catalogue;
 use crate::error::Error;
 
 /// One scenario of a comparison, as its charts see it.
@@ -37,6 +38,8 @@ pub struct OverlayData {
     pub replications: u64,
     /// The base first, then the variants, in the order given.
     pub scenarios: Vec<OverlayScenario>,
+    /// Labels and units of the outputs (the base's model's).
+    pub catalogue: Catalogue,
 }
 
 /// The file name (without extension) of the overlay chart of `output`.
@@ -92,7 +95,8 @@ fn title(data: &OverlayData, output: &str, label: &str) -> String {
 }
 
 fn draw_overlay<B: TextOut>(root: &Area<B>, data: &OverlayData, output: &str) -> Drawn {
-    let (label, unit) = label_and_unit(output);
+    let (label, unit) = label_and_unit(&data.catalogue, output);
+    let unit = unit.as_ref();
     let shown: Vec<(usize, &OverlayScenario, &FanSeries)> = data
         .scenarios
         .iter()

@@ -21,8 +21,8 @@ use super::canvas::{Area, Drawn, TextOut, err, text_height, text_width};
 use super::fan::{label_and_unit, replications_of, value_span, with_unit};
 use super::frame::{Key, LegendItem, fit, frame, text};
 use super::{Figure, Picture, render_figure, style};
+use crate::engine::{Catalogue, Unit};
 use crate::error::Error;
-use crate::model::names::Unit;
 use crate::output::format;
 
 /// One scalar's statistics at every point (columns of `points.csv`).
@@ -139,6 +139,8 @@ pub struct SweepChartInfo {
     pub replications: u64,
     /// `chart_scalar` of the sweep file.
     pub chart_scalar: Option<String>,
+    /// Labels and units of the scalars (the base's model's).
+    pub catalogue: Catalogue,
 }
 
 /// Draw the charts of a sweep (see the module docs for which) from the
@@ -222,7 +224,8 @@ impl Figure for Line<'_> {
     fn draw<B: TextOut>(&self, root: &Area<B>) -> Drawn {
         let s = &self.table.scalars[self.scalar];
         let param = &self.table.parameters[0];
-        let (label, unit) = label_and_unit(&s.name);
+        let (label, unit) = label_and_unit(&self.info.catalogue, &s.name);
+        let unit = unit.as_ref();
         let legend = vec![
             LegendItem {
                 key: Key::Swatch(style::BAND_OUTER),
@@ -308,7 +311,8 @@ const SCALE_WIDTH: u32 = 260;
 impl Figure for Map<'_> {
     fn draw<B: TextOut>(&self, root: &Area<B>) -> Drawn {
         let s = self.scalar;
-        let (label, unit) = label_and_unit(&s.name);
+        let (label, unit) = label_and_unit(&self.info.catalogue, &s.name);
+        let unit = unit.as_ref();
         let (px, py) = (&self.table.parameters[0], &self.table.parameters[1]);
         let note = if self.info.grid {
             "Each cell is one point: the median over its replications, written in the cell. Same seed at every point."
@@ -352,7 +356,7 @@ impl Map<'_> {
         area: &Area<B>,
         px: &str,
         py: &str,
-        unit: Option<Unit>,
+        unit: Option<&Unit>,
         t: &dyn Fn(f64) -> f64,
     ) -> Drawn {
         let distinct = |k: usize| {

@@ -119,7 +119,7 @@ fn signed(rho: f64) -> String {
 
 /// The tornado chart of scalar `name`.
 pub fn draw_tornado<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) -> Drawn {
-    let (label, _) = label_and_unit(name);
+    let (label, _) = label_and_unit(&data.run.catalogue, name);
     let index = data.sample.scalars.iter().position(|s| s == name);
     let all = index.map(|i| drivers(&data.sample, i)).unwrap_or_default();
     let shown: Vec<&Driver> = all.iter().filter(|d| !d.rho.is_nan()).take(TOP).collect();

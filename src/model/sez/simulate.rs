@@ -1,19 +1,20 @@
-//! The SEZ growth model (MODEL.md, version 1): Bass diffusion of firm entry
+//! The SEZ growth model's year loop (docs/model.md, version 1): Bass diffusion of firm entry
 //! toward build-out with incentive, energy, skill and demand feedbacks;
 //! workforce pools and training; Cobb-Douglas production; energy supply with
 //! project delays and captive backup; exports under a national port
 //! constraint; Leontief supplier linkages; fiscal flows.
 //!
 //! docs/model.md explains every equation with its scenario key and output
-//! name. Symbols in comments follow MODEL.md.
+//! name. Symbols in comments follow docs/model.md.
 
 use nalgebra::DVector;
 
-use super::names;
-use crate::engine::{Model, OutputLayout, Record, SeriesName};
+use super::outputs::{NationalOutput, Scalar, ZoneOutput, catalogue};
+use super::spec::{SezSpec, Zone};
+use crate::engine::{Model, NATIONAL, OutputLayout, Record, SeriesName, TOTAL};
 use crate::error::Error;
-use crate::scenario::{Scenario, SezSpec, Zone};
-use crate::uncertainty::{ParamId, ParameterDraw, ParameterSampler, StreamKey};
+use crate::scenario::Scenario;
+use crate::uncertainty::{ParamId, StreamKey};
 
 const HOURS_PER_YEAR: f64 = 8760.0;
 
@@ -33,7 +34,8 @@ pub enum Mode {
     Deterministic,
 }
 
-/// Stream purposes of the national shocks (SCENARIO.md "Random streams").
+/// Stream purposes of the national shocks (docs/scenario-format.md,
+/// "Random streams").
 const GRID_STREAM: &str = "shock:grid_availability";
 const DEMAND_STREAM: &str = "shock:demand";
 const REGULATORY_STREAM: &str = "shock:regulatory";
@@ -114,36 +116,48 @@ struct CommittedSpec {
 /// Where each output lands in a [`Record`]'s series (index of the series).
 #[derive(Debug, Clone)]
 struct SeriesIndex {
-    /// `zone[o][z]`: series of output o (in `names::SERIES` order), zone z.
+    /// `zone[o][z]`: series of output o (in [`ZoneOutput`] order), zone z.
     zone: Vec<Vec<usize>>,
     /// `total[o]`: the `total` series of output o, if summed.
     total: Vec<Option<usize>>,
-    /// National outputs, in `names::NATIONAL` order.
+    /// National outputs, in [`NationalOutput`] order.
     national: Vec<usize>,
 }
 
-/// Output positions in `names::SERIES`.
+/// Output positions in [`ZoneOutput`] order, as constants for the year loop.
 mod out {
-    pub const INVESTMENT: usize = 0;
-    pub const CAPITAL: usize = 1;
-    pub const BUILDOUT: usize = 2;
-    pub const OUTPUT: usize = 3;
-    pub const VALUE_ADDED: usize = 4;
-    pub const EXPORTS: usize = 5;
-    pub const EMPLOYMENT: usize = 6;
-    pub const SKILLED_EMPLOYMENT: usize = 7;
-    pub const SKILL_GAP: usize = 8;
-    pub const ENERGY_DEMAND: usize = 9;
-    pub const BACKUP_ENERGY: usize = 10;
-    pub const SERVED_SHARE: usize = 11;
-    pub const TFP_INDEX: usize = 12;
-    pub const FOREIGN_SHARE: usize = 13;
-    pub const LOCAL_CONTENT: usize = 14;
-    pub const SUPPLIER_OUTPUT: usize = 15;
-    pub const SUPPLIER_JOBS: usize = 16;
-    pub const TAX_REVENUE: usize = 17;
-    pub const PUBLIC_COST: usize = 18;
-    pub const COUNT: usize = 19;
+    use super::ZoneOutput as O;
+    pub const INVESTMENT: usize = O::Investment as usize;
+    pub const CAPITAL: usize = O::Capital as usize;
+    pub const BUILDOUT: usize = O::Buildout as usize;
+    pub const OUTPUT: usize = O::Output as usize;
+    pub const VALUE_ADDED: usize = O::ValueAdded as usize;
+    pub const EXPORTS: usize = O::Exports as usize;
+    pub const EMPLOYMENT: usize = O::Employment as usize;
+    pub const SKILLED_EMPLOYMENT: usize = O::SkilledEmployment as usize;
+    pub const SKILL_GAP: usize = O::SkillGap as usize;
+    pub const ENERGY_DEMAND: usize = O::EnergyDemand as usize;
+    pub const BACKUP_ENERGY: usize = O::BackupEnergy as usize;
+    pub const SERVED_SHARE: usize = O::ServedShare as usize;
+    pub const TFP_INDEX: usize = O::TfpIndex as usize;
+    pub const FOREIGN_SHARE: usize = O::ForeignShare as usize;
+    pub const LOCAL_CONTENT: usize = O::LocalContent as usize;
+    pub const SUPPLIER_OUTPUT: usize = O::SupplierOutput as usize;
+    pub const SUPPLIER_JOBS: usize = O::SupplierJobs as usize;
+    pub const TAX_REVENUE: usize = O::TaxRevenue as usize;
+    pub const PUBLIC_COST: usize = O::PublicCost as usize;
+    pub const COUNT: usize = O::COUNT;
+}
+
+/// A replication's parameter values, read by id.
+#[derive(Clone, Copy)]
+struct Values<'a>(&'a [f64]);
+
+impl Values<'_> {
+    #[inline]
+    fn get(self, id: ParamId) -> f64 {
+        self.0[id.index()]
+    }
 }
 
 /// The SEZ model, ready to run replications.
@@ -151,8 +165,6 @@ mod out {
 pub struct SezModel {
     layout: OutputLayout,
     mode: Mode,
-    sampler: ParameterSampler,
-    means: Vec<f64>,
     start_year: i32,
     years: usize,
     zones: Vec<ZoneSpec>,
@@ -197,7 +209,6 @@ struct ZoneState {
 /// Scratch space of one worker: allocated once, reused every replication.
 #[derive(Debug)]
 pub struct SezWorkspace {
-    draw: ParameterDraw,
     state: Vec<ZoneState>,
     /// Realised committed investment per `[zone * years + t]`, and its foreign part.
     committed: Vec<f64>,
@@ -211,16 +222,8 @@ pub struct SezWorkspace {
 impl SezModel {
     /// Prepare the model of `scenario`: resolve every parameter to its id,
     /// compute the Leontief multipliers, derive the stream keys.
-    pub fn new(
-        scenario: &Scenario,
-        spec: &SezSpec,
-        replications: u64,
-        seed: u64,
-        mode: Mode,
-    ) -> Result<Self, Error> {
+    pub fn new(scenario: &Scenario, spec: &SezSpec, seed: u64, mode: Mode) -> Result<Self, Error> {
         let years = scenario.years as usize;
-        let sampler = scenario.parameter_sampler(replications, seed)?;
-        let means = scenario.parameters.means();
         let (output_mult, jobs_mult) = leontief_multipliers(spec)?;
         let zones = spec
             .zones
@@ -254,12 +257,10 @@ impl SezModel {
         let discount = (0..years)
             .map(|t| (1.0 + scenario.discount_rate).powi(t as i32).recip())
             .collect();
-        let (layout, index) = layout(scenario, spec, &sampler);
+        let (layout, index) = layout(scenario, spec);
         Ok(SezModel {
             layout,
             mode,
-            sampler,
-            means,
             start_year: scenario.start_year,
             years,
             zones,
@@ -286,15 +287,10 @@ impl SezModel {
         })
     }
 
-    /// Fill the workspace's per-replication draws: static parameters,
-    /// committed investments, project delays, TFP noise.
-    fn prepare(&self, replication: u64, ws: &mut SezWorkspace) {
+    /// Fill the workspace's per-replication draws: committed investments,
+    /// project delays, TFP noise, each zone's starting state.
+    fn prepare(&self, replication: u64, v: Values, ws: &mut SezWorkspace) {
         let h = self.years;
-        match self.mode {
-            Mode::Random => self.sampler.draw(replication, &mut ws.draw),
-            Mode::Deterministic => ws.draw.values.copy_from_slice(&self.means),
-        }
-        let v = &ws.draw;
 
         ws.committed.fill(0.0);
         ws.committed_foreign.fill(0.0);
@@ -367,7 +363,6 @@ impl Model for SezModel {
     fn workspace(&self) -> SezWorkspace {
         let cells = self.zones.len() * self.years;
         SezWorkspace {
-            draw: self.sampler.buffer(),
             state: vec![ZoneState::default(); self.zones.len()],
             committed: vec![0.0; cells],
             committed_foreign: vec![0.0; cells],
@@ -376,8 +371,15 @@ impl Model for SezModel {
         }
     }
 
-    fn run(&self, replication: u64, ws: &mut SezWorkspace, record: &mut Record) {
-        self.prepare(replication, ws);
+    fn run(
+        &self,
+        replication: u64,
+        parameters: &[f64],
+        ws: &mut SezWorkspace,
+        record: &mut Record,
+    ) {
+        let v = Values(parameters);
+        self.prepare(replication, v, ws);
         let h = self.years;
         let random = self.mode == Mode::Random;
         let (mut grid_rng, mut demand_rng, mut reg_rng) = (
@@ -385,7 +387,6 @@ impl Model for SezModel {
             self.demand_stream.rng(replication),
             self.regulatory_stream.rng(replication),
         );
-        let v = &ws.draw;
         let logit_sd = v.get(self.logit_sd);
         let rho = v.get(self.demand_persistence);
         let sigma = v.get(self.demand_volatility);
@@ -609,11 +610,12 @@ impl Model for SezModel {
             if let Some(total) = idx.total[out::SERVED_SHARE] {
                 set(series, total, t, total_served_share);
             }
-            let n = &idx.national;
-            set(series, n[0], t, availability);
-            set(series, n[1], t, demand);
-            set(series, n[2], t, logistics);
-            set(series, n[3], t, if shock_active { 1.0 } else { 0.0 });
+            let n = |o: NationalOutput| idx.national[o as usize];
+            set(series, n(NationalOutput::GridAvailability), t, availability);
+            set(series, n(NationalOutput::DemandFactor), t, demand);
+            set(series, n(NationalOutput::LogisticsFactor), t, logistics);
+            let active = if shock_active { 1.0 } else { 0.0 };
+            set(series, n(NationalOutput::RegulatoryShock), t, active);
 
             let total = |o: usize| idx.total[o].map_or(0.0, |s| series[s * h + t]);
             let exports = total(out::EXPORTS);
@@ -626,21 +628,13 @@ impl Model for SezModel {
             demand_dev_prev = demand_dev;
         }
 
-        // Scalars, in names::SCALARS order.
         let sc = &mut record.scalars;
-        sc[0] = exports_cum;
-        sc[1] = exports_last;
-        sc[2] = jobs_last;
-        sc[3] = va_cum;
-        sc[4] = served_share_sum / h as f64;
-        sc[5] = npv;
-        for (slot, value) in record
-            .inputs
-            .iter_mut()
-            .zip(self.sampler.draw_uncertain(&ws.draw))
-        {
-            *slot = value;
-        }
+        sc[Scalar::ExportsCumulative as usize] = exports_cum;
+        sc[Scalar::ExportsFinal as usize] = exports_last;
+        sc[Scalar::EmploymentFinal as usize] = jobs_last;
+        sc[Scalar::ValueAddedCumulative as usize] = va_cum;
+        sc[Scalar::ServedShareMean as usize] = served_share_sum / h as f64;
+        sc[Scalar::FiscalNpv as usize] = npv;
     }
 }
 
@@ -742,40 +736,36 @@ fn zone_spec(z: &Zone, output_multiplier: f64, jobs_multiplier: f64, seed: u64) 
 
 /// The record layout: per output, each zone then `total` (if summed); then
 /// the national series.
-fn layout(
-    scenario: &Scenario,
-    spec: &SezSpec,
-    sampler: &ParameterSampler,
-) -> (OutputLayout, SeriesIndex) {
+fn layout(scenario: &Scenario, spec: &SezSpec) -> (OutputLayout, SeriesIndex) {
     let mut series = Vec::new();
-    let mut zone = Vec::with_capacity(names::SERIES.len());
-    let mut total = Vec::with_capacity(names::SERIES.len());
-    for &o in names::SERIES {
+    let mut zone = Vec::with_capacity(ZoneOutput::COUNT);
+    let mut total = Vec::with_capacity(ZoneOutput::COUNT);
+    for o in ZoneOutput::ALL {
         let mut ids = Vec::with_capacity(spec.zones.len());
         for z in &spec.zones {
             ids.push(series.len());
             series.push(SeriesName {
-                output: o.to_string(),
+                output: o.name().to_string(),
                 zone: z.id.clone(),
             });
         }
         zone.push(ids);
-        if names::NOT_SUMMED.contains(&o) {
-            total.push(None);
-        } else {
+        if o.described().total {
             total.push(Some(series.len()));
             series.push(SeriesName {
-                output: o.to_string(),
-                zone: "total".to_string(),
+                output: o.name().to_string(),
+                zone: TOTAL.to_string(),
             });
+        } else {
+            total.push(None);
         }
     }
-    let national = names::NATIONAL
+    let national = NationalOutput::ALL
         .iter()
-        .map(|&o| {
+        .map(|o| {
             series.push(SeriesName {
-                output: o.to_string(),
-                zone: "national".to_string(),
+                output: o.name().to_string(),
+                zone: NATIONAL.to_string(),
             });
             series.len() - 1
         })
@@ -783,12 +773,9 @@ fn layout(
     let layout = OutputLayout {
         series,
         years: scenario.calendar_years().collect(),
-        scalars: names::SCALARS.iter().map(|s| s.to_string()).collect(),
-        inputs: sampler
-            .uncertain_ids()
-            .iter()
-            .map(|&id| scenario.parameters.get(id).path.clone())
-            .collect(),
+        scalars: Scalar::ALL.iter().map(|s| s.name().to_string()).collect(),
+        inputs: Vec::new(),
+        catalogue: catalogue(),
     };
     (
         layout,

@@ -1,0 +1,170 @@
+//! `[outputs]`: quantile levels, table years, charts and targets, checked
+//! against what the scenario's kind of model records.
+
+use std::collections::HashSet;
+
+use super::header::{Header, MAX_YEAR, MIN_YEAR};
+use super::kind::ModelKind;
+use super::reader::{self, TableReader, nearest};
+use super::schema::Schema;
+use super::types::OutputSettings;
+use crate::output::format::quantile_label;
+
+impl Schema<'_> {
+    /// `[outputs]`, checked against what `kind` records.
+    pub(crate) fn outputs(
+        &mut self,
+        top: &mut TableReader,
+        kind: Option<&dyn ModelKind>,
+        h: &Header,
+    ) -> Option<OutputSettings> {
+        let catalogue = kind.map(|k| k.catalogue()).unwrap_or_default();
+        let last_year = h.start_year + h.years as i32 - 1;
+        let mut settings = OutputSettings {
+            quantiles: vec![0.05, 0.25, 0.5, 0.75, 0.95],
+            table_years: default_table_years(h.start_year, last_year),
+            charts: kind.map(|k| k.default_charts()).unwrap_or_default(),
+            targets: Vec::new(),
+        };
+        let Some(mut o) = self.section(top, "outputs", "[outputs]", false) else {
+            return Some(settings);
+        };
+        let mut ok = true;
+        if let Some(n) = o.get("quantiles") {
+            match reader::numbers(&mut self.ctx, n, "outputs.quantiles") {
+                Some(q)
+                    if !q.is_empty()
+                        && q.iter().all(|&v| v > 0.0 && v < 1.0)
+                        && q.windows(2).all(|w| w[0] < w[1])
+                        && q.len() <= 99 =>
+                {
+                    let labels: Vec<String> = q.iter().map(|&v| quantile_label(v)).collect();
+                    if labels.iter().collect::<HashSet<_>>().len() != labels.len() {
+                        self.ctx.error(n.origin, "outputs.quantiles", "quantiles too close to tell apart in column names (use at most 3 decimals of percent)");
+                        ok = false;
+                    } else {
+                        settings.quantiles = q;
+                    }
+                }
+                Some(_) => {
+                    self.ctx.error(n.origin, "outputs.quantiles", "expected levels strictly between 0 and 1, in increasing order, without repeats, e.g. [0.05, 0.5, 0.95]");
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = o.get("table_years") {
+            if let Some(items) = reader::array(&mut self.ctx, n, "outputs.table_years") {
+                let mut years = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let (lo, hi) = if h.horizon_known {
+                        (h.start_year as i64, last_year as i64)
+                    } else {
+                        (MIN_YEAR, MAX_YEAR)
+                    };
+                    match reader::integer(
+                        &mut self.ctx,
+                        item,
+                        &format!("outputs.table_years[{i}]"),
+                        lo,
+                        hi,
+                    ) {
+                        Some(y) => years.push(y as i32),
+                        None => ok = false,
+                    }
+                }
+                settings.table_years = years;
+            } else {
+                ok = false;
+            }
+        }
+        if let Some(n) = o.get("charts") {
+            if let Some(items) = reader::array(&mut self.ctx, n, "outputs.charts") {
+                let valid = catalogue.series_names();
+                // (chart, index of the item that named it)
+                let mut charts: Vec<(String, usize)> = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("outputs.charts[{i}]");
+                    let Some(c) = reader::string(&mut self.ctx, item, &path) else {
+                        ok = false;
+                        continue;
+                    };
+                    if let Some(first) = charts.iter().position(|(seen, _)| seen == c) {
+                        let first = self.location(items[charts[first].1].origin);
+                        self.ctx
+                            .error(
+                                item.origin,
+                                &path,
+                                format!("`{c}` is listed twice (first at {first})"),
+                            )
+                            .help = Some("each chart is drawn once; remove the repeat".into());
+                        ok = false;
+                    } else if valid.contains(&c) {
+                        charts.push((c.to_string(), i));
+                    } else {
+                        let d = self.ctx.error(
+                            item.origin,
+                            &path,
+                            if valid.is_empty() {
+                                format!("`{c}`: this model has no time series to chart")
+                            } else {
+                                format!(
+                                    "unknown output `{c}`; chartable outputs: {}",
+                                    valid.join(", ")
+                                )
+                            },
+                        );
+                        if let Some(best) = nearest(c, &valid) {
+                            d.help = Some(format!("did you mean `{best}`?"));
+                        }
+                        ok = false;
+                    }
+                }
+                settings.charts = charts.into_iter().map(|(c, _)| c).collect();
+            } else {
+                ok = false;
+            }
+        }
+        if let Some(n) = o.get("targets") {
+            if let Some(t) = reader::table(&mut self.ctx, n, "outputs.targets") {
+                let valid = catalogue.scalar_names();
+                for entry in &t.entries {
+                    let path = format!("outputs.targets.{}", entry.key);
+                    if !valid.contains(&entry.key.as_str()) {
+                        let d = self.ctx.error(
+                            entry.key_origin,
+                            &path,
+                            format!(
+                                "unknown scalar outcome `{}`; targets can be set on: {}",
+                                entry.key,
+                                valid.join(", ")
+                            ),
+                        );
+                        if let Some(best) = nearest(&entry.key, &valid) {
+                            d.help = Some(format!("did you mean `{best}`?"));
+                        }
+                        ok = false;
+                        continue;
+                    }
+                    match reader::plain_number(&mut self.ctx, &entry.value, &path) {
+                        Some(v) => settings.targets.push((entry.key.clone(), v)),
+                        None => ok = false,
+                    }
+                }
+            } else {
+                ok = false;
+            }
+        }
+        o.finish(&mut self.ctx);
+        ok.then_some(settings)
+    }
+}
+
+/// Every fifth year from the start, plus the final year.
+fn default_table_years(start: i32, last: i32) -> Vec<i32> {
+    let mut years: Vec<i32> = (start..=last).step_by(5).collect();
+    if years.last() != Some(&last) {
+        years.push(last);
+    }
+    years
+}
