@@ -8,6 +8,7 @@ use super::{MAX_REPLICATIONS, PartialRun, Record};
 
 /// Why a run could not be done.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EngineError {
     /// `replications` was 0.
     #[error("a run needs at least one replication")]

@@ -207,10 +207,10 @@ fn clean_up_after(target: &Path, pid: u32) -> Result<(), Error> {
 /// not an input error: the command is right, and succeeds once the other
 /// writer is done.
 fn busy(pid: u32, target: &Path) -> Error {
-    Error::Runtime(format!(
-        "another sezsim (pid {pid}) is writing {}; wait for it to finish, or choose another --out",
-        target.display()
-    ))
+    Error::Busy {
+        pid,
+        target: target.to_path_buf(),
+    }
 }
 
 /// The writers (by target name and PID) with temporaries in `dir`.

@@ -38,6 +38,7 @@ use truncated_normal::TruncNormal;
 
 /// Why a distribution's parameters were refused, and which field is at fault.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DistributionError {
     /// The scenario-file field to blame (`"sd"`, `"mode"`, `"weights"`...).
     pub field: &'static str,
