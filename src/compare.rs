@@ -688,7 +688,8 @@ pub fn compare_md(c: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{OutputLayout, Summary};
+    use crate::engine::OutputLayout;
+    use crate::engine::stats::Summary;
 
     fn summary(scalars: &[(f64, f64)]) -> RunSummary {
         RunSummary {

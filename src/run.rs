@@ -413,7 +413,7 @@ fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -
         found,
     } = &e
     else {
-        return Error::Runtime(e.to_string());
+        return Error::Engine(e);
     };
     let n = settings.effective_replications();
     let name = &scenario.name;
@@ -463,7 +463,10 @@ fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -
         "\nEvery valid scenario should give finite values: please report this with the scenario files.\nReplay (same replication, any thread count): {}",
         settings.command
     );
-    Error::Runtime(message)
+    Error::NonFinite {
+        source: e,
+        report: message,
+    }
 }
 
 /// Write the run folder `settings.out_dir` of a run summarised in
@@ -621,5 +624,34 @@ mod tests {
             let line = format!("\n  {path} = {value}\n");
             assert!(message.contains(&line), "{line:?} missing from\n{message}");
         }
+    }
+
+    /// The engine's errors reach the caller typed: a value that is not
+    /// finite with its replay report, any other as it is.
+    #[test]
+    fn engine_errors_keep_their_type() {
+        let scenario = crate::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
+        let s = settings("output/base");
+        let e = engine_failure(&scenario, &s, EngineError::NoReplications);
+        assert!(
+            matches!(e, Error::Engine(EngineError::NoReplications)),
+            "{e:?}"
+        );
+        let e = EngineError::NonFinite {
+            replication: 3,
+            value: engine::RecordedValue::Scalar { name: "npv".into() },
+            found: f64::INFINITY,
+        };
+        let e = engine_failure(&scenario, &s, e);
+        assert!(
+            matches!(
+                &e,
+                Error::NonFinite {
+                    source: EngineError::NonFinite { replication: 3, .. },
+                    report,
+                } if e.to_string() == format!("error: {report}")
+            ),
+            "{e:?}"
+        );
     }
 }

@@ -623,7 +623,7 @@ fn every_name_a_command_writes_is_one_the_safety_rule_knows() {
         .collect();
     assert!(
         unknown.is_empty(),
-        "add these to SEZSIM_NAMES in src/output/target.rs: {unknown:?}"
+        "add these to SEZSIM_NAMES in src/output/target/rule.rs: {unknown:?}"
     );
     // And each is written by some command: the list holds no stale name.
     let unused: Vec<&&str> = SEZSIM_NAMES

@@ -12,7 +12,7 @@
 //! fixed-width size), signed integers zigzag-encoded, and every length is
 //! checked against the bytes that remain before anything is allocated.
 //!
-//! The decoders in [`super::stats`] and [`super::runner`] validate the
+//! The decoders in [`super::stats`] and [`super::partial`] validate the
 //! invariants the accumulators rely on (counts that add up, bounded sizes),
 //! so a decoded value is as safe to merge and summarise as a computed one.
 

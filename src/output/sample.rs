@@ -47,7 +47,7 @@ pub fn write_samples(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|source| Error::ThreadPool { threads, source })?;
     let chunks = replications.div_ceil(CHUNK);
     // Bounded memory: a few chunks per thread in flight, written in order.
     let wave = (threads.max(1) * 4) as u64;

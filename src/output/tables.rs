@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::engine::{RunSummary, Summary};
+use crate::engine::RunSummary;
+use crate::engine::stats::Summary;
 use crate::output::format::quantile_label;
 
 /// Shortest text that reads back as the same `f64` (Rust's `Display`), so

@@ -59,6 +59,7 @@ use crate::engine::stats::ExactSum;
 
 /// Why one output's indices cannot be computed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EstimateProblem {
     /// The output took one value on every `A` and `B` row: it has no
     /// variance to apportion.

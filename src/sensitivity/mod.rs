@@ -46,6 +46,7 @@ pub use morris::{
 
 /// Why a sensitivity analysis cannot be set up or finished.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SensitivityError {
     /// No uncertain parameter to analyse.
     NoFactors,

@@ -3,7 +3,7 @@
 //!
 //! Nothing here knows about SEZs or scenario files.
 
-pub mod distribution;
+mod distribution;
 pub mod parameters;
 pub mod range;
 pub mod sampling;

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::distribution::Distribution;
+use super::Distribution;
 use super::range::ValueRange;
 use super::sampling::{
     RankCorrelation, SamplerState, SamplingError, SamplingMethod, StaticSampler,

@@ -89,6 +89,7 @@ pub const MAX_LHS_TABLE_BYTES: u64 = 8 << 30;
 
 /// Why a sampler set-up was refused.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SamplingError {
     /// Latin hypercube sampling keeps a permutation of the replications per
     /// parameter (4 bytes each); this many would exceed [`MAX_LHS_TABLE_BYTES`].

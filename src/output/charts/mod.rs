@@ -264,7 +264,7 @@ pub fn render_all(data: &ChartData, threads: usize) -> Result<Vec<RenderedChart>
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|source| Error::ThreadPool { threads, source })?;
     pool.install(|| specs.par_iter().map(|s| render(s, data)).collect())
 }
 
