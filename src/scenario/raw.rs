@@ -469,7 +469,7 @@ fn is_whole_value(key: &str, table: &Table, rules: &MergeRules) -> bool {
 /// `[zone_defaults]`: tables merge key by key; arrays that `rules` name merge
 /// item by item by their identity key (`zones` by `id`); every other value
 /// is replaced whole: arrays, CSV paths, and the tables that are values
-/// ([`is_whole_value`]), so a child that turns a triangular into a lognormal
+/// (`is_whole_value`), so a child that turns a triangular into a lognormal
 /// gets exactly its lognormal. A replaced value keeps the child's origin,
 /// so errors in it point at the child.
 ///
