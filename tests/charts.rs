@@ -73,8 +73,8 @@ fn every_chart_kind_renders_a_print_sized_non_blank_png_and_a_well_formed_svg() 
     ] {
         assert!(kinds.contains(&kind), "no {kind:?} chart");
     }
-    // exports and capital: total and by zone; 6 scalars: 3 charts each.
-    assert_eq!(outcome.charts.len(), 2 * 2 + 6 * 3);
+    // exports and capital: total and by zone; 8 scalars: 3 charts each.
+    assert_eq!(outcome.charts.len(), 2 * 2 + 8 * 3);
     let files = chart_files(&out);
     assert_eq!(files.len(), 2 * outcome.charts.len());
     for spec in &outcome.charts {

@@ -50,7 +50,7 @@ fn a_variant_identical_to_the_base_differs_by_exactly_zero() {
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let variant_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "same").collect();
-    assert_eq!(variant_rows.len(), 6, "one row per scalar");
+    assert_eq!(variant_rows.len(), 8, "one row per scalar");
     for r in variant_rows {
         for c in [
             "diff_mean",

@@ -46,8 +46,12 @@ fn run_folder_has_the_contracted_files_and_columns() {
         lines.next().unwrap(),
         "output,zone,year,n,mean,sd,mcse,min,p10,p50,p90,max"
     );
-    // 19 outputs x 2 zones + 15 totals + 4 national, 8 years each.
-    assert_eq!(summary.lines().count(), 1 + (19 * 2 + 15 + 4) * 8);
+    // Version 1: 19 outputs x 2 zones + 15 totals + 4 national; version 2:
+    // 5 outputs x 2 zones + 3 totals + 2 national; 8 years each.
+    assert_eq!(
+        summary.lines().count(),
+        1 + (19 * 2 + 15 + 4 + 5 * 2 + 3 + 2) * 8
+    );
     assert!(summary.contains("\nserved_share,total,2025,300,"));
     assert!(summary.contains("\nregulatory_shock,national,2032,300,"));
     assert!(
@@ -62,7 +66,7 @@ fn run_folder_has_the_contracted_files_and_columns() {
         "scalar,n,mean,sd,mcse,min,p10,p50,p90,max,target,p_target"
     );
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.len(), 8);
     assert!(
         rows[1].starts_with("exports_final,300,") && rows[1].contains(",100,"),
         "{}",

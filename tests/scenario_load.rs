@@ -5,7 +5,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use sezsim::model::benchmark::{Benchmark, Function};
-use sezsim::model::sez::SezSpec;
+use sezsim::model::sez::{PowerMode, SezSpec};
 use sezsim::scenario::{Scenario, SeriesSource};
 use sezsim::uncertainty::SamplingMethod;
 
@@ -19,6 +19,16 @@ fn load(path: &str) -> Scenario {
 fn sez(s: &Scenario) -> &SezSpec {
     s.spec::<SezSpec>()
         .unwrap_or_else(|| panic!("expected a sez model, got {}", s.model.kind()))
+}
+
+/// The median grid availability of a `"balance"`-mode scenario.
+fn grid_availability(spec: &SezSpec) -> &sezsim::scenario::Series {
+    match &spec.global.power {
+        PowerMode::Balance {
+            grid_availability, ..
+        } => grid_availability,
+        PowerMode::Hours(_) => panic!("expected power_mode = \"balance\""),
+    }
 }
 
 fn value(s: &Scenario, path: &str) -> f64 {
@@ -84,10 +94,10 @@ fn scenario_using_every_feature_loads() {
 
     // Series: step function, first row back-filled; CSV paths relative to the TOML.
     assert_eq!(
-        spec.global.grid_availability.values,
+        grid_availability(spec).values,
         vec![0.8, 0.8, 0.8, 0.9, 0.9, 0.9, 0.9, 0.9]
     );
-    assert!(matches!(&spec.global.grid_availability.source,
+    assert!(matches!(&grid_availability(spec).source,
         SeriesSource::Csv { column, .. } if column == "median"));
     assert_eq!(
         spec.zones[0].workforce.trainees_per_year.values,
@@ -196,7 +206,7 @@ fn extends_chains_and_keeps_csv_paths_relative_to_their_file() {
     assert_eq!(value(&g, "zones.north.energy.grid_mw"), 35.0);
     // The CSV named by base.toml is still found although grandchild.toml
     // lives in another folder.
-    assert_eq!(sez(&g).global.grid_availability.values[3], 0.9);
+    assert_eq!(grid_availability(sez(&g)).values[3], 0.9);
 }
 
 #[test]
@@ -212,7 +222,7 @@ fn shipped_scenarios_load() {
         assert_eq!(sez(&s).zones.len(), 4, "{f}");
     }
     let e = load("scenarios/cpec_energy_reliability.toml");
-    assert_eq!(sez(&e).global.grid_availability.values, vec![0.97; 16]);
+    assert_eq!(grid_availability(sez(&e)).values, vec![0.97; 16]);
     assert_eq!(value(&e, "energy_projects.bostan_feeder.delay"), 0.0);
 }
 
@@ -357,11 +367,8 @@ fn a_series_switches_from_a_csv_to_a_number_and_back() {
     std::fs::write(dir.path().join("own.csv"), "year,south\n2025,40\n2029,60\n").unwrap();
     let s = load(child.to_str().unwrap());
     let spec = sez(&s);
-    assert_eq!(spec.global.grid_availability.values, vec![0.9; 8]);
-    assert_eq!(
-        spec.global.grid_availability.source,
-        SeriesSource::Constant(0.9)
-    );
+    assert_eq!(grid_availability(spec).values, vec![0.9; 8]);
+    assert_eq!(grid_availability(spec).source, SeriesSource::Constant(0.9));
     let south = &spec.zones[1].workforce.trainees_per_year;
     assert_eq!(
         south.values,
@@ -388,7 +395,7 @@ fn a_series_switches_from_a_csv_to_a_number_and_back() {
     let g = load(grandchild.to_str().unwrap());
     let spec = sez(&g);
     assert_eq!(
-        spec.global.grid_availability.values,
+        grid_availability(spec).values,
         [0.7, 0.7, 0.7, 0.75, 0.75, 0.75, 0.75, 0.75]
     );
     assert_eq!(

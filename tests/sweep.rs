@@ -99,8 +99,8 @@ fn a_two_by_three_grid_gives_nine_points_with_their_values() {
     );
     assert_eq!(
         header.len(),
-        3 + 6 * 6,
-        "6 statistics for each of 6 scalars"
+        3 + 8 * 6,
+        "6 statistics for each of 8 scalars"
     );
     assert!(header.contains(&"exports_final_p_target".to_string()));
     assert_eq!(rows.len(), 9);
@@ -169,7 +169,7 @@ max = 0.9
     sweep(&file, &out, &["-q"]);
     let charts = out.join("charts");
     let stems = support::chart_stems(&charts);
-    assert_eq!(stems.len(), 6, "one chart per scalar: {stems:?}");
+    assert_eq!(stems.len(), 8, "one chart per scalar: {stems:?}");
     for stem in &stems {
         assert!(stem.starts_with("sweep_"), "{stem}");
         support::assert_good_chart(&charts, stem);

@@ -61,6 +61,38 @@ impl<'s> Schema<'s> {
         &self.params
     }
 
+    /// A string key of `r` that must be one of `choices`; `default` when
+    /// absent. An unknown value is reported with the nearest choice.
+    pub fn choice(
+        &mut self,
+        r: &mut TableReader,
+        key: &str,
+        choices: &[&'static str],
+        default: &'static str,
+    ) -> Option<&'static str> {
+        let Some(node) = r.get(key) else {
+            return Some(default);
+        };
+        let path = r.key_path(key);
+        let value = reader::string(&mut self.ctx, node, &path)?;
+        if let Some(&c) = choices.iter().find(|&&c| c == value) {
+            return Some(c);
+        }
+        let quoted: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).collect();
+        let d = self.ctx.error(
+            node.origin,
+            &path,
+            format!(
+                "unknown value \"{value}\"; expected {}",
+                quoted.join(" or ")
+            ),
+        );
+        if let Some(best) = nearest(value, choices) {
+            d.help = Some(format!("did you mean \"{best}\"?"));
+        }
+        None
+    }
+
     /// Finish the section reader `r` (reporting its unknown keys) and pass
     /// `value` through.
     pub fn finish<T>(&mut self, r: TableReader, value: Option<T>) -> Option<T> {
@@ -271,6 +303,19 @@ impl<'s> Schema<'s> {
             ));
             return None;
         };
+        if let Some(scope) = r.get("scope") {
+            // A kind that allows `scope` removes it before reading (the SEZ
+            // model's [zone_defaults]); anywhere else it is a mistake.
+            self.ctx
+                .error(
+                    scope.origin,
+                    &format!("{path}.scope"),
+                    "`scope` is only allowed on a distribution in [zone_defaults]",
+                )
+                .help = Some(
+                "a parameter of one zone, or of the whole scenario, is drawn once per replication already; remove `scope`".into(),
+            );
+        }
         let kind_path = format!("{path}.dist");
         let kind = reader::string(&mut self.ctx, kind_node, &kind_path)?.to_string();
         let num =

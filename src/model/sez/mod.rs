@@ -7,13 +7,16 @@
 //! docs/model.md explains every equation with its scenario key and
 //! output; docs/scenario-format.md every key with its range.
 
+mod draws;
 mod io;
 pub mod outputs;
 pub mod power;
 mod projects;
 mod schema;
+mod setup;
 pub mod simulate;
 pub mod spec;
+mod zone;
 
 use std::any::Any;
 use std::fmt::Write;
@@ -110,18 +113,38 @@ impl ModelSpec for SezSpec {
     }
 
     fn series(&self) -> Vec<(String, &Series, ValueRange)> {
-        let mut list = vec![
-            (
+        let mut list = Vec::new();
+        match &self.global.power {
+            PowerMode::Balance {
+                grid_availability, ..
+            } => list.push((
                 "global.grid_availability".to_string(),
-                &self.global.grid_availability,
+                grid_availability,
                 ValueRange::OpenShare,
-            ),
-            (
-                "global.port_capacity_teu".to_string(),
-                &self.global.port_capacity_teu,
-                ValueRange::NonNegative,
-            ),
-        ];
+            )),
+            PowerMode::Hours(h) => {
+                for (key, series, range) in [
+                    (
+                        "outage_unplanned_hours",
+                        &h.unplanned_hours,
+                        schema::HOURS_A_DAY,
+                    ),
+                    (
+                        "outage_planned_hours",
+                        &h.planned_hours,
+                        schema::HOURS_A_DAY,
+                    ),
+                    ("tariff", &h.tariff, schema::PRICE),
+                ] {
+                    list.push((format!("global.{key}"), series, range));
+                }
+            }
+        }
+        list.push((
+            "global.port_capacity_teu".to_string(),
+            &self.global.port_capacity_teu,
+            ValueRange::NonNegative,
+        ));
         for z in &self.zones {
             list.push((
                 format!("zones.{}.workforce.trainees_per_year", z.id),
@@ -133,30 +156,39 @@ impl ModelSpec for SezSpec {
                 &z.fiscal.public_cost,
                 ValueRange::Between(0.0, schema::MAX_MUSD),
             ));
+            if let Some(h) = &z.energy.hours {
+                list.push((
+                    format!("zones.{}.energy.tariff_relief", z.id),
+                    &h.tariff_relief,
+                    schema::PRICE,
+                ));
+            }
         }
         list
     }
 
     fn with_series(&self, path: &str, value: f64) -> Option<Arc<dyn ModelSpec>> {
         let mut spec = self.clone();
-        let series = match path.split('.').collect::<Vec<_>>().as_slice() {
-            ["global", "grid_availability"] => &mut spec.global.grid_availability,
-            ["global", "port_capacity_teu"] => &mut spec.global.port_capacity_teu,
-            ["zones", id, "workforce", "trainees_per_year"] => {
-                &mut spec
-                    .zones
-                    .iter_mut()
-                    .find(|z| z.id == *id)?
-                    .workforce
-                    .trainees_per_year
-            }
-            ["zones", id, "fiscal", "public_cost"] => {
-                &mut spec
-                    .zones
-                    .iter_mut()
-                    .find(|z| z.id == *id)?
-                    .fiscal
-                    .public_cost
+        let parts: Vec<&str> = path.split('.').collect();
+        let series = match (parts.as_slice(), &mut spec.global.power) {
+            (
+                ["global", "grid_availability"],
+                PowerMode::Balance {
+                    grid_availability, ..
+                },
+            ) => grid_availability,
+            (["global", "outage_unplanned_hours"], PowerMode::Hours(h)) => &mut h.unplanned_hours,
+            (["global", "outage_planned_hours"], PowerMode::Hours(h)) => &mut h.planned_hours,
+            (["global", "tariff"], PowerMode::Hours(h)) => &mut h.tariff,
+            (["global", "port_capacity_teu"], _) => &mut spec.global.port_capacity_teu,
+            (["zones", id, section, key], _) => {
+                let zone = spec.zones.iter_mut().find(|z| z.id == *id)?;
+                match (*section, *key) {
+                    ("workforce", "trainees_per_year") => &mut zone.workforce.trainees_per_year,
+                    ("fiscal", "public_cost") => &mut zone.fiscal.public_cost,
+                    ("energy", "tariff_relief") => &mut zone.energy.hours.as_mut()?.tariff_relief,
+                    _ => return None,
+                }
             }
             _ => return None,
         };
@@ -182,37 +214,82 @@ impl ModelSpec for SezSpec {
     }
 }
 
-/// Zones, energy projects, committed investments and the input-output
-/// table, as `sezsim check` lists them.
+/// The power mode, zones (with their phases), energy projects, committed
+/// investments, common parameters and the input-output table, as
+/// `sezsim check` lists them.
 fn describe(sez: &SezSpec, s: &Scenario, out: &mut String) -> std::fmt::Result {
+    let dist = |id| &s.parameters.get(id).distribution;
+    match &sez.global.power {
+        PowerMode::Balance { .. } => writeln!(
+            out,
+            "\npower mode balance (annual energy against the connection)"
+        )?,
+        PowerMode::Hours(_) => writeln!(
+            out,
+            "\npower mode hours (outage hours a day, peak load, energy prices)"
+        )?,
+    }
+    if let Some(year) = sez.global.holiday_sunset_year {
+        writeln!(out, "holiday sunset {year}: no tax holiday from then on")?;
+    }
     writeln!(out, "\nzones ({})", sez.zones.len())?;
     let w = sez.zones.iter().map(|z| z.id.len()).max().unwrap_or(0);
     for z in &sez.zones {
-        let delay = &s.parameters.get(z.investment.opening_delay).distribution;
+        let delay = dist(z.investment.opening_delay);
         let delay = if delay.is_fixed() && delay.mean() == 0.0 {
             String::new()
         } else {
             format!(", opening delay {delay}")
         };
+        let basis = match z.fiscal.holiday_basis {
+            HolidayBasis::Zone => "",
+            HolidayBasis::Enterprise => ", holidays by enterprise",
+        };
         writeln!(
             out,
-            "  {:w$}  {} (opens {}{delay})",
+            "  {:w$}  {} (opens {}{delay}{basis})",
             z.id, z.name, z.opens_year
         )?;
+        for p in &z.phases {
+            writeln!(
+                out,
+                "  {:w$}    phase {}: {} ha, planned {}, delay {}, grid {} MW",
+                "",
+                p.name,
+                dist(p.area_ha),
+                p.planned_year,
+                dist(p.delay),
+                dist(p.grid_mw)
+            )?;
+        }
+        if let Some(f) = z.energy.hours.as_ref().and_then(|h| h.feeder) {
+            writeln!(
+                out,
+                "  {:w$}    dedicated feeder from {}: capex USD {} million, O&M USD {} million a year",
+                "", f.year, f.capex, f.om
+            )?;
+        }
     }
     if !sez.energy_projects.is_empty() {
         writeln!(out, "\nenergy projects ({})", sez.energy_projects.len())?;
         for p in &sez.energy_projects {
-            let delay = &s.parameters.get(p.delay).distribution;
+            let kind = match p.kind {
+                ProjectKind::Grid => "grid".to_string(),
+                ProjectKind::Captive {
+                    islanding_coverage,
+                    lcoe,
+                } => format!("captive, islanding {islanding_coverage}, {lcoe} USD/MWh"),
+            };
             writeln!(
                 out,
-                "  {} -> {}: {} MW x {} capacity factor x {} share, planned {}, delay {delay}",
+                "  {} -> {} ({kind}): {} MW x {} capacity factor x {} share, planned {}, delay {}",
                 p.name,
                 sez.zones[p.zone].id,
                 p.capacity_mw,
                 p.capacity_factor,
                 p.zone_share,
-                p.planned_year
+                p.planned_year,
+                dist(p.delay)
             )?;
         }
     }
@@ -228,6 +305,20 @@ fn describe(sez: &SezSpec, s: &Scenario, out: &mut String) -> std::fmt::Result {
             "\ncommitted investments: {} (USD {total} million announced, {expected:.1} million expected)",
             sez.committed_investments.len()
         )?;
+    }
+    if !sez.common.is_empty() {
+        writeln!(
+            out,
+            "\nshared parameters (scope = \"common\": one draw for every zone that inherits it)"
+        )?;
+        for c in &sez.common {
+            writeln!(
+                out,
+                "  {}  shared by {}",
+                s.parameters.get(c.id).path,
+                c.zones.join(", ")
+            )?;
+        }
     }
     writeln!(
         out,

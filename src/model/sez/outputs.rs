@@ -7,9 +7,10 @@
 use crate::engine::{Catalogue, Described, Unit};
 
 /// Defines an enum of outputs with their names, labels and units, in table
-/// order, and `ALL`, every variant in that order.
+/// order, and `ALL`, every variant in that order; the first `version_1`
+/// variants are version 1's.
 macro_rules! outputs {
-    ($(#[$doc:meta])* $Enum:ident { $($(#[$vdoc:meta])* $Variant:ident = ($name:literal, $label:literal, $unit:expr $(, $total:literal)?)),* $(,)? }) => {
+    ($(#[$doc:meta])* $Enum:ident (version_1: $v1:literal) { $($(#[$vdoc:meta])* $Variant:ident = ($name:literal, $label:literal, $unit:expr $(, $total:literal)?)),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $Enum {
@@ -34,6 +35,12 @@ macro_rules! outputs {
                 self as usize
             }
 
+            /// The model version that added it: 1, or 2 for the outputs
+            /// of version 2, which come after version 1's in the tables.
+            pub fn version(self) -> u8 {
+                if self.index() < $v1 { 1 } else { 2 }
+            }
+
             /// Its catalogue entry.
             pub fn described(self) -> Described {
                 match self {
@@ -52,7 +59,7 @@ fn mwh_per_year() -> Unit {
 
 outputs! {
     /// Yearly outputs of every zone; most also have a `total` row.
-    ZoneOutput {
+    ZoneOutput (version_1: 19) {
         /// I: investment.
         Investment = ("investment", "Investment", Unit::usd_million_per_year(), true),
         /// K: capital stock at the start of the year.
@@ -92,12 +99,24 @@ outputs! {
         TaxRevenue = ("tax_revenue", "Tax revenue", Unit::usd_million_per_year(), true),
         /// The zone's public cost series.
         PublicCost = ("public_cost", "Public cost", Unit::usd_million_per_year(), true),
+        /// serviced_t: serviced land delivered so far.
+        ServicedArea = ("serviced_area", "Serviced land", Unit::Amount("ha".into()), true),
+        /// hu_zt + hp_zt: outage hours a day the zone sees (24 (1 - a_t) in
+        /// `"balance"` mode).
+        OutageHours = ("outage_hours", "Outage hours a day", Unit::Level("hours a day".into())),
+        /// EC_t: the zone's energy bill.
+        EnergyCost = ("energy_cost", "Energy cost", Unit::usd_million_per_year(), true),
+        /// margin_t: profits over output after energy costs.
+        Margin = ("margin", "Profit margin after energy costs", Unit::Share),
+        /// What the zone's policy levers cost the budget: training, a
+        /// feeder, tariff relief.
+        PolicyCost = ("policy_cost", "Policy cost", Unit::usd_million_per_year(), true),
     }
 }
 
 outputs! {
     /// Yearly national outputs (`zone` = `national`).
-    NationalOutput {
+    NationalOutput (version_1: 4) {
         /// a_t: share of the year the grid delivers.
         GridAvailability = ("grid_availability", "Grid availability", Unit::Share),
         /// d_t: export demand factor.
@@ -106,12 +125,16 @@ outputs! {
         LogisticsFactor = ("logistics_factor", "Logistics factor", Unit::Index),
         /// 1 while a regulatory shock is active.
         RegulatoryShock = ("regulatory_shock", "Regulatory shock active", Unit::Share),
+        /// hu_t: hours a day of unexpected outage on a shared feeder.
+        OutageUnplannedHours = ("outage_unplanned_hours", "Unexpected outage hours a day", Unit::Level("hours a day".into())),
+        /// hp_t: hours a day of scheduled load-shedding.
+        OutagePlannedHours = ("outage_planned_hours", "Scheduled outage hours a day", Unit::Level("hours a day".into())),
     }
 }
 
 outputs! {
     /// Scalar outcomes of a replication (scalars.csv).
-    Scalar {
+    Scalar (version_1: 6) {
         /// Sum over years of total exports.
         ExportsCumulative = ("exports_cumulative", "Cumulative exports", Unit::usd_million()),
         /// Total exports in the last year.
@@ -123,7 +146,11 @@ outputs! {
         /// Mean over years of the total served share.
         ServedShareMean = ("served_share_mean", "Mean share of energy demand served", Unit::Share),
         /// Discounted tax revenue less public cost.
-        FiscalNpv = ("fiscal_npv", "Fiscal NPV, tax revenue less public cost", Unit::usd_million()),
+        FiscalNpv = ("fiscal_npv", "Fiscal NPV, tax revenue less public and policy cost", Unit::usd_million()),
+        /// Discounted public cost and policy cost.
+        PublicCostPv = ("public_cost_pv", "Present value of public and policy cost", Unit::usd_million()),
+        /// Sum over years of direct and supplier jobs.
+        JobYears = ("job_years", "Job-years, direct and supplier", Unit::Amount("job-years".into())),
     }
 }
 
@@ -175,7 +202,14 @@ mod tests {
             .collect();
         assert_eq!(
             no_total,
-            ["buildout", "tfp_index", "foreign_share", "local_content"]
+            [
+                "buildout",
+                "tfp_index",
+                "foreign_share",
+                "local_content",
+                "outage_hours",
+                "margin"
+            ]
         );
     }
 }

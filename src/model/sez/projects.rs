@@ -4,12 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{MAX_MUSD, MAX_MW, SezReader};
-use super::spec::{CommittedInvestment, EnergyProject};
+use super::schema::{MAX_MUSD, MAX_MW, PRICE, SezReader};
+use super::spec::{CommittedInvestment, EnergyProject, ProjectKind};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::scenario::csvdata::CsvTable;
 use crate::scenario::raw::{Node, Origin, Value};
-use crate::scenario::reader::{self, TableReader, close_matches};
+use crate::scenario::reader::{self, TableReader, close_matches, nearest};
 use crate::scenario::{Horizon, MAX_YEAR, MIN_YEAR};
 use crate::uncertainty::range::short_number;
 use crate::uncertainty::{Distribution, ValueRange};
@@ -56,6 +56,12 @@ impl SezReader<'_, '_> {
                     return None;
                 }
                 let c: Vec<usize> = cols.into_iter().collect::<Option<_>>()?;
+                let optional = |name: &str| t.headers.iter().position(|h| h == name);
+                let (kind_col, islanding_col, lcoe_col) = (
+                    optional("kind"),
+                    optional("islanding_coverage"),
+                    optional("lcoe"),
+                );
                 for (i, (line, _)) in t.rows.iter().enumerate() {
                     let at = t.at(*line);
                     // Every cell of the row is checked, and the fields that
@@ -80,6 +86,19 @@ impl SezReader<'_, '_> {
                         }
                         (None, None) => None,
                     };
+                    // An optional column's empty cell takes the default.
+                    let mut optional_number = |col: Option<usize>| match col {
+                        Some(col) if !t.text(i, col).trim().is_empty() => t
+                            .number(i, col, key)
+                            .map(Some)
+                            .map_err(|d| cell_errors.push(d)),
+                        _ => Ok(None),
+                    };
+                    let islanding_coverage = optional_number(islanding_col);
+                    let lcoe = optional_number(lcoe_col);
+                    let kind = Ok(kind_col
+                        .map(|col| t.text(i, col).trim().to_string())
+                        .filter(|k| !k.is_empty()));
                     let planned_year = t
                         .integer(i, c[5], key)
                         .map_err(|d| cell_errors.push(d))
@@ -104,6 +123,9 @@ impl SezReader<'_, '_> {
                         zone_share,
                         planned_year,
                         delay,
+                        kind,
+                        islanding_coverage,
+                        lcoe,
                     };
                     match self.project(spec, ProjectAt::Csv(at), zone_ids, &mut names) {
                         Some(p) => projects.push(p),
@@ -129,6 +151,20 @@ impl SezReader<'_, '_> {
                     let zone_share = self.req_number(&mut r, "zone_share", "1.0");
                     let planned_year =
                         self.req_int(&mut r, "planned_year", "2027", MIN_YEAR, MAX_YEAR);
+                    let kind = match r.get("kind") {
+                        None => Ok(None),
+                        Some(n) => reader::string(&mut self.ctx, n, &r.key_path("kind"))
+                            .map(|k| Some(k.to_string()))
+                            .ok_or(()),
+                    };
+                    let mut optional_number = |b: &mut Self, key: &str| match r.get(key) {
+                        None => Ok(None),
+                        Some(n) => reader::plain_number(&mut b.ctx, n, &r.key_path(key))
+                            .map(Some)
+                            .ok_or(()),
+                    };
+                    let islanding_coverage = optional_number(self, "islanding_coverage");
+                    let lcoe = optional_number(self, "lcoe");
                     // The delay is registered under the project's name once
                     // the name is known; read its node now.
                     let delay_node = r.get("delay");
@@ -141,6 +177,9 @@ impl SezReader<'_, '_> {
                         zone_share,
                         planned_year,
                         delay: Distribution::fixed(0.0).ok(),
+                        kind,
+                        islanding_coverage,
+                        lcoe,
                     };
                     let at = ProjectAt::Toml {
                         path,
@@ -167,6 +206,67 @@ impl SezReader<'_, '_> {
             }
         }
         ok.then_some(projects)
+    }
+
+    /// A project's kind, and the keys only a captive plant may have
+    /// (`lcoe` only in `"hours"` mode); problems go to `errors` as (field,
+    /// message).
+    fn project_kind(
+        &mut self,
+        f: &ProjectFields,
+        errors: &mut Vec<(String, String)>,
+    ) -> Option<ProjectKind> {
+        let (Ok(kind), Ok(islanding), Ok(lcoe)) = (&f.kind, f.islanding_coverage, f.lcoe) else {
+            return None;
+        };
+        match kind.as_deref().unwrap_or("grid") {
+            "grid" => {
+                for (key, v) in [("islanding_coverage", islanding), ("lcoe", lcoe)] {
+                    if v.is_some() {
+                        errors.push((key.into(), format!("`{key}` belongs to a captive plant; this project is kind = \"grid\" (set kind = \"captive\" for a plant in the zone)")));
+                    }
+                }
+                Some(ProjectKind::Grid)
+            }
+            "captive" => {
+                let islanding_coverage = islanding.unwrap_or(0.0);
+                if !(0.0..=1.0).contains(&islanding_coverage) {
+                    errors.push((
+                        "islanding_coverage".into(),
+                        format!("expected a share in [0, 1], found {islanding_coverage}"),
+                    ));
+                }
+                if lcoe.is_some() && self.hours == Some(false) {
+                    errors.push(("lcoe".into(), "`lcoe` belongs to power_mode = \"hours\"; this scenario's power_mode is \"balance\" (energy has no price there)".into()));
+                }
+                let lcoe = lcoe.unwrap_or(0.0);
+                if !PRICE.contains(lcoe) {
+                    errors.push((
+                        "lcoe".into(),
+                        format!(
+                            "expected {}, found {}",
+                            PRICE.describe(),
+                            short_number(lcoe)
+                        ),
+                    ));
+                }
+                Some(ProjectKind::Captive {
+                    islanding_coverage,
+                    lcoe,
+                })
+            }
+            other => {
+                let hint = nearest(other, &["grid", "captive"])
+                    .map_or(String::new(), |b| format!(" (did you mean \"{b}\"?)"));
+                errors.push((
+                    "kind".into(),
+                    format!(
+                        "unknown project kind \"{other}\"; expected \"grid\" or \"captive\"{hint}"
+                    ),
+                ));
+                None
+            }
+        }
     }
 
     fn csv_column(&mut self, t: &CsvTable, name: &str, key: &str) -> Option<usize> {
@@ -250,6 +350,7 @@ impl SezReader<'_, '_> {
                 format!("expected a year from {MIN_YEAR} to {MAX_YEAR}, found {year}"),
             ));
         }
+        let kind = self.project_kind(&f, &mut errors);
         // A TOML project's keys are under its name once that is known.
         let prefix = match (&f.name, &at) {
             (Some(name), _) => format!("energy_projects.{name}"),
@@ -300,6 +401,7 @@ impl SezReader<'_, '_> {
             zone_share: f.zone_share?,
             planned_year: f.planned_year? as i32,
             delay: delay?,
+            kind: kind?,
         })
     }
 
@@ -451,6 +553,11 @@ struct ProjectFields {
     /// The CSV delay, or a TOML project's default (a TOML delay that is
     /// written is read from its node).
     delay: Option<Distribution>,
+    /// `kind`, `islanding_coverage` and `lcoe` as written: `None` where
+    /// absent (or an empty CSV cell), `Err(())` where unreadable (reported).
+    kind: Result<Option<String>, ()>,
+    islanding_coverage: Result<Option<f64>, ()>,
+    lcoe: Result<Option<f64>, ()>,
 }
 
 /// Where a project was written.

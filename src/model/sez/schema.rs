@@ -1,49 +1,16 @@
-//! Reading a SEZ scenario: `[global]`, `[zone_defaults]` and `[[zones]]`,
-//! every key typed and range-checked (docs/scenario-format.md gives each
-//! key's range and why), the zone defaults merged under every zone.
+//! Reading a SEZ scenario: the shared state of its section readers, the
+//! valid ranges of its keys (docs/scenario-format.md gives each and why),
+//! `[global]` with the power mode, and parameters shared by every zone
+//! (`scope = "common"` in `[zone_defaults]`). The zones are read in `zone`,
+//! the input-output table in `io`, projects and investments in `projects`.
 
 use std::ops::{Deref, DerefMut};
 
 use super::spec::*;
-use crate::engine::AGGREGATE_GROUPS;
-use crate::scenario::raw::{Origin, Table, merge_tables};
-use crate::scenario::reader::{self, TableReader, nearest};
-use crate::scenario::{Horizon, MAX_YEAR, MAX_YEARS, MIN_YEAR, Schema};
+use crate::scenario::raw::Node;
+use crate::scenario::reader::{self, TableReader};
+use crate::scenario::{Horizon, MAX_YEAR, MAX_YEARS, MIN_YEAR, Schema, Series};
 use crate::uncertainty::{ParamId, ValueRange};
-
-/// Read every listed parameter of a section (all of them, so that every
-/// error is reported and every key is known), then build `$T` if all are valid.
-macro_rules! read_params {
-    ($b:expr, $r:expr, $T:ident { $($field:ident : $range:expr $(=> $default:expr)?),* $(,)? }) => {{
-        $( let $field = $b.param(&mut $r, stringify!($field), $range, read_params!(@default $($default)?)); )*
-        (|| Some($T { $($field: $field?),* }))()
-    }};
-    (@default) => { None };
-    (@default $d:expr) => { Some($d) };
-}
-
-/// The plain parameters of sections that also hold a series or table.
-struct WorkforceParams {
-    capital_per_worker: ParamId,
-    skilled_share: ParamId,
-    skill_efficiency: ParamId,
-    skilled_pool_initial: ParamId,
-    unskilled_pool: ParamId,
-    attrition: ParamId,
-    completion_rate: ParamId,
-    retention_rate: ParamId,
-}
-
-struct LinkageParams {
-    local_content_initial: ParamId,
-    local_content_target: ParamId,
-    local_content_speed: ParamId,
-}
-
-struct FiscalParams {
-    tax_rate: ParamId,
-    profit_margin: ParamId,
-}
 
 // The bounds of the bounded ranges (docs/scenario-format.md, "Why the
 // ranges are bounded", gives the reason for each).
@@ -81,18 +48,82 @@ pub(super) const ENTRY_COEFFICIENT: ValueRange = ValueRange::Between(0.0, 10.0);
 pub(super) const MAX_JOBS_PER_MUSD: f64 = 1e4;
 /// The largest output multiplier (a column sum of the Leontief inverse).
 pub(super) const MAX_OUTPUT_MULTIPLIER: f64 = 1e3;
+/// Outage hours a day.
+pub(super) const HOURS_A_DAY: ValueRange = ValueRange::Between(0.0, 24.0);
+/// Log standard deviation of a yearly outage draw: 5 spans any outage
+/// record; larger draws are capped at 24 hours anyway.
+pub(super) const OUTAGE_LOGSD: ValueRange = ValueRange::Between(0.0, 5.0);
+/// Prices and costs of energy, USD/MWh: 10,000 is thirty times the dearest
+/// diesel.
+pub(super) const PRICE: ValueRange = ValueRange::Between(0.0, 1e4);
+/// Share of output lost per uncovered outage hour a day, on a log scale:
+/// 10 loses all but e^-240 of output at 24 hours, which stays finite.
+pub(super) const OUTAGE_LOSS: ValueRange = ValueRange::Between(0.0, 10.0);
+/// Average over peak load: the load-duration curve needs at least 0.5.
+pub(super) const LOAD_FACTOR: ValueRange = ValueRange::Between(0.5, 1.0);
+/// Elasticity of entry to the margin: at 10 a margin half the reference
+/// cuts entry a thousandfold.
+pub(super) const MARGIN_SENSITIVITY: ValueRange = ValueRange::Between(0.0, 10.0);
+/// Public cost per trainee, USD.
+pub(super) const TRAINING_COST: ValueRange = ValueRange::Between(0.0, 1e7);
 
-/// Tolerance on sourcing shares summing to 1.
-const SUM_TOLERANCE: f64 = 1e-6;
+/// The keys of `[global]` that belong to `power_mode = "balance"`.
+pub(super) const BALANCE_GLOBAL_KEYS: &[&str] =
+    &["grid_availability", "grid_availability_logit_sd"];
+/// The keys of `[global]` that belong to `power_mode = "hours"`.
+pub(super) const HOURS_GLOBAL_KEYS: &[&str] = &[
+    "outage_unplanned_hours",
+    "outage_unplanned_logsd",
+    "outage_planned_hours",
+    "outage_planned_logsd",
+    "tariff",
+];
+/// The keys of `[zones.energy]` that belong to `power_mode = "hours"`.
+pub(super) const HOURS_ZONE_KEYS: &[&str] = &[
+    "outage_loss_unplanned",
+    "outage_loss_planned",
+    "load_factor",
+    "backup_cost",
+    "tariff_relief",
+    "relief_budget_share",
+    "energy_cost_reference",
+    "feeder_year",
+    "feeder_unplanned_factor",
+    "feeder_planned_factor",
+    "feeder_capex",
+    "feeder_om",
+];
+
+/// A distribution in `[zone_defaults]` with `scope = "common"`: one draw
+/// shared by every zone that inherits it.
+pub(super) struct CommonSlot {
+    /// Its section and key (`production`, `alpha`).
+    pub section: String,
+    pub key: String,
+    /// The distribution table, without `scope`, where the defaults wrote it.
+    pub node: Node,
+    /// Its parameter, once a zone has read it.
+    pub id: Option<ParamId>,
+    /// The zones that share it.
+    pub zones: Vec<String>,
+}
 
 /// The generic [`Schema`] with the SEZ model's section readers.
 pub(super) struct SezReader<'a, 's> {
     schema: &'a mut Schema<'s>,
+    /// `power_mode`: true for `"hours"` (`None` when unreadable).
+    pub hours: Option<bool>,
+    /// The common parameters of `[zone_defaults]`.
+    pub common: Vec<CommonSlot>,
 }
 
 impl<'a, 's> SezReader<'a, 's> {
     pub(super) fn new(schema: &'a mut Schema<'s>) -> Self {
-        SezReader { schema }
+        SezReader {
+            schema,
+            hours: None,
+            common: Vec::new(),
+        }
     }
 }
 
@@ -110,8 +141,8 @@ impl DerefMut for SezReader<'_, '_> {
     }
 }
 
-/// `[a-z0-9_]+` for zone ids.
-fn is_zone_id(s: &str) -> bool {
+/// `[a-z0-9_]+` for zone ids and phase names.
+pub(super) fn is_zone_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes()
@@ -126,22 +157,130 @@ impl SezReader<'_, '_> {
         let (zones, zone_ids) = self.zones(top, h, io.as_ref());
         let energy_projects = self.energy_projects(top, &zone_ids);
         let committed_investments = self.committed(top, &zone_ids, h);
+        let common = self
+            .common
+            .iter()
+            .filter_map(|c| {
+                Some(CommonParameter {
+                    id: c.id?,
+                    zones: c.zones.clone(),
+                })
+            })
+            .collect();
         Some(SezSpec {
             global: global?,
             io: io?,
             zones,
             energy_projects: energy_projects?,
             committed_investments: committed_investments?,
+            common,
         })
         .filter(|s| !s.zones.is_empty())
+    }
+
+    /// Keys of `r` that belong to the other power mode: marked known and
+    /// reported, never silently ignored.
+    pub(super) fn wrong_mode(&mut self, r: &mut TableReader, keys: &[&str]) {
+        let (theirs, ours) = match self.hours {
+            Some(true) => ("balance", "hours"),
+            Some(false) => ("hours", "balance"),
+            None => {
+                r.accept(keys);
+                return;
+            }
+        };
+        for &key in keys {
+            if let Some(node) = r.get(key) {
+                let path = r.key_path(key);
+                self.ctx
+                    .error(
+                        node.origin,
+                        &path,
+                        format!(
+                            "`{key}` belongs to power_mode = \"{theirs}\"; this scenario's power_mode is \"{ours}\""
+                        ),
+                    )
+                    .help = Some(format!(
+                    "remove it, or set power_mode = \"{theirs}\" in [global] (variants that differ in power_mode extend a parent that holds what they share)"
+                ));
+            }
+        }
+    }
+
+    /// A model parameter of the section `r`: the zone's own value, or a
+    /// common parameter of `[zone_defaults]` when the zone inherits it
+    /// (registered once, at `zone_defaults.<section>.<key>`).
+    pub(super) fn param(
+        &mut self,
+        r: &mut TableReader,
+        key: &str,
+        range: ValueRange,
+        default: Option<f64>,
+    ) -> Option<ParamId> {
+        let inherited = r.get(key).map(|n| n.origin);
+        let section = r.path.rsplit('.').next().unwrap_or_default().to_string();
+        let zone = r.path.split('.').nth(1).unwrap_or_default().to_string();
+        let slot = self
+            .common
+            .iter()
+            .position(|c| c.section == section && c.key == key && Some(c.node.origin) == inherited);
+        let Some(slot) = slot else {
+            return self.schema.param(r, key, range, default);
+        };
+        let id = match self.common[slot].id {
+            Some(id) => Some(id),
+            None => {
+                let node = self.common[slot].node.clone();
+                let path = format!("zone_defaults.{section}.{key}");
+                let id = self.schema.param_node(&node, path, range);
+                self.common[slot].id = id;
+                id
+            }
+        };
+        self.common[slot].zones.push(zone);
+        id
+    }
+
+    /// An optional plain integer year of `r`.
+    pub(super) fn opt_year(&mut self, r: &mut TableReader, key: &str) -> Option<Option<i32>> {
+        match r.get(key) {
+            None => Some(None),
+            Some(n) => {
+                let path = r.key_path(key);
+                reader::integer(&mut self.ctx, n, &path, MIN_YEAR, MAX_YEAR).map(|y| Some(y as i32))
+            }
+        }
     }
 
     fn global(&mut self, top: &mut TableReader, h: &Horizon) -> Option<GlobalSpec> {
         let mut g = self.section(top, "global", "[global]", true)?;
         use ValueRange::*;
-        let grid_availability = self.series(&mut g, "grid_availability", OpenShare, h, None);
-        let grid_availability_logit_sd =
-            self.param(&mut g, "grid_availability_logit_sd", NonNegative, None);
+        let mode = self.choice(&mut g, "power_mode", &["balance", "hours"], "balance");
+        self.hours = mode.map(|m| m == "hours");
+        let power = match self.hours {
+            Some(true) => {
+                self.wrong_mode(&mut g, BALANCE_GLOBAL_KEYS);
+                self.hours_global(&mut g, h).map(PowerMode::Hours)
+            }
+            Some(false) => {
+                self.wrong_mode(&mut g, HOURS_GLOBAL_KEYS);
+                let grid_availability =
+                    self.series(&mut g, "grid_availability", OpenShare, h, None);
+                let grid_availability_logit_sd =
+                    self.param(&mut g, "grid_availability_logit_sd", NonNegative, None);
+                (|| {
+                    Some(PowerMode::Balance {
+                        grid_availability: grid_availability?,
+                        grid_availability_logit_sd: grid_availability_logit_sd?,
+                    })
+                })()
+            }
+            None => {
+                g.accept(BALANCE_GLOBAL_KEYS);
+                g.accept(HOURS_GLOBAL_KEYS);
+                None
+            }
+        };
         let demand_persistence = self.param(&mut g, "demand_persistence", Unit, None);
         let demand_volatility = self.param(&mut g, "demand_volatility", DEMAND_VOLATILITY, None);
         let regulatory_shock_probability =
@@ -159,345 +298,35 @@ impl SezReader<'_, '_> {
                 )
             });
         let port_capacity_teu = self.series(&mut g, "port_capacity_teu", NonNegative, h, None);
+        let holiday_sunset_year = self.opt_year(&mut g, "holiday_sunset_year");
         g.finish(&mut self.ctx);
         Some(GlobalSpec {
-            grid_availability: grid_availability?,
-            grid_availability_logit_sd: grid_availability_logit_sd?,
+            power: power?,
             demand_persistence: demand_persistence?,
             demand_volatility: demand_volatility?,
             regulatory_shock_probability: regulatory_shock_probability?,
             regulatory_shock_cut: regulatory_shock_cut?,
             regulatory_shock_years: regulatory_shock_years? as u32,
             port_capacity_teu: port_capacity_teu?,
+            holiday_sunset_year: holiday_sunset_year?,
         })
     }
 
-    /// The zones that validated, and the ids of all zones (for references).
-    fn zones(
-        &mut self,
-        top: &mut TableReader,
-        h: &Horizon,
-        io: Option<&IoTable>,
-    ) -> (Vec<Zone>, Vec<String>) {
-        let defaults = top.get("zone_defaults").and_then(|n| {
-            reader::table(&mut self.ctx, n, "zone_defaults").map(|t| (t.clone(), n.origin))
-        });
-        if let Some(entry) = defaults.as_ref().and_then(|(d, _)| d.get("id")) {
-            self.ctx.error(
-                entry.key_origin,
-                "zone_defaults.id",
-                "`id` cannot have a default: every zone needs its own",
-            );
-        }
-        let Some(node) = top.require(&mut self.ctx, "zones", "[[zones]] entries") else {
-            return (Vec::new(), Vec::new());
-        };
-        let Some(items) = reader::array(&mut self.ctx, node, "zones") else {
-            return (Vec::new(), Vec::new());
-        };
-        if items.is_empty() {
-            self.ctx.error(
-                node.origin,
-                "zones",
-                "a sez scenario needs at least one zone",
-            );
-        }
-        let mut zones = Vec::new();
-        let mut ids: Vec<(String, Origin)> = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let Some(own) = reader::table(&mut self.ctx, item, &format!("zones[{i}]")) else {
-                continue;
-            };
-            // [zone_defaults] under the zone; the zone's own keys win.
-            let merged = match &defaults {
-                Some((d, _)) => {
-                    let mut t = d.clone();
-                    // Lists inside a zone are not inherited from the
-                    // defaults' lists, so nothing replaced is worth noting.
-                    let _ = merge_tables(&mut t, own.clone(), "", &super::MERGE_RULES);
-                    t
-                }
-                None => own.clone(),
-            };
-            if let Some(zone) = self.zone(&merged, item.origin, i, h, io, &mut ids) {
-                zones.push(zone);
-            }
-        }
-        (zones, ids.into_iter().map(|(id, _)| id).collect())
-    }
-
-    fn zone(
-        &mut self,
-        t: &Table,
-        origin: Origin,
-        index: usize,
-        h: &Horizon,
-        io: Option<&IoTable>,
-        ids: &mut Vec<(String, Origin)>,
-    ) -> Option<Zone> {
-        let mut z = TableReader::new(t, format!("zones[{index}]"), "[[zones]]", origin);
-        let id_node = z.require(&mut self.ctx, "id", "\"my_zone\"");
-        let id = id_node.and_then(|n| {
-            let path = format!("zones[{index}].id");
-            let id = reader::string(&mut self.ctx, n, &path)?;
-            if !is_zone_id(id) {
-                self.ctx
-                    .error(n.origin, &path, format!("zone id `{id}` may only use lower-case letters, digits and `_` (at most 64)"))
-                    .help = Some("ids appear in parameter paths and output tables; keep the display name in `name`".into());
-                return None;
-            }
-            if AGGREGATE_GROUPS.contains(&id) {
-                let rows = if id == "total" {
-                    "summed over zones"
-                } else {
-                    "of national values"
-                };
-                let message = format!(
-                    "zone id `{id}` is reserved: the output tables use it for the rows {rows}"
-                );
-                self.ctx.error(n.origin, &path, message).help =
-                    Some("choose another id, e.g. the zone's place name".into());
-                return None;
-            }
-            if let Some(&(_, first)) = ids.iter().find(|(seen, _)| seen == id) {
-                let first = self.location(first);
-                self.ctx.error(n.origin, &path, format!("duplicate zone id `{id}` (first defined at {first})"));
-                return None;
-            }
-            ids.push((id.to_string(), n.origin));
-            Some(id.to_string())
-        });
-        let Some(id) = id else {
-            z.accept(&[
-                "name",
-                "opens_year",
-                "investment",
-                "workforce",
-                "production",
-                "energy",
-                "exports",
-                "linkages",
-                "fiscal",
-            ]);
-            z.finish(&mut self.ctx);
-            return None;
-        };
-        z.path = format!("zones.{id}");
-        let name = self.req_string(&mut z, "name", "\"Zone name\"");
-        let opens_year = self.req_int(&mut z, "opens_year", "2027", MIN_YEAR, MAX_YEAR);
-        use ValueRange::*;
-
-        let investment = self
-            .section(&mut z, "investment", "[zones.investment]", true)
-            .and_then(|mut s| {
-                let v = read_params!(self, s, Investment {
-                    area_ha: PositiveUpTo(MAX_AREA_HA),
-                    opening_delay: NonNegative => 0.0,
-                    developable_share: Share,
-                    capital_per_ha: PositiveUpTo(MAX_CAPITAL_PER_HA),
-                    initial_capital: Between(0.0, MAX_MUSD) => 0.0,
-                    bass_p: Share,
-                    bass_q: ENTRY_COEFFICIENT,
-                    depreciation: Share,
-                    incentive_uplift: ENTRY_COEFFICIENT,
-                    tax_holiday_years: NonNegative,
-                    energy_sensitivity: NonNegative,
-                    skill_sensitivity: NonNegative,
-                    demand_sensitivity: DEMAND_SENSITIVITY,
-                    fdi_share: Share,
-                });
-                self.finish(s, v)
-            });
-        let workforce = self
-            .section(&mut z, "workforce", "[zones.workforce]", true)
-            .and_then(|mut s| {
-                let trainees = self.series(
-                    &mut s,
-                    "trainees_per_year",
-                    Between(0.0, MAX_PERSONS),
-                    h,
-                    None,
-                );
-                let v = read_params!(
-                    self,
-                    s,
-                    WorkforceParams {
-                        capital_per_worker: CAPITAL_PER_WORKER,
-                        skilled_share: Share,
-                        skill_efficiency: SKILL_EFFICIENCY,
-                        skilled_pool_initial: Between(0.0, MAX_PERSONS),
-                        unskilled_pool: Between(0.0, MAX_PERSONS),
-                        attrition: Share,
-                        completion_rate: Share,
-                        retention_rate: Share,
-                    }
-                );
-                let v = v.zip(trainees).map(|(p, trainees_per_year)| Workforce {
-                    capital_per_worker: p.capital_per_worker,
-                    skilled_share: p.skilled_share,
-                    skill_efficiency: p.skill_efficiency,
-                    skilled_pool_initial: p.skilled_pool_initial,
-                    unskilled_pool: p.unskilled_pool,
-                    attrition: p.attrition,
-                    trainees_per_year,
-                    completion_rate: p.completion_rate,
-                    retention_rate: p.retention_rate,
-                });
-                self.finish(s, v)
-            });
-        let production = self
-            .section(&mut z, "production", "[zones.production]", true)
-            .and_then(|mut s| {
-                let v = read_params!(
-                    self,
-                    s,
-                    Production {
-                        alpha: Share,
-                        output_capital_ratio: OUTPUT_CAPITAL_RATIO,
-                        va_share: Share,
-                        tfp_growth: TFP_RATE,
-                        tfp_spillover: TFP_RATE,
-                        tfp_volatility: TFP_VOLATILITY,
-                    }
-                );
-                self.finish(s, v)
-            });
-        let energy = self
-            .section(&mut z, "energy", "[zones.energy]", true)
-            .and_then(|mut s| {
-                let v = read_params!(self, s, Energy {
-                    energy_intensity: Between(0.0, MAX_ENERGY_INTENSITY),
-                    grid_mw: Between(0.0, MAX_MW),
-                    backup_mw: Between(0.0, MAX_MW) => 0.0,
-                    backup_availability: Share => 1.0,
-                });
-                self.finish(s, v)
-            });
-        let exports = self
-            .section(&mut z, "exports", "[zones.exports]", true)
-            .and_then(|mut s| {
-                let v = read_params!(
-                    self,
-                    s,
-                    Exports {
-                        export_share: Share,
-                        teu_per_musd: NonNegative,
-                    }
-                );
-                self.finish(s, v)
-            });
-        let linkages = self
-            .section(&mut z, "linkages", "[zones.linkages]", true)
-            .and_then(|mut s| {
-                let sourcing = self.sourcing(&mut s, io);
-                let v = read_params!(
-                    self,
-                    s,
-                    LinkageParams {
-                        local_content_initial: Share,
-                        local_content_target: Share,
-                        local_content_speed: Share,
-                    }
-                );
-                let v = v.zip(sourcing).map(|(p, sourcing)| Linkages {
-                    sourcing,
-                    local_content_initial: p.local_content_initial,
-                    local_content_target: p.local_content_target,
-                    local_content_speed: p.local_content_speed,
-                });
-                self.finish(s, v)
-            });
-        let fiscal = self
-            .section(&mut z, "fiscal", "[zones.fiscal]", true)
-            .and_then(|mut s| {
-                let public_cost =
-                    self.series(&mut s, "public_cost", Between(0.0, MAX_MUSD), h, Some(0.0));
-                let v = read_params!(
-                    self,
-                    s,
-                    FiscalParams {
-                        tax_rate: Share,
-                        profit_margin: Share,
-                    }
-                );
-                let v = v.zip(public_cost).map(|(p, public_cost)| Fiscal {
-                    tax_rate: p.tax_rate,
-                    profit_margin: p.profit_margin,
-                    public_cost,
-                });
-                self.finish(s, v)
-            });
-        z.finish(&mut self.ctx);
-        Some(Zone {
-            id,
-            name: name?,
-            opens_year: opens_year? as i32,
-            investment: investment?,
-            workforce: workforce?,
-            production: production?,
-            energy: energy?,
-            exports: exports?,
-            linkages: linkages?,
-            fiscal: fiscal?,
+    /// The national keys of `power_mode = "hours"`, all required.
+    fn hours_global(&mut self, g: &mut TableReader, h: &Horizon) -> Option<HoursGlobal> {
+        let mut series =
+            |b: &mut Self, key: &str, range| -> Option<Series> { b.series(g, key, range, h, None) };
+        let unplanned_hours = series(self, "outage_unplanned_hours", HOURS_A_DAY);
+        let planned_hours = series(self, "outage_planned_hours", HOURS_A_DAY);
+        let tariff = series(self, "tariff", PRICE);
+        let unplanned_logsd = self.param(g, "outage_unplanned_logsd", OUTAGE_LOGSD, None);
+        let planned_logsd = self.param(g, "outage_planned_logsd", OUTAGE_LOGSD, None);
+        Some(HoursGlobal {
+            unplanned_hours: unplanned_hours?,
+            unplanned_logsd: unplanned_logsd?,
+            planned_hours: planned_hours?,
+            planned_logsd: planned_logsd?,
+            tariff: tariff?,
         })
-    }
-
-    fn sourcing(&mut self, s: &mut TableReader, io: Option<&IoTable>) -> Option<Vec<f64>> {
-        let node = s.require(
-            &mut self.ctx,
-            "sourcing",
-            "{ textiles = 0.6, services = 0.4 }",
-        )?;
-        let path = s.key_path("sourcing");
-        let t = reader::table(&mut self.ctx, node, &path)?;
-        let io = io?;
-        let mut shares = vec![0.0; io.sectors.len()];
-        let mut ok = true;
-        for entry in &t.entries {
-            let key_path = format!("{path}.{}", entry.key);
-            let Some(k) = io.sectors.iter().position(|s| *s == entry.key) else {
-                let d = self.ctx.error(
-                    entry.key_origin,
-                    &key_path,
-                    format!(
-                        "unknown sector `{}`; the input-output table has: {}",
-                        entry.key,
-                        io.sectors.join(", ")
-                    ),
-                );
-                if let Some(best) = nearest(&entry.key, &io.sectors) {
-                    d.help = Some(format!("did you mean `{best}`?"));
-                }
-                ok = false;
-                continue;
-            };
-            match reader::plain_number(&mut self.ctx, &entry.value, &key_path) {
-                Some(v) if (0.0..=1.0).contains(&v) => shares[k] = v,
-                Some(v) => {
-                    self.ctx.error(
-                        entry.value.origin,
-                        &key_path,
-                        format!("expected a share in [0, 1], found {v}"),
-                    );
-                    ok = false;
-                }
-                None => ok = false,
-            }
-        }
-        let sum: f64 = shares.iter().sum();
-        if ok && (sum - 1.0).abs() > SUM_TOLERANCE {
-            self.ctx
-                .error(
-                    node.origin,
-                    &path,
-                    format!(
-                        "sourcing shares must sum to 1, but they sum to {}",
-                        (sum * 1e9).round() / 1e9
-                    ),
-                )
-                .help = Some("they split the zone's local purchases across sectors".into());
-            ok = false;
-        }
-        ok.then_some(shares)
     }
 }

@@ -1,127 +1,130 @@
-//! The SEZ growth model's year loop (docs/model.md, version 1): Bass diffusion of firm entry
-//! toward build-out with incentive, energy, skill and demand feedbacks;
-//! workforce pools and training; Cobb-Douglas production; energy supply with
-//! project delays and captive backup; exports under a national port
-//! constraint; Leontief supplier linkages; fiscal flows.
+//! The SEZ growth model's year loop (docs/model.md): Bass diffusion of firm
+//! entry toward the serviced land's build-out, with incentive, energy,
+//! skill, demand and margin feedbacks; workforce pools and training;
+//! Cobb-Douglas production; power as an annual balance or in outage hours
+//! and prices; exports under a national port constraint; Leontief supplier
+//! linkages; taxes by zone or by enterprise, public and policy costs.
 //!
-//! docs/model.md explains every equation with its scenario key and output
-//! name. Symbols in comments follow docs/model.md.
+//! The model is built once (`setup`), draws what holds for a whole
+//! replication first (`draws`), then steps through the years with no
+//! allocation and no lookup by name. docs/model.md explains every equation
+//! with its scenario key and output name; symbols in comments follow it.
 
-use nalgebra::DVector;
-
-use super::outputs::{NationalOutput, Scalar, ZoneOutput, catalogue};
-use super::spec::{SezSpec, Zone};
-use crate::engine::{Model, NATIONAL, OutputLayout, Record, SeriesName, TOTAL};
-use crate::error::Error;
-use crate::scenario::Scenario;
+use super::draws::MIN_CAPACITY_MUSD;
+use super::outputs::{NationalOutput, Scalar, ZoneOutput};
+use super::power::{self, Exposure, HOURS_PER_YEAR, Prices, Supply};
+use super::setup::{CommittedSpec, PhaseSpec, PowerSetup, ProjectSpec, ZoneSpec};
+use crate::engine::{Model, OutputLayout, Record};
 use crate::uncertainty::{ParamId, StreamKey};
-
-const HOURS_PER_YEAR: f64 = 8760.0;
-
-/// The smallest build-out capacity Kmax that counts, USD million (one
-/// dollar): below it a zone counts as built out. Build-out K / Kmax would
-/// otherwise overflow for a capacity of a few 1e-300 (a tiny developable
-/// share) under any initial capital.
-const MIN_CAPACITY_MUSD: f64 = 1e-6;
 
 /// How a replication's randomness is produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// Monte Carlo: every uncertain input drawn from its stream.
+    /// Monte Carlo: every shock drawn from its stream.
     Random,
-    /// MODEL.md deterministic mode: parameters at their means, no shocks,
-    /// committed investments at amount x probability.
+    /// Deterministic mode: no shocks, committed investments at amount x
+    /// probability, viability at its mean multiplier (the parameters come
+    /// at their means from the run's parameter source).
     Deterministic,
-}
-
-/// Stream purposes of the national shocks (docs/scenario-format.md,
-/// "Random streams").
-const GRID_STREAM: &str = "shock:grid_availability";
-const DEMAND_STREAM: &str = "shock:demand";
-const REGULATORY_STREAM: &str = "shock:regulatory";
-
-/// Parameter ids of one zone, resolved once.
-#[derive(Debug, Clone)]
-struct ZoneSpec {
-    opens_year: i32,
-    area_ha: ParamId,
-    opening_delay: ParamId,
-    developable_share: ParamId,
-    capital_per_ha: ParamId,
-    initial_capital: ParamId,
-    bass_p: ParamId,
-    bass_q: ParamId,
-    depreciation: ParamId,
-    incentive_uplift: ParamId,
-    tax_holiday_years: ParamId,
-    energy_sensitivity: ParamId,
-    skill_sensitivity: ParamId,
-    demand_sensitivity: ParamId,
-    fdi_share: ParamId,
-    capital_per_worker: ParamId,
-    skilled_share: ParamId,
-    skill_efficiency: ParamId,
-    skilled_pool_initial: ParamId,
-    unskilled_pool: ParamId,
-    attrition: ParamId,
-    completion_rate: ParamId,
-    retention_rate: ParamId,
-    alpha: ParamId,
-    output_capital_ratio: ParamId,
-    va_share: ParamId,
-    tfp_growth: ParamId,
-    tfp_spillover: ParamId,
-    tfp_volatility: ParamId,
-    energy_intensity: ParamId,
-    grid_mw: ParamId,
-    backup_mw: ParamId,
-    backup_availability: ParamId,
-    export_share: ParamId,
-    teu_per_musd: ParamId,
-    local_content_initial: ParamId,
-    local_content_target: ParamId,
-    local_content_speed: ParamId,
-    tax_rate: ParamId,
-    profit_margin: ParamId,
-    /// Per year.
-    trainees: Vec<f64>,
-    public_cost: Vec<f64>,
-    /// 1^T L c_z: supplier-chain output per USD of local purchases.
-    output_multiplier: f64,
-    /// e^T L c_z: supplier-chain jobs per USD million of local purchases.
-    jobs_multiplier: f64,
-    tfp_stream: StreamKey,
-}
-
-#[derive(Debug, Clone)]
-struct ProjectSpec {
-    zone: usize,
-    /// capacity_mw x capacity_factor x zone_share: average MW reaching the zone.
-    effective_mw: f64,
-    planned_year: i32,
-    delay: ParamId,
-}
-
-#[derive(Debug, Clone)]
-struct CommittedSpec {
-    zone: usize,
-    /// Year index; committed investments outside the horizon were refused.
-    t: usize,
-    amount: f64,
-    probability: f64,
-    foreign: bool,
-    stream: StreamKey,
 }
 
 /// Where each output lands in a [`Record`]'s series (index of the series).
 #[derive(Debug, Clone)]
-struct SeriesIndex {
+pub(super) struct SeriesIndex {
     /// `zone[o][z]`: series of output o (in [`ZoneOutput`] order), zone z.
-    zone: Vec<Vec<usize>>,
+    pub zone: Vec<Vec<usize>>,
     /// `total[o]`: the `total` series of output o, if summed.
-    total: Vec<Option<usize>>,
+    pub total: Vec<Option<usize>>,
     /// National outputs, in [`NationalOutput`] order.
-    national: Vec<usize>,
+    pub national: Vec<usize>,
+}
+
+/// A replication's parameter values, read by id.
+#[derive(Clone, Copy)]
+pub(super) struct Values<'a>(pub &'a [f64]);
+
+impl Values<'_> {
+    #[inline]
+    pub fn get(self, id: ParamId) -> f64 {
+        self.0[id.index()]
+    }
+}
+
+/// The SEZ model, ready to run replications.
+#[derive(Debug, Clone)]
+pub struct SezModel {
+    pub(super) layout: OutputLayout,
+    pub(super) mode: Mode,
+    pub(super) start_year: i32,
+    pub(super) years: usize,
+    pub(super) zones: Vec<ZoneSpec>,
+    pub(super) projects: Vec<ProjectSpec>,
+    pub(super) phases: Vec<PhaseSpec>,
+    pub(super) committed: Vec<CommittedSpec>,
+    pub(super) power: PowerSetup,
+    pub(super) port_capacity: Vec<f64>,
+    pub(super) demand_persistence: ParamId,
+    pub(super) demand_volatility: ParamId,
+    pub(super) shock_probability: ParamId,
+    pub(super) shock_cut: ParamId,
+    pub(super) shock_years: u32,
+    /// No tax holiday in any year at or after it.
+    pub(super) sunset: Option<f64>,
+    pub(super) demand_stream: StreamKey,
+    pub(super) regulatory_stream: StreamKey,
+    /// 1 / (1 + discount_rate)^t.
+    pub(super) discount: Vec<f64>,
+    pub(super) index: SeriesIndex,
+}
+
+/// Per-zone state carried from year to year.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ZoneState {
+    pub open_year: f64,
+    pub a0: f64,
+    pub capital: f64,
+    pub foreign_capital: f64,
+    pub skilled_pool: f64,
+    pub tfp: f64,
+    pub local_content: f64,
+    /// Previous year's served share, filled share of skilled jobs and
+    /// margin.
+    pub served_prev: f64,
+    pub filled_prev: f64,
+    pub margin_prev: f64,
+    /// viab: the entry multiplier of viability (1 for a viable zone).
+    pub viability: f64,
+    /// The calendar year the initial capital starts to produce.
+    pub first_vintage: f64,
+    // This year's flows, kept between the zone pass and the port pass.
+    pub output: f64,
+    pub exports_desired: f64,
+}
+
+/// Scratch space of one worker: allocated once, reused every replication.
+#[derive(Debug)]
+pub struct SezWorkspace {
+    pub(super) state: Vec<ZoneState>,
+    /// Realised committed investment per `[zone * years + t]`, and its foreign part.
+    pub(super) committed: Vec<f64>,
+    pub(super) committed_foreign: Vec<f64>,
+    /// Average MW online from grid projects per `[zone * years + t]`.
+    pub(super) project_mw: Vec<f64>,
+    /// Average MW of captive plants online, their MW through an outage and
+    /// their average MW times LCOE, per `[zone * years + t]`.
+    pub(super) captive_mw: Vec<f64>,
+    pub(super) islanding_mw: Vec<f64>,
+    pub(super) captive_cost: Vec<f64>,
+    /// Serviced land (ha), the connection its phases bring (MW) and Kmax_t,
+    /// per `[zone * years + t]`.
+    pub(super) serviced: Vec<f64>,
+    pub(super) phase_grid_mw: Vec<f64>,
+    pub(super) kmax: Vec<f64>,
+    /// TFP shocks per `[zone * years + t]`.
+    pub(super) tfp_noise: Vec<f64>,
+    /// Capital by vintage per `[zone * (years + 1) + k]`: slot 0 the initial
+    /// capital, slot k the investment of year index k - 1.
+    pub(super) vintages: Vec<f64>,
 }
 
 /// Output positions in [`ZoneOutput`] order, as constants for the year loop.
@@ -146,211 +149,36 @@ mod out {
     pub const SUPPLIER_JOBS: usize = O::SupplierJobs as usize;
     pub const TAX_REVENUE: usize = O::TaxRevenue as usize;
     pub const PUBLIC_COST: usize = O::PublicCost as usize;
+    pub const SERVICED_AREA: usize = O::ServicedArea as usize;
+    pub const OUTAGE_HOURS: usize = O::OutageHours as usize;
+    pub const ENERGY_COST: usize = O::EnergyCost as usize;
+    pub const MARGIN: usize = O::Margin as usize;
+    pub const POLICY_COST: usize = O::PolicyCost as usize;
     pub const COUNT: usize = O::COUNT;
 }
 
-/// A replication's parameter values, read by id.
-#[derive(Clone, Copy)]
-struct Values<'a>(&'a [f64]);
-
-impl Values<'_> {
-    #[inline]
-    fn get(self, id: ParamId) -> f64 {
-        self.0[id.index()]
-    }
+/// The national power conditions of a year.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    /// a_t: share of the year the grid delivers.
+    availability: f64,
+    /// hu_t, hp_t: outage hours a day (0 in `"balance"` mode).
+    unplanned: f64,
+    planned: f64,
+    /// USD/MWh (`"hours"` mode).
+    tariff: f64,
 }
 
-/// The SEZ model, ready to run replications.
-#[derive(Debug, Clone)]
-pub struct SezModel {
-    layout: OutputLayout,
-    mode: Mode,
-    start_year: i32,
-    years: usize,
-    zones: Vec<ZoneSpec>,
-    projects: Vec<ProjectSpec>,
-    committed: Vec<CommittedSpec>,
-    /// logit(m_t).
-    grid_logit_median: Vec<f64>,
-    port_capacity: Vec<f64>,
-    logit_sd: ParamId,
-    demand_persistence: ParamId,
-    demand_volatility: ParamId,
-    shock_probability: ParamId,
-    shock_cut: ParamId,
-    shock_years: u32,
-    grid_stream: StreamKey,
-    demand_stream: StreamKey,
-    regulatory_stream: StreamKey,
-    /// 1 / (1 + discount_rate)^t.
-    discount: Vec<f64>,
-    index: SeriesIndex,
-}
-
-/// Per-zone state carried from year to year.
-#[derive(Debug, Clone, Default)]
-struct ZoneState {
-    kmax: f64,
-    open_year: f64,
-    a0: f64,
-    capital: f64,
-    foreign_capital: f64,
-    skilled_pool: f64,
-    tfp: f64,
-    local_content: f64,
-    /// Previous year's served share and filled share of skilled jobs.
-    served_prev: f64,
-    filled_prev: f64,
-    // This year's flows, kept between the zone pass and the port pass.
-    output: f64,
-    exports_desired: f64,
-}
-
-/// Scratch space of one worker: allocated once, reused every replication.
-#[derive(Debug)]
-pub struct SezWorkspace {
-    state: Vec<ZoneState>,
-    /// Realised committed investment per `[zone * years + t]`, and its foreign part.
-    committed: Vec<f64>,
-    committed_foreign: Vec<f64>,
-    /// Average MW online from projects per `[zone * years + t]`.
-    project_mw: Vec<f64>,
-    /// TFP shocks per `[zone * years + t]`.
-    tfp_noise: Vec<f64>,
-}
-
-impl SezModel {
-    /// Prepare the model of `scenario`: resolve every parameter to its id,
-    /// compute the Leontief multipliers, derive the stream keys.
-    pub fn new(scenario: &Scenario, spec: &SezSpec, seed: u64, mode: Mode) -> Result<Self, Error> {
-        let years = scenario.years as usize;
-        let (output_mult, jobs_mult) = leontief_multipliers(spec)?;
-        let zones = spec
-            .zones
-            .iter()
-            .enumerate()
-            .map(|(i, z)| zone_spec(z, output_mult[i], jobs_mult[i], seed))
-            .collect();
-        let projects = spec
-            .energy_projects
-            .iter()
-            .map(|p| ProjectSpec {
-                zone: p.zone,
-                effective_mw: p.capacity_mw * p.capacity_factor * p.zone_share,
-                planned_year: p.planned_year,
-                delay: p.delay,
-            })
-            .collect();
-        let committed = spec
-            .committed_investments
-            .iter()
-            .map(|c| CommittedSpec {
-                zone: c.zone,
-                t: (c.year - scenario.start_year) as usize,
-                amount: c.amount,
-                probability: c.probability,
-                foreign: c.foreign,
-                stream: StreamKey::new(seed, &c.stream),
-            })
-            .collect();
-        let g = &spec.global;
-        let discount = (0..years)
-            .map(|t| (1.0 + scenario.discount_rate).powi(t as i32).recip())
-            .collect();
-        let (layout, index) = layout(scenario, spec);
-        Ok(SezModel {
-            layout,
-            mode,
-            start_year: scenario.start_year,
-            years,
-            zones,
-            projects,
-            committed,
-            grid_logit_median: g
-                .grid_availability
-                .values
-                .iter()
-                .map(|&m| (m / (1.0 - m)).ln())
-                .collect(),
-            port_capacity: g.port_capacity_teu.values.clone(),
-            logit_sd: g.grid_availability_logit_sd,
-            demand_persistence: g.demand_persistence,
-            demand_volatility: g.demand_volatility,
-            shock_probability: g.regulatory_shock_probability,
-            shock_cut: g.regulatory_shock_cut,
-            shock_years: g.regulatory_shock_years,
-            grid_stream: StreamKey::new(seed, GRID_STREAM),
-            demand_stream: StreamKey::new(seed, DEMAND_STREAM),
-            regulatory_stream: StreamKey::new(seed, REGULATORY_STREAM),
-            discount,
-            index,
-        })
-    }
-
-    /// Fill the workspace's per-replication draws: committed investments,
-    /// project delays, TFP noise, each zone's starting state.
-    fn prepare(&self, replication: u64, v: Values, ws: &mut SezWorkspace) {
-        let h = self.years;
-
-        ws.committed.fill(0.0);
-        ws.committed_foreign.fill(0.0);
-        for c in &self.committed {
-            let realised = match self.mode {
-                Mode::Random => {
-                    if c.stream.rng(replication).uniform() < c.probability {
-                        c.amount
-                    } else {
-                        0.0
-                    }
-                }
-                Mode::Deterministic => c.amount * c.probability,
-            };
-            ws.committed[c.zone * h + c.t] += realised;
-            if c.foreign {
-                ws.committed_foreign[c.zone * h + c.t] += realised;
-            }
-        }
-
-        ws.project_mw.fill(0.0);
-        for p in &self.projects {
-            let online = p.planned_year as f64 + v.get(p.delay).floor();
-            let first = (online - self.start_year as f64).max(0.0);
-            if first < h as f64 {
-                for t in first as usize..h {
-                    ws.project_mw[p.zone * h + t] += p.effective_mw;
-                }
-            }
-        }
-
-        for (z, zone) in self.zones.iter().enumerate() {
-            let noise = &mut ws.tfp_noise[z * h..(z + 1) * h];
-            match self.mode {
-                Mode::Random => {
-                    let mut rng = zone.tfp_stream.rng(replication);
-                    noise.iter_mut().for_each(|e| *e = rng.standard_normal());
-                }
-                Mode::Deterministic => noise.fill(0.0),
-            }
-            let s = &mut ws.state[z];
-            // Kmax = area_ha * developable_share * capital_per_ha
-            s.kmax =
-                v.get(zone.area_ha) * v.get(zone.developable_share) * v.get(zone.capital_per_ha);
-            s.open_year = zone.opens_year as f64 + v.get(zone.opening_delay).floor();
-            let alpha = v.get(zone.alpha);
-            let ss = v.get(zone.skilled_share);
-            let eff_per_worker = 1.0 - ss + v.get(zone.skill_efficiency) * ss;
-            // A_0 makes Ypot = output_capital_ratio * K at full employment.
-            s.a0 = v.get(zone.output_capital_ratio)
-                * (v.get(zone.capital_per_worker) / eff_per_worker).powf(1.0 - alpha);
-            s.capital = v.get(zone.initial_capital);
-            s.foreign_capital = v.get(zone.fdi_share) * s.capital;
-            s.skilled_pool = v.get(zone.skilled_pool_initial);
-            s.tfp = s.a0;
-            s.local_content = v.get(zone.local_content_initial);
-            s.served_prev = 1.0;
-            s.filled_prev = 1.0;
-        }
-    }
+/// A zone-year of energy, whatever the power mode.
+#[derive(Debug, Clone, Copy)]
+struct EnergyYear {
+    served_share: f64,
+    /// MWh served (version 1's served energy).
+    served: f64,
+    backup: f64,
+    cost_musd: f64,
+    relief_musd: f64,
+    outage_hours: f64,
 }
 
 impl Model for SezModel {
@@ -367,7 +195,14 @@ impl Model for SezModel {
             committed: vec![0.0; cells],
             committed_foreign: vec![0.0; cells],
             project_mw: vec![0.0; cells],
+            captive_mw: vec![0.0; cells],
+            islanding_mw: vec![0.0; cells],
+            captive_cost: vec![0.0; cells],
+            serviced: vec![0.0; cells],
+            phase_grid_mw: vec![0.0; cells],
+            kmax: vec![0.0; cells],
             tfp_noise: vec![0.0; cells],
+            vintages: vec![0.0; self.zones.len() * (self.years + 1)],
         }
     }
 
@@ -382,12 +217,11 @@ impl Model for SezModel {
         self.prepare(replication, v, ws);
         let h = self.years;
         let random = self.mode == Mode::Random;
-        let (mut grid_rng, mut demand_rng, mut reg_rng) = (
-            self.grid_stream.rng(replication),
+        let mut grid_draws = GridDraws::new(&self.power, replication, random);
+        let (mut demand_rng, mut reg_rng) = (
             self.demand_stream.rng(replication),
             self.regulatory_stream.rng(replication),
         );
-        let logit_sd = v.get(self.logit_sd);
         let rho = v.get(self.demand_persistence);
         let sigma = v.get(self.demand_volatility);
         let p_reg = v.get(self.shock_probability);
@@ -402,71 +236,87 @@ impl Model for SezModel {
         let mut demand_dev_prev = 0.0;
         let mut shock_active_until: i64 = -1; // last year index of the active window
         let (mut exports_cum, mut va_cum, mut served_share_sum, mut npv) = (0.0, 0.0, 0.0, 0.0);
-        let (mut exports_last, mut jobs_last) = (0.0, 0.0);
+        let (mut exports_last, mut jobs_last, mut cost_pv, mut job_years) = (0.0, 0.0, 0.0, 0.0);
 
         for t in 0..h {
             let year = (self.start_year + t as i32) as f64;
             // National shocks. Draws are taken every year whatever the
             // parameters, so each stream's position depends on t only.
-            let (xi, eps, u) = if random {
-                (
-                    grid_rng.standard_normal(),
-                    demand_rng.standard_normal(),
-                    reg_rng.uniform(),
-                )
+            let grid = grid_draws.year(&self.power, t, v);
+            let (eps, u) = if random {
+                (demand_rng.standard_normal(), reg_rng.uniform())
             } else {
-                (0.0, 0.0, 1.0)
+                (0.0, 1.0)
             };
-            let availability = 1.0 / (1.0 + (-(self.grid_logit_median[t] + logit_sd * xi)).exp());
             demand_dev = rho * demand_dev + sigma * eps;
             let demand = demand_dev.exp();
             shock_active_until =
                 regulatory_window(shock_active_until, t, random && u < p_reg, self.shock_years);
             let shock_active = t as i64 <= shock_active_until;
             let regulatory = if shock_active { 1.0 - cut } else { 1.0 };
+            let sunset = self.sunset.is_some_and(|s| year >= s);
 
             // Zone pass: flows before the port constraint.
             let (mut teu, mut served_total, mut demand_total) = (0.0, 0.0, 0.0);
             for (z, zone) in self.zones.iter().enumerate() {
+                let (inv, wf, pr, en, ex, lk, fi) = (
+                    &zone.zone.investment,
+                    &zone.zone.workforce,
+                    &zone.zone.production,
+                    &zone.zone.energy,
+                    &zone.zone.exports,
+                    &zone.zone.linkages,
+                    &zone.zone.fiscal,
+                );
+                let cell = z * h + t;
+                let cells = ws_cells(ws, cell);
                 let s = &mut ws.state[z];
                 let k = s.capital;
+                let kmax = ws.kmax[cell];
                 let opened = year >= s.open_year;
                 let age = year - s.open_year;
-                // F_t = K_t / Kmax; a zone with no developable capital (less
+                // F_t = K_t / Kmax_t; a zone with no developable capital (less
                 // than a dollar's worth) counts as built out, so F stays finite.
-                let buildout = if s.kmax >= MIN_CAPACITY_MUSD {
-                    k / s.kmax
+                let buildout = if kmax >= MIN_CAPACITY_MUSD {
+                    k / kmax
                 } else {
                     1.0
                 };
-                let holiday = v.get(zone.tax_holiday_years);
-                let uplift = if (0.0..holiday).contains(&age) {
-                    1.0 + v.get(zone.incentive_uplift)
-                } else {
-                    1.0
-                };
-                // M_t with last year's served share, filled share and demand.
+                let holiday = v.get(inv.tax_holiday_years);
+                let uplift = 1.0
+                    + v.get(inv.incentive_uplift)
+                        * self.uplift_share(zone.enterprise_holidays, age, holiday, year);
+                let profit_margin = v.get(fi.profit_margin);
+                let theta = v.get(inv.margin_sensitivity);
+                // M_t with last year's served share, filled share, demand and
+                // margin; the version-2 factors are exactly 1 when unused.
                 let multiplier = uplift
                     * regulatory
-                    * pow_unless_one(s.served_prev, v.get(zone.energy_sensitivity))
-                    * pow_unless_one(s.filled_prev, v.get(zone.skill_sensitivity))
+                    * pow_unless_one(s.served_prev, v.get(inv.energy_sensitivity))
+                    * pow_unless_one(s.filled_prev, v.get(inv.skill_sensitivity))
                     * if demand_dev_prev == 0.0 {
                         1.0
                     } else {
-                        (v.get(zone.demand_sensitivity) * demand_dev_prev).exp()
-                    };
+                        (v.get(inv.demand_sensitivity) * demand_dev_prev).exp()
+                    }
+                    * if theta == 0.0 {
+                        1.0
+                    } else {
+                        (s.margin_prev.max(0.0) / profit_margin).powf(theta)
+                    }
+                    * s.viability;
                 let (i_diff, i_com, i_com_foreign) = if opened {
-                    let bass = v.get(zone.bass_p) + v.get(zone.bass_q) * buildout;
+                    let bass = v.get(inv.bass_p) + v.get(inv.bass_q) * buildout;
                     (
-                        multiplier * bass * (1.0 - buildout).max(0.0) * s.kmax,
-                        ws.committed[z * h + t],
-                        ws.committed_foreign[z * h + t],
+                        multiplier * bass * (1.0 - buildout).max(0.0) * kmax,
+                        ws.committed[cell],
+                        ws.committed_foreign[cell],
                     )
                 } else {
                     (0.0, 0.0, 0.0)
                 };
-                let depreciation = v.get(zone.depreciation);
-                let room = (s.kmax - (1.0 - depreciation) * k).max(0.0);
+                let depreciation = v.get(inv.depreciation);
+                let room = (kmax - (1.0 - depreciation) * k).max(0.0);
                 let wanted = i_diff + i_com;
                 let investment = wanted.min(room);
                 let scale = if wanted > 0.0 {
@@ -476,11 +326,11 @@ impl Model for SezModel {
                 };
 
                 // Workforce.
-                let workers = k / v.get(zone.capital_per_worker);
-                let skilled_needed = v.get(zone.skilled_share) * workers;
+                let workers = k / v.get(wf.capital_per_worker);
+                let skilled_needed = v.get(wf.skilled_share) * workers;
                 let unskilled_needed = workers - skilled_needed;
                 let skilled = skilled_needed.min(s.skilled_pool);
-                let unskilled = unskilled_needed.min(v.get(zone.unskilled_pool));
+                let unskilled = unskilled_needed.min(v.get(wf.unskilled_pool));
                 let filled = if skilled_needed > 0.0 {
                     skilled / skilled_needed
                 } else {
@@ -488,8 +338,8 @@ impl Model for SezModel {
                 };
 
                 // Production.
-                let alpha = v.get(zone.alpha);
-                let labour = unskilled + v.get(zone.skill_efficiency) * skilled;
+                let alpha = v.get(pr.alpha);
+                let labour = unskilled + v.get(wf.skill_efficiency) * skilled;
                 let potential = if k > 0.0 && labour > 0.0 {
                     // A K^alpha H^(1-alpha), as one exp of logs (cheaper than two pows).
                     s.tfp * (alpha * k.ln() + (1.0 - alpha) * labour.ln()).exp()
@@ -498,59 +348,70 @@ impl Model for SezModel {
                 };
 
                 // Energy.
-                let energy_demand = v.get(zone.energy_intensity) * potential;
-                let grid = HOURS_PER_YEAR
-                    * availability
-                    * (v.get(zone.grid_mw) + ws.project_mw[z * h + t]);
-                let backup_capacity =
-                    HOURS_PER_YEAR * v.get(zone.backup_mw) * v.get(zone.backup_availability);
-                let backup = backup_capacity.min((energy_demand - grid).max(0.0));
-                let served = energy_demand.min(grid + backup_capacity);
-                let served_share = if energy_demand > 0.0 {
-                    served / energy_demand
-                } else {
-                    1.0
-                };
+                let intensity = v.get(en.energy_intensity);
+                let energy_demand = intensity * potential;
+                let energy = self.energy(zone, cells, &grid, energy_demand, year, v);
+                let served_share = energy.served_share;
 
                 let output = potential * served_share;
-                let va_share = v.get(zone.va_share);
-                let export_ratio = (v.get(zone.export_share) * demand).min(1.0);
+                let va_share = v.get(pr.va_share);
+                // Energy dearer than the reference eats into margins and
+                // value added (only where a reference is set).
+                let (margin, value_added) =
+                    match zone.hours.as_ref().and_then(|e| e.energy_cost_reference) {
+                        Some(reference) => {
+                            let c_ref = v.get(reference);
+                            let cbar = if energy.served > 0.0 {
+                                energy.cost_musd * 1e6 / energy.served
+                            } else {
+                                c_ref
+                            };
+                            (
+                                profit_margin - intensity * (cbar - c_ref) / 1e6,
+                                va_share * output - (cbar - c_ref) * energy.served / 1e6,
+                            )
+                        }
+                        None => (profit_margin, va_share * output),
+                    };
+                let export_ratio = (v.get(ex.export_share) * demand).min(1.0);
                 let exports_desired = export_ratio * output;
-                teu += v.get(zone.teu_per_musd) * exports_desired;
-                served_total += served;
+                teu += v.get(ex.teu_per_musd) * exports_desired;
+                served_total += energy.served;
                 demand_total += energy_demand;
 
                 // Linkages and fiscal flows.
                 let purchases = (1.0 - va_share) * output * s.local_content;
-                let tax = if age >= holiday {
-                    v.get(zone.tax_rate) * v.get(zone.profit_margin) * output
+                let taxable = if zone.enterprise_holidays {
+                    let vintages = &ws.vintages[z * (h + 1)..(z + 1) * (h + 1)];
+                    taxable_share(s, vintages, year, holiday, sunset, self.start_year as f64)
+                } else if age >= holiday || sunset {
+                    1.0
                 } else {
                     0.0
                 };
+                let tax = v.get(fi.tax_rate) * margin.max(0.0) * output * taxable;
+                let policy_cost = self.policy_cost(zone, t, year, v) + energy.relief_musd;
                 let foreign_share = if k > 0.0 { s.foreign_capital / k } else { 0.0 };
                 let tfp_index = s.tfp / s.a0;
+                let buildout_shown = if kmax == 0.0 { 0.0 } else { buildout };
 
                 let o = &idx.zone;
                 set(series, o[out::INVESTMENT][z], t, investment);
                 set(series, o[out::CAPITAL][z], t, k);
-                set(series, o[out::BUILDOUT][z], t, buildout);
+                set(series, o[out::BUILDOUT][z], t, buildout_shown);
                 set(series, o[out::OUTPUT][z], t, output);
-                set(series, o[out::VALUE_ADDED][z], t, va_share * output);
+                set(series, o[out::VALUE_ADDED][z], t, value_added);
                 set(series, o[out::EMPLOYMENT][z], t, skilled + unskilled);
                 set(series, o[out::SKILLED_EMPLOYMENT][z], t, skilled);
                 set(series, o[out::SKILL_GAP][z], t, skilled_needed - skilled);
                 set(series, o[out::ENERGY_DEMAND][z], t, energy_demand);
-                set(series, o[out::BACKUP_ENERGY][z], t, backup);
+                set(series, o[out::BACKUP_ENERGY][z], t, energy.backup);
                 set(series, o[out::SERVED_SHARE][z], t, served_share);
                 set(series, o[out::TFP_INDEX][z], t, tfp_index);
                 set(series, o[out::FOREIGN_SHARE][z], t, foreign_share);
                 set(series, o[out::LOCAL_CONTENT][z], t, s.local_content);
-                set(
-                    series,
-                    o[out::SUPPLIER_OUTPUT][z],
-                    t,
-                    zone.output_multiplier * purchases,
-                );
+                let supplier_output = zone.output_multiplier * purchases;
+                set(series, o[out::SUPPLIER_OUTPUT][z], t, supplier_output);
                 set(
                     series,
                     o[out::SUPPLIER_JOBS][z],
@@ -559,6 +420,11 @@ impl Model for SezModel {
                 );
                 set(series, o[out::TAX_REVENUE][z], t, tax);
                 set(series, o[out::PUBLIC_COST][z], t, zone.public_cost[t]);
+                set(series, o[out::SERVICED_AREA][z], t, ws.serviced[cell]);
+                set(series, o[out::OUTAGE_HOURS][z], t, energy.outage_hours);
+                set(series, o[out::ENERGY_COST][z], t, energy.cost_musd);
+                set(series, o[out::MARGIN][z], t, margin);
+                set(series, o[out::POLICY_COST][z], t, policy_cost);
 
                 // State updates for t + 1.
                 let employed = skilled + unskilled;
@@ -569,17 +435,25 @@ impl Model for SezModel {
                 };
                 s.capital = (1.0 - depreciation) * k + investment;
                 s.foreign_capital = (1.0 - depreciation) * s.foreign_capital
-                    + scale * (v.get(zone.fdi_share) * i_diff + i_com_foreign);
-                s.skilled_pool = (1.0 - v.get(zone.attrition)) * s.skilled_pool
-                    + zone.trainees[t] * v.get(zone.completion_rate) * v.get(zone.retention_rate);
-                s.local_content += v.get(zone.local_content_speed)
-                    * (v.get(zone.local_content_target) - s.local_content);
-                s.tfp *= (v.get(zone.tfp_growth)
-                    + v.get(zone.tfp_spillover) * foreign_share * skilled_ratio
-                    + v.get(zone.tfp_volatility) * ws.tfp_noise[z * h + t])
+                    + scale * (v.get(inv.fdi_share) * i_diff + i_com_foreign);
+                if zone.enterprise_holidays {
+                    let vintages = &mut ws.vintages[z * (h + 1)..(z + 1) * (h + 1)];
+                    vintages[..=t]
+                        .iter_mut()
+                        .for_each(|c| *c *= 1.0 - depreciation);
+                    vintages[t + 1] = investment;
+                }
+                s.skilled_pool = (1.0 - v.get(wf.attrition)) * s.skilled_pool
+                    + zone.trainees[t] * v.get(wf.completion_rate) * v.get(wf.retention_rate);
+                s.local_content += v.get(lk.local_content_speed)
+                    * (v.get(lk.local_content_target) - s.local_content);
+                s.tfp *= (v.get(pr.tfp_growth)
+                    + v.get(pr.tfp_spillover) * foreign_share * skilled_ratio
+                    + v.get(pr.tfp_volatility) * ws.tfp_noise[cell])
                     .exp();
                 s.served_prev = served_share;
                 s.filled_prev = filled;
+                s.margin_prev = margin;
                 s.output = output;
                 s.exports_desired = exports_desired;
             }
@@ -611,20 +485,41 @@ impl Model for SezModel {
                 set(series, total, t, total_served_share);
             }
             let n = |o: NationalOutput| idx.national[o as usize];
-            set(series, n(NationalOutput::GridAvailability), t, availability);
+            set(
+                series,
+                n(NationalOutput::GridAvailability),
+                t,
+                grid.availability,
+            );
             set(series, n(NationalOutput::DemandFactor), t, demand);
             set(series, n(NationalOutput::LogisticsFactor), t, logistics);
             let active = if shock_active { 1.0 } else { 0.0 };
             set(series, n(NationalOutput::RegulatoryShock), t, active);
+            set(
+                series,
+                n(NationalOutput::OutageUnplannedHours),
+                t,
+                grid.unplanned,
+            );
+            set(
+                series,
+                n(NationalOutput::OutagePlannedHours),
+                t,
+                grid.planned,
+            );
 
             let total = |o: usize| idx.total[o].map_or(0.0, |s| series[s * h + t]);
             let exports = total(out::EXPORTS);
             exports_cum += exports;
             va_cum += total(out::VALUE_ADDED);
             served_share_sum += total_served_share;
-            npv += (total(out::TAX_REVENUE) - total(out::PUBLIC_COST)) * self.discount[t];
+            let public_cost = total(out::PUBLIC_COST);
+            let policy_cost = total(out::POLICY_COST);
+            npv += (total(out::TAX_REVENUE) - public_cost - policy_cost) * self.discount[t];
+            cost_pv += (public_cost + policy_cost) * self.discount[t];
             exports_last = exports;
             jobs_last = total(out::EMPLOYMENT) + total(out::SUPPLIER_JOBS);
+            job_years += jobs_last;
             demand_dev_prev = demand_dev;
         }
 
@@ -635,6 +530,227 @@ impl Model for SezModel {
         sc[Scalar::ValueAddedCumulative as usize] = va_cum;
         sc[Scalar::ServedShareMean as usize] = served_share_sum / h as f64;
         sc[Scalar::FiscalNpv as usize] = npv;
+        sc[Scalar::PublicCostPv as usize] = cost_pv;
+        sc[Scalar::JobYears as usize] = job_years;
+    }
+}
+
+/// What a zone has in year t: the workspace's per-cell arrays at `cell`.
+#[derive(Debug, Clone, Copy)]
+struct Cells {
+    project_mw: f64,
+    phase_grid_mw: f64,
+    captive_mw: f64,
+    islanding_mw: f64,
+    captive_cost: f64,
+}
+
+fn ws_cells(ws: &SezWorkspace, cell: usize) -> Cells {
+    Cells {
+        project_mw: ws.project_mw[cell],
+        phase_grid_mw: ws.phase_grid_mw[cell],
+        captive_mw: ws.captive_mw[cell],
+        islanding_mw: ws.islanding_mw[cell],
+        captive_cost: ws.captive_cost[cell],
+    }
+}
+
+impl SezModel {
+    /// The share of the holiday's entry uplift an entrant of `year` gets:
+    /// by zone, all of it while the zone is in its holiday (and before the
+    /// sunset); by enterprise, the share of its holiday years it will get
+    /// before the sunset, `min(H, max(0, sunset - y - 1)) / H`.
+    fn uplift_share(&self, enterprise: bool, age: f64, holiday: f64, year: f64) -> f64 {
+        if !enterprise {
+            let open = (0.0..holiday).contains(&age) && self.sunset.is_none_or(|s| year < s);
+            return if open { 1.0 } else { 0.0 };
+        }
+        if holiday == 0.0 {
+            return 0.0;
+        }
+        match self.sunset {
+            Some(s) => holiday.min((s - year - 1.0).max(0.0)) / holiday,
+            None => 1.0,
+        }
+    }
+
+    /// The zone's energy in year t: an annual balance, or hours and prices.
+    fn energy(
+        &self,
+        zone: &ZoneSpec,
+        cells: Cells,
+        grid: &Grid,
+        demand: f64,
+        year: f64,
+        v: Values,
+    ) -> EnergyYear {
+        let en = &zone.zone.energy;
+        // Cg: the zone's own connection, its delivered phases', and online
+        // grid projects'.
+        let connection = v.get(en.grid_mw) + cells.phase_grid_mw + cells.project_mw;
+        let backup_mw = v.get(en.backup_mw) * v.get(en.backup_availability);
+        let Some(hours) = &zone.hours else {
+            // Version 1's balance, with captive plants outside the grid.
+            let supply =
+                HOURS_PER_YEAR * grid.availability * connection + HOURS_PER_YEAR * cells.captive_mw;
+            let backup_capacity =
+                HOURS_PER_YEAR * v.get(en.backup_mw) * v.get(en.backup_availability);
+            let backup = backup_capacity.min((demand - supply).max(0.0));
+            let served = demand.min(supply + backup_capacity);
+            return EnergyYear {
+                served_share: if demand > 0.0 { served / demand } else { 1.0 },
+                served,
+                backup,
+                cost_musd: 0.0,
+                relief_musd: 0.0,
+                outage_hours: 24.0 * (1.0 - grid.availability),
+            };
+        };
+        let (fu, fp) = match zone.feeder {
+            Some(f) if year >= f64::from(f.year) => {
+                (v.get(f.unplanned_factor), v.get(f.planned_factor))
+            }
+            _ => (1.0, 1.0),
+        };
+        let supply = Supply {
+            grid_mw: connection,
+            captive_mw: cells.captive_mw,
+            islanding_mw: cells.islanding_mw,
+            backup_mw,
+            unplanned_hours: fu * grid.unplanned,
+            planned_hours: fp * grid.planned,
+        };
+        let exposure = Exposure {
+            load_factor: v.get(hours.load_factor),
+            loss_unplanned: v.get(hours.outage_loss_unplanned),
+            loss_planned: v.get(hours.outage_loss_planned),
+        };
+        let t = (year - self.start_year as f64) as usize;
+        let prices = Prices {
+            tariff: grid.tariff,
+            relief: zone.tariff_relief[t],
+            backup: v.get(hours.backup_cost),
+            captive: if cells.captive_mw > 0.0 {
+                cells.captive_cost / cells.captive_mw
+            } else {
+                0.0
+            },
+        };
+        let y = power::hours_mode(demand, &supply, &exposure, &prices);
+        EnergyYear {
+            served_share: y.served_share,
+            served: y.served_mwh,
+            backup: y.backup_mwh,
+            cost_musd: y.cost_musd,
+            relief_musd: y.relief_musd * v.get(hours.relief_budget_share),
+            outage_hours: supply.unplanned_hours + supply.planned_hours,
+        }
+    }
+
+    /// What the zone's levers cost the budget in year t, besides tariff
+    /// relief: its trainees and its dedicated feeder.
+    fn policy_cost(&self, zone: &ZoneSpec, t: usize, year: f64, v: Values) -> f64 {
+        let training = zone.trainees[t] * v.get(zone.zone.workforce.training_cost) / 1e6;
+        let feeder = match zone.feeder {
+            Some(f) if year >= f64::from(f.year) => {
+                let capex = if year == f64::from(f.year) {
+                    f.capex
+                } else {
+                    0.0
+                };
+                capex + f.om
+            }
+            _ => 0.0,
+        };
+        training + feeder
+    }
+}
+
+/// The share of a zone's capital that pays tax under enterprise holidays:
+/// the vintages at least `holiday` years old, or all of it from the sunset
+/// on (all of it when there is no capital).
+fn taxable_share(
+    s: &ZoneState,
+    vintages: &[f64],
+    year: f64,
+    holiday: f64,
+    sunset: bool,
+    start_year: f64,
+) -> f64 {
+    if sunset {
+        return 1.0;
+    }
+    let (mut all, mut taxed) = (0.0, 0.0);
+    for (k, &c) in vintages.iter().enumerate() {
+        all += c;
+        if year - s.vintage_year(k, start_year) >= holiday {
+            taxed += c;
+        }
+    }
+    if all > 0.0 { taxed / all } else { 1.0 }
+}
+
+/// National outage draws, year by year, from their streams.
+struct GridDraws {
+    first: Option<crate::uncertainty::StreamRng>,
+    second: Option<crate::uncertainty::StreamRng>,
+}
+
+impl GridDraws {
+    fn new(power: &PowerSetup, replication: u64, random: bool) -> Self {
+        if !random {
+            return GridDraws {
+                first: None,
+                second: None,
+            };
+        }
+        match power {
+            PowerSetup::Balance { stream, .. } => GridDraws {
+                first: Some(stream.rng(replication)),
+                second: None,
+            },
+            PowerSetup::Hours(h) => GridDraws {
+                first: Some(h.unplanned_stream.rng(replication)),
+                second: Some(h.planned_stream.rng(replication)),
+            },
+        }
+    }
+
+    /// Year t's grid: one standard normal a year from each stream (0 in
+    /// deterministic mode).
+    fn year(&mut self, power: &PowerSetup, t: usize, v: Values) -> Grid {
+        let normal = |rng: &mut Option<crate::uncertainty::StreamRng>| {
+            rng.as_mut().map_or(0.0, |r| r.standard_normal())
+        };
+        match power {
+            PowerSetup::Balance {
+                logit_median,
+                logit_sd,
+                ..
+            } => {
+                let xi = normal(&mut self.first);
+                Grid {
+                    availability: 1.0 / (1.0 + (-(logit_median[t] + v.get(*logit_sd) * xi)).exp()),
+                    unplanned: 0.0,
+                    planned: 0.0,
+                    tariff: 0.0,
+                }
+            }
+            PowerSetup::Hours(h) => {
+                let (xu, xp) = (normal(&mut self.first), normal(&mut self.second));
+                // hu_t = min(24, mu_t e^(su xi)); hp_t = min(24 - hu_t, mp_t e^(sp xi))
+                let unplanned =
+                    (h.unplanned_median[t] * (v.get(h.unplanned_logsd) * xu).exp()).min(24.0);
+                let planned = (h.planned_median[t] * (v.get(h.planned_logsd) * xp).exp())
+                    .min(24.0 - unplanned);
+                Grid {
+                    availability: 1.0 - (unplanned + planned) / 24.0,
+                    unplanned,
+                    planned,
+                    tariff: h.tariff[t],
+                }
+            }
+        }
     }
 }
 
@@ -653,138 +769,6 @@ fn regulatory_window(active_until: i64, t: usize, event: bool, years: u32) -> i6
 #[inline]
 fn pow_unless_one(x: f64, e: f64) -> f64 {
     if x == 1.0 { 1.0 } else { x.powf(e) }
-}
-
-/// Per zone: 1^T L c_z and e^T L c_z with L = (I - A_io)^-1, computed once.
-fn leontief_multipliers(spec: &SezSpec) -> Result<(Vec<f64>, Vec<f64>), Error> {
-    let n = spec.io.sectors.len();
-    let leontief = spec
-        .io
-        .leontief()
-        .ok_or_else(|| Error::Runtime("the input-output matrix I - A is singular".into()))?;
-    let ones = DVector::from_element(n, 1.0);
-    let jobs = DVector::from_column_slice(&spec.io.jobs_per_musd);
-    let output_row = ones.transpose() * &leontief;
-    let jobs_row = jobs.transpose() * &leontief;
-    let per_zone = |row: &nalgebra::RowDVector<f64>| -> Vec<f64> {
-        spec.zones
-            .iter()
-            .map(|z| row.dot(&DVector::from_column_slice(&z.linkages.sourcing).transpose()))
-            .collect()
-    };
-    Ok((per_zone(&output_row), per_zone(&jobs_row)))
-}
-
-fn zone_spec(z: &Zone, output_multiplier: f64, jobs_multiplier: f64, seed: u64) -> ZoneSpec {
-    let (i, w, p, e, x, l, f) = (
-        &z.investment,
-        &z.workforce,
-        &z.production,
-        &z.energy,
-        &z.exports,
-        &z.linkages,
-        &z.fiscal,
-    );
-    ZoneSpec {
-        opens_year: z.opens_year,
-        area_ha: i.area_ha,
-        opening_delay: i.opening_delay,
-        developable_share: i.developable_share,
-        capital_per_ha: i.capital_per_ha,
-        initial_capital: i.initial_capital,
-        bass_p: i.bass_p,
-        bass_q: i.bass_q,
-        depreciation: i.depreciation,
-        incentive_uplift: i.incentive_uplift,
-        tax_holiday_years: i.tax_holiday_years,
-        energy_sensitivity: i.energy_sensitivity,
-        skill_sensitivity: i.skill_sensitivity,
-        demand_sensitivity: i.demand_sensitivity,
-        fdi_share: i.fdi_share,
-        capital_per_worker: w.capital_per_worker,
-        skilled_share: w.skilled_share,
-        skill_efficiency: w.skill_efficiency,
-        skilled_pool_initial: w.skilled_pool_initial,
-        unskilled_pool: w.unskilled_pool,
-        attrition: w.attrition,
-        completion_rate: w.completion_rate,
-        retention_rate: w.retention_rate,
-        alpha: p.alpha,
-        output_capital_ratio: p.output_capital_ratio,
-        va_share: p.va_share,
-        tfp_growth: p.tfp_growth,
-        tfp_spillover: p.tfp_spillover,
-        tfp_volatility: p.tfp_volatility,
-        energy_intensity: e.energy_intensity,
-        grid_mw: e.grid_mw,
-        backup_mw: e.backup_mw,
-        backup_availability: e.backup_availability,
-        export_share: x.export_share,
-        teu_per_musd: x.teu_per_musd,
-        local_content_initial: l.local_content_initial,
-        local_content_target: l.local_content_target,
-        local_content_speed: l.local_content_speed,
-        tax_rate: f.tax_rate,
-        profit_margin: f.profit_margin,
-        trainees: w.trainees_per_year.values.clone(),
-        public_cost: f.public_cost.values.clone(),
-        output_multiplier,
-        jobs_multiplier,
-        tfp_stream: StreamKey::new(seed, &format!("tfp:{}", z.id)),
-    }
-}
-
-/// The record layout: per output, each zone then `total` (if summed); then
-/// the national series.
-fn layout(scenario: &Scenario, spec: &SezSpec) -> (OutputLayout, SeriesIndex) {
-    let mut series = Vec::new();
-    let mut zone = Vec::with_capacity(ZoneOutput::COUNT);
-    let mut total = Vec::with_capacity(ZoneOutput::COUNT);
-    for o in ZoneOutput::ALL {
-        let mut ids = Vec::with_capacity(spec.zones.len());
-        for z in &spec.zones {
-            ids.push(series.len());
-            series.push(SeriesName {
-                output: o.name().to_string(),
-                zone: z.id.clone(),
-            });
-        }
-        zone.push(ids);
-        if o.described().total {
-            total.push(Some(series.len()));
-            series.push(SeriesName {
-                output: o.name().to_string(),
-                zone: TOTAL.to_string(),
-            });
-        } else {
-            total.push(None);
-        }
-    }
-    let national = NationalOutput::ALL
-        .iter()
-        .map(|o| {
-            series.push(SeriesName {
-                output: o.name().to_string(),
-                zone: NATIONAL.to_string(),
-            });
-            series.len() - 1
-        })
-        .collect();
-    let layout = OutputLayout {
-        series,
-        years: scenario.calendar_years().collect(),
-        scalars: Scalar::ALL.iter().map(|s| s.name().to_string()).collect(),
-        inputs: Vec::new(),
-        catalogue: catalogue(),
-    };
-    (
-        layout,
-        SeriesIndex {
-            zone,
-            total,
-            national,
-        },
-    )
 }
 
 #[cfg(test)]
