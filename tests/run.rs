@@ -95,7 +95,7 @@ fn run_folder_has_the_contracted_files_and_columns() {
     assert_eq!(reps.lines().count(), 301);
     let header = reps.lines().next().unwrap();
     assert!(header.starts_with("replication,global.grid_availability_logit_sd,"));
-    assert!(header.ends_with(",served_share_mean,fiscal_npv"));
+    assert!(header.ends_with(",served_share_mean,fiscal_npv,public_cost_pv,job_years"));
     // Replication rows in order.
     assert!(reps.lines().nth(300).unwrap().starts_with("299,"));
 }
