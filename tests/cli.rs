@@ -112,8 +112,12 @@ fn help_shows_an_example() {
 fn sample_writes_one_column_per_uncertain_parameter() {
     let csv = sample(Path::new("scenarios/cpec_baseline.toml"), 50, 2);
     let header = csv.lines().next().unwrap();
-    assert!(header.starts_with("replication,global.grid_availability_logit_sd,"));
-    assert!(header.contains("energy_projects.rashakai_160mw_line.delay"));
+    assert!(header.starts_with("replication,global.outage_unplanned_logsd,"));
+    assert!(header.contains("energy_projects.bostan_feeder.delay"));
+    assert!(header.contains("zones.rashakai.phases.phase_2.delay"));
+    // A common parameter is one column, not one per zone.
+    assert_eq!(header.matches("production.alpha").count(), 1);
+    assert!(header.contains("zone_defaults.production.alpha"));
     assert!(
         !header.contains("tax_rate"),
         "fixed parameters are not sampled"

@@ -118,15 +118,16 @@ fn records(scenario: &Scenario, n: u64) -> (sezsim::engine::OutputLayout, Vec<Re
 #[test]
 fn raising_grid_availability_raises_it_in_every_replication_and_year() {
     let dir = tempfile::tempdir().unwrap();
-    // The baseline's median availability runs from 0.60 to 0.70; this
-    // variant changes that one input and nothing else.
+    // The version-1 baseline's median availability runs from 0.60 to 0.70;
+    // this variant changes that one input and nothing else.
+    let base_file = std::fs::canonicalize("tests/fixtures/v1/cpec_baseline.toml").unwrap();
     let better = support::extending(
         dir.path(),
         "grid.toml",
-        "scenarios/cpec_baseline.toml",
+        base_file.to_str().unwrap(),
         "[scenario]\nname = \"grid_085\"\n[global]\ngrid_availability = 0.85\n",
     );
-    let base = support::load(Path::new("scenarios/cpec_baseline.toml"));
+    let base = support::load(&base_file);
     let var = support::load(&better);
 
     // Common random numbers at work: the same shocks, so a higher median

@@ -149,19 +149,21 @@ fn the_readme_prose_quotes_the_baselines_figures() {
         "README should quote {probability}"
     );
 
-    // The skills variant's effect on that chance.
-    let variant = dir.path().join("skills");
-    run_table("scenarios/cpec_skills_scaleup.toml", &variant);
-    let scalars = std::fs::read_to_string(variant.join("scalars.csv")).unwrap();
-    let p_variant: f64 = scalars
-        .lines()
-        .find(|l| l.starts_with("exports_final,"))
-        .unwrap()
-        .split(',')
-        .nth(col("p_target"))
-        .unwrap()
-        .parse()
-        .unwrap();
+    // The energy variant's effects: on that chance, on the served share,
+    // and what it costs the budget.
+    let variant = dir.path().join("solar");
+    run_table("scenarios/cpec_captive_solar_storage.toml", &variant);
+    let variant_scalars = std::fs::read_to_string(variant.join("scalars.csv")).unwrap();
+    let stat = |text: &str, scalar: &str, column: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{scalar},")))
+            .unwrap()
+            .split(',')
+            .nth(col(column))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
     // One decimal, without a trailing ".0" (6.5%, 46%).
     let percent = |p: f64| {
         let text = format!("{:.1}", p * 100.0);
@@ -170,7 +172,17 @@ fn the_readme_prose_quotes_the_baselines_figures() {
     let lift = format!(
         "from {}% to {}%",
         percent(exports[col("p_target")]),
-        percent(p_variant)
+        percent(stat(&variant_scalars, "exports_final", "p_target"))
     );
     assert!(normalised.contains(&lift), "README should quote {lift}");
+    let served = format!(
+        "from {}% to {}%",
+        percent(stat(&scalars, "served_share_mean", "mean")),
+        percent(stat(&variant_scalars, "served_share_mean", "mean"))
+    );
+    assert!(normalised.contains(&served), "README should quote {served}");
+    let cost =
+        stat(&variant_scalars, "public_cost_pv", "mean") - stat(&scalars, "public_cost_pv", "mean");
+    let cost = format!("about USD {} million of public money", cost.round());
+    assert!(normalised.contains(&cost), "README should quote {cost}");
 }

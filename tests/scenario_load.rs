@@ -210,20 +210,21 @@ fn extends_chains_and_keeps_csv_paths_relative_to_their_file() {
 }
 
 #[test]
-fn shipped_scenarios_load() {
-    for f in [
-        "scenarios/cpec_baseline.toml",
-        "scenarios/cpec_energy_reliability.toml",
-        "scenarios/cpec_skills_scaleup.toml",
-        "scenarios/cpec_policy_shock.toml",
-        "scenarios/cpec_incentives_restored.toml",
-    ] {
-        let s = load(f);
-        assert_eq!(sez(&s).zones.len(), 4, "{f}");
-    }
+fn the_shipped_variants_change_what_they_say() {
+    let base = load("scenarios/cpec_baseline.toml");
+    assert!(matches!(sez(&base).global.power, PowerMode::Hours(_)));
+    assert_eq!(sez(&base).zones.len(), 4);
+    // Dedicated feeders in every zone, from 2027; the baseline has none.
     let e = load("scenarios/cpec_energy_reliability.toml");
-    assert_eq!(grid_availability(sez(&e)).values, vec![0.97; 16]);
-    assert_eq!(value(&e, "energy_projects.bostan_feeder.delay"), 0.0);
+    for (z, b) in sez(&e).zones.iter().zip(&sez(&base).zones) {
+        let feeder = z.energy.hours.as_ref().unwrap().feeder.unwrap();
+        assert_eq!((feeder.year, feeder.capex), (2027, 15.0), "{}", z.id);
+        assert!(b.energy.hours.as_ref().unwrap().feeder.is_none());
+    }
+    // The restored holiday has no sunset within the horizon.
+    let r = load("scenarios/cpec_incentives_restored.toml");
+    assert_eq!(sez(&r).global.holiday_sunset_year, Some(2500));
+    assert_eq!(value(&r, "zones.bostan.investment.tax_holiday_years"), 10.0);
 }
 
 #[test]
