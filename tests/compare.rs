@@ -2,8 +2,6 @@
 
 mod support;
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use sezsim::compare::{self, CompareSettings};
 use sezsim::engine::Record;
