@@ -26,18 +26,17 @@
 //! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
 
-pub mod compare;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;
 pub mod model;
 pub mod output;
-pub mod run;
 pub mod scenario;
 pub mod sensitivity;
-pub mod shard;
-pub mod sweep;
+mod study;
 pub mod uncertainty;
+
+pub use study::{compare, run, shard, sweep};
 
 /// Read and validate the scenario at `path` with the built-in kinds of
 /// model ([`model::builtin`]); [`scenario::load`] takes a registry of your
