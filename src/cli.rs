@@ -465,7 +465,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Merge { dirs, out, quiet } => {
-            let outcome = shard::merge(&dirs, &out, &command_line(), &registry)?;
+            let outcome = sezsim::merge::merge(&dirs, &out, &command_line(), &registry)?;
             if !quiet {
                 outln!(
                     "merged {} shards -> {}",

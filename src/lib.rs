@@ -36,7 +36,7 @@ pub mod sensitivity;
 mod study;
 pub mod uncertainty;
 
-pub use study::{compare, run, shard, sweep};
+pub use study::{compare, merge, run, shard, sweep};
 
 /// Read and validate the scenario at `path` with the built-in kinds of
 /// model ([`model::builtin`]); [`scenario::load`] takes a registry of your

@@ -12,6 +12,10 @@
 //! folder only groups them.
 
 pub mod compare;
+mod files;
+pub mod merge;
+mod merged;
 pub mod run;
 pub mod shard;
+mod shard_id;
 pub mod sweep;

@@ -71,7 +71,9 @@ use crate::output::run_dir::PendingDir;
 use crate::output::target::{self, Output};
 use crate::run::{self, RunSettings};
 use crate::scenario::{Override, Registry, ScenarioTemplate, sha256_hex};
-use crate::shard::{self, MergeOutcome, MergedKind, Shard};
+use crate::study::files::{read_json, sha256_file};
+use crate::study::merged::{MergeOutcome, MergedKind};
+use crate::study::shard_id::{Shard, coverage_errors};
 
 /// The sweep manifest, in the sweep folder and in each shard folder.
 pub const SWEEP_MANIFEST: &str = "sweep.json";
@@ -402,9 +404,10 @@ impl Sweep {
         record.point == p + 1
             && record.key == self.point_key(p)
             && POINT_FILES.iter().all(|f| {
-                record.files.iter().any(|r| {
-                    r.path == *f && shard::sha256_file(&dir.join(f)).is_ok_and(|h| h == r.sha256)
-                })
+                record
+                    .files
+                    .iter()
+                    .any(|r| r.path == *f && sha256_file(&dir.join(f)).is_ok_and(|h| h == r.sha256))
             })
     }
 
@@ -444,7 +447,7 @@ impl Sweep {
             .map(|f| {
                 Ok(ManifestInput {
                     path: f.to_string(),
-                    sha256: shard::sha256_file(&pending.path(f))?,
+                    sha256: sha256_file(&pending.path(f))?,
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -579,7 +582,7 @@ fn check_shard_folder(dir: &Path, shard: Shard) -> Result<(), Error> {
     if !path.is_file() {
         return Ok(());
     }
-    let manifest: SweepManifest = shard::read_json(&path).map_err(Diagnostics::from)?;
+    let manifest: SweepManifest = read_json(&path).map_err(Diagnostics::from)?;
     let held = match &manifest.shard {
         None => "a complete sweep".to_string(),
         Some(info) if (info.index, info.count) == (shard.index(), shard.count()) => return Ok(()),
@@ -730,7 +733,7 @@ pub fn merge_shards(
     let mut shards = Vec::new();
     for dir in dirs {
         let manifest_path = dir.join(SWEEP_MANIFEST);
-        match shard::read_json::<SweepManifest>(&manifest_path) {
+        match read_json::<SweepManifest>(&manifest_path) {
             Ok(m) => match m.shard.clone() {
                 Some(info) => shards.push(SweepShardDir {
                     dir: dir.clone(),
@@ -808,7 +811,7 @@ pub fn merge_shards(
         }
     }
     if errors.is_empty() {
-        errors.extend(shard::coverage_errors(
+        errors.extend(coverage_errors(
             first.info.count,
             shards.iter().map(|s| (s.info.index, s.dir.as_path())),
         ));
