@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use sezsim::compare::{self, CompareOutcome, CompareSettings, significant};
-use sezsim::diagnostics::{Diagnostic, Diagnostics};
 use sezsim::error::Error;
 use sezsim::output::{atomic, charts, reservoir, sample};
 use sezsim::run::{RunOutcome, RunSettings};
@@ -217,7 +216,7 @@ impl Common {
     fn replications(&self, scenario: &Scenario) -> Result<u64, Error> {
         let n = self.replications.unwrap_or(scenario.replications);
         if n == 0 || n > MAX_REPLICATIONS {
-            return Err(usage(format!(
+            return Err(Error::usage(format!(
                 "--replications must be from 1 to {MAX_REPLICATIONS}, got {n}"
             )));
         }
@@ -231,8 +230,10 @@ impl Common {
 
 fn threads(requested: Option<usize>) -> Result<usize, Error> {
     match requested {
-        Some(0) => Err(usage("--threads must be at least 1")),
-        Some(t) if t > 1024 => Err(usage(format!("--threads must be at most 1024, got {t}"))),
+        Some(0) => Err(Error::usage("--threads must be at least 1")),
+        Some(t) if t > 1024 => Err(Error::usage(format!(
+            "--threads must be at most 1024, got {t}"
+        ))),
         Some(t) => Ok(t),
         None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
     }
@@ -258,7 +259,7 @@ fn emit_slurm_script(
     };
     let points = sw.points.len() as u32;
     let n = shards.unwrap_or(points.min(64));
-    Shard::new(1, n).map_err(|e| usage(format!("--shards: {e}")))?;
+    Shard::new(1, n).map_err(|e| Error::usage(format!("--shards: {e}")))?;
     let out_dir = absolute(out.unwrap_or_else(|| PathBuf::from("output").join(&sw.spec.name)))?;
     let mut shards_dir = out_dir.clone().into_os_string();
     shards_dir.push("-shards");
@@ -303,10 +304,6 @@ fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }
 
-fn usage(message: impl Into<String>) -> Error {
-    Error::Input(Diagnostics::from(Diagnostic::new(message)))
-}
-
 /// Run the parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let registry = sezsim::model::builtin();
@@ -322,7 +319,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let s = scenario::load(&scenario, &registry)?;
             if reservoir == 0 {
-                return Err(usage("--reservoir must be at least 1"));
+                return Err(Error::usage("--reservoir must be at least 1"));
             }
             let default_out = match shard {
                 Some(sh) => PathBuf::from("output")
@@ -415,7 +412,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         } => {
             if let Some(script) = emit_slurm {
                 if shard.is_some() {
-                    return Err(usage(
+                    return Err(Error::usage(
                         "--emit-slurm writes the script of every shard: drop --shard",
                     ));
                 }
