@@ -15,6 +15,7 @@ pub mod compare;
 mod files;
 pub mod merge;
 mod merged;
+mod paths;
 pub mod run;
 pub mod shard;
 mod shard_id;

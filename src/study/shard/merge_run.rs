@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{self, PartialRun};
 use crate::error::Error;
 use crate::output::charts::Sample;
-use crate::output::manifest::{Manifest, RunFacts, ShardInfo};
+use crate::output::manifest::{Manifest, ShardInfo};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
@@ -137,32 +137,19 @@ pub fn merge_run(
         .map(|s| s.manifest.wall_time_seconds)
         .sum::<f64>()
         + started.elapsed().as_secs_f64();
-    let mut manifest = Manifest::new(
-        &scenario,
-        RunFacts {
-            seed: first.manifest.seed,
-            replications: first.manifest.replications,
-            deterministic: false,
-            threads: first.manifest.threads,
-            wall_time_seconds,
-            quantile_method: run::quantile_method(first.manifest.replications),
-            command: command.to_string(),
-        },
-    );
+    // The settings of the unsharded run: its charts and report, whose
+    // command (the unsharded one) reproduces these numbers.
+    let settings = RunSettings::new(&scenario, out)
+        .with_replications(first.manifest.replications)
+        .with_seed(first.manifest.seed)
+        .with_threads(first.manifest.threads)
+        .with_save_replications(save_replications)
+        .with_reservoir(capacity)
+        .with_command(command);
+    let mut manifest = run::run_manifest(&scenario, &settings, wall_time_seconds);
     manifest.merged_shards = Some(count);
+    // As the shards recorded it (run_manifest would raise a 0 to 1).
     manifest.reservoir_capacity = capacity;
-    // The charts and report of the unsharded run; its report names the
-    // unsharded command, which reproduces these numbers.
-    let settings = RunSettings {
-        replications: first.manifest.replications,
-        seed: first.manifest.seed,
-        threads: first.manifest.threads,
-        deterministic: false,
-        out_dir: out.to_path_buf(),
-        save_replications,
-        reservoir: capacity,
-        command: command.to_string(),
-    };
     let (data, _) = run::write_charts(
         &pending, &scenario, &summary, &reservoir, &manifest, &settings,
     )?;

@@ -43,6 +43,7 @@ mod run_shard;
 pub use merge_run::merge_run;
 pub use run_shard::{ShardOutcome, run_shard};
 
+pub use super::paths::default_shard_dir;
 pub use super::shard_id::Shard;
 
 /// The file holding a shard's [`PartialRun`].
