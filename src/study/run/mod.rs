@@ -76,7 +76,8 @@ pub struct RunOutcome {
     pub wall_time_seconds: f64,
     /// The charts drawn, in report order.
     pub charts: Vec<ChartSpec>,
-    /// What report.md shows (render it with [`report::render`]).
+    /// What report.md shows (render it with
+    /// [`report::render`](crate::output::report::render)).
     pub report: Report,
 }
 

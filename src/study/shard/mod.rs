@@ -46,7 +46,7 @@ pub use run_shard::{ShardOutcome, run_shard};
 pub use super::paths::default_shard_dir;
 pub use super::shard_id::Shard;
 
-/// The file holding a shard's [`PartialRun`].
+/// The file holding a shard's [`PartialRun`](crate::engine::PartialRun).
 pub const PARTIAL_FILE: &str = "partial.bin";
 /// The manifest of a run folder or run shard.
 pub const MANIFEST_FILE: &str = "manifest.json";
