@@ -2,7 +2,7 @@
 //! parameters (a grid, or a Latin hypercube), every point with the same seed
 //! and replications, so points differ only by their parameters.
 //!
-//! A sweep is described by a sweep file ([`spec`]); each point is a
+//! A sweep is described by a sweep file ([`SweepSpec`]); each point is a
 //! scenario variant ([`ScenarioTemplate::variant`]): the base with the
 //! swept parameters set to the point's values, validated like any scenario.
 //!
@@ -55,7 +55,7 @@ mod points;
 mod points_csv;
 mod run_sweep;
 pub mod slurm;
-pub mod spec;
+mod spec;
 
 use std::path::{Path, PathBuf};
 
@@ -63,7 +63,7 @@ pub use super::paths::default_sweep_dir;
 pub use merge_shards::merge_shards;
 pub use points_csv::{points_csv_header, points_csv_row};
 pub use run_sweep::run;
-pub use spec::{Design, SweepSpec, SweptParameter, Values};
+pub use spec::{Design, MAX_POINTS, SweepSpec, SweptParameter, Values, read_spec};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
