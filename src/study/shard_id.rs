@@ -3,7 +3,8 @@
 //! straight in. A run shard takes a contiguous range of the engine's
 //! chunks ([`Shard::chunk_range`]), a sweep shard every N-th point
 //! ([`Shard::owns_point`]); [`coverage_errors`] says whether a set of shard
-//! folders holds every shard of a command exactly once.
+//! folders holds every shard of a command exactly once, [`disagreements`]
+//! where a shard's manifest differs from the first's.
 //!
 //! A leaf of the study layer: `shard` and `sweep` both use it, and it uses
 //! neither.
@@ -14,7 +15,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 
 /// Shard `index` of `count` (`I/N`, `1 <= I <= N`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,6 +93,39 @@ impl FromStr for Shard {
         };
         Shard::new(parse(i, "I =")?, parse(n, "N =")?)
     }
+}
+
+/// The problems of a shard whose manifest (at `manifest_path`) disagrees
+/// with the first shard's (in `first_dir`) on some of `fields`, each
+/// `(key, the first shard's value, this shard's value)`: one per field that
+/// differs, worded by `what(key, first's, this one's)` or else as "`key` is
+/// this here but that in `first_dir`", saying the shards are not parts of
+/// one `whole` ("run", "sweep"), with `help`. Shared by run and sweep
+/// merges.
+pub(crate) fn disagreements(
+    fields: &[(&str, String, String)],
+    manifest_path: &Path,
+    first_dir: &Path,
+    whole: &str,
+    help: &str,
+    what: impl Fn(&str, &str, &str) -> Option<String>,
+) -> Vec<Diagnostic> {
+    fields
+        .iter()
+        .filter(|(_, want, found)| want != found)
+        .map(|(key, want, found)| {
+            let what = what(key, want, found).unwrap_or_else(|| {
+                format!(
+                    "`{key}` is {found} here but {want} in {}",
+                    first_dir.display()
+                )
+            });
+            Diagnostic::new(format!("{what}: these shards are not parts of one {whole}"))
+                .at(Location::file(manifest_path))
+                .key(*key)
+                .help(help)
+        })
+        .collect()
 }
 
 /// Problems with the set of shard numbers given: any of `1..=count`
@@ -193,5 +227,38 @@ mod tests {
         );
         assert!(text[1].contains("shards 2/3, 3/3 are missing"), "{text:?}");
         assert!(coverage_errors(2, [(2, a), (1, b)].into_iter()).is_empty());
+    }
+
+    #[test]
+    fn disagreements_name_each_differing_field_at_the_manifest() {
+        let fields = [
+            ("seed", "1".to_string(), "1".to_string()),
+            ("replications", "100".to_string(), "200".to_string()),
+        ];
+        let check = |what: &dyn Fn(&str, &str, &str) -> Option<String>| {
+            disagreements(
+                &fields,
+                Path::new("b/manifest.json"),
+                Path::new("a"),
+                "run",
+                "merge one command's shards",
+                what,
+            )
+        };
+        let found = check(&|_, _, _| None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].to_string(),
+            "error: b/manifest.json: `replications`: `replications` is 200 here but 100 in a: \
+             these shards are not parts of one run\n  help: merge one command's shards"
+        );
+        let found = check(&|key, want, found| Some(format!("{key}: {want} then {found}")));
+        assert!(
+            found[0]
+                .to_string()
+                .contains("replications: 100 then 200: these shards are not parts of one run"),
+            "{}",
+            found[0]
+        );
     }
 }

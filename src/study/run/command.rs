@@ -54,16 +54,8 @@ fn shell_word(word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::settings;
     use super::*;
-
-    /// 10,000 replications, seed 42, 2 threads into `out`.
-    fn settings(out: &str) -> RunSettings {
-        let scenario = crate::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
-        RunSettings::new(&scenario, out)
-            .with_replications(10_000)
-            .with_seed(42)
-            .with_threads(2)
-    }
 
     #[test]
     fn reproduce_commands_spell_out_what_changes_results() {

@@ -220,6 +220,16 @@ mod tests {
 
     use super::*;
 
+    /// A run of the test fixture with 10,000 replications, seed 42 and 2
+    /// threads into `out`, for the tests of this module's files.
+    pub(super) fn settings(out: &str) -> RunSettings {
+        let scenario = crate::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
+        RunSettings::new(&scenario, out)
+            .with_replications(10_000)
+            .with_seed(42)
+            .with_threads(2)
+    }
+
     /// `new` takes the scenario's replications and seed and the defaults of
     /// `sezsim run`; each `with_*` changes its setting alone.
     #[test]

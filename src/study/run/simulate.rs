@@ -284,16 +284,8 @@ fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -
 mod tests {
     use std::path::Path;
 
+    use super::super::tests::settings;
     use super::*;
-
-    /// 10,000 replications, seed 42, 2 threads into `out`.
-    fn settings(out: &str) -> RunSettings {
-        let scenario = crate::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
-        RunSettings::new(&scenario, out)
-            .with_replications(10_000)
-            .with_seed(42)
-            .with_threads(2)
-    }
 
     /// The message of a non-finite value names the replication, the value
     /// and its year, lists that replication's static draws exactly as

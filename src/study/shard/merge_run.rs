@@ -19,7 +19,7 @@ use crate::run::{self, RunSettings};
 use crate::scenario::{self, Registry};
 use crate::study::files::{read_json, sha256_file};
 use crate::study::merged::{MergeOutcome, MergedKind};
-use crate::study::shard_id::{Shard, coverage_errors};
+use crate::study::shard_id::{Shard, coverage_errors, disagreements};
 
 /// A run shard folder, read.
 struct RunShardDir {
@@ -282,46 +282,40 @@ fn check_run_shards(shards: &[RunShardDir]) -> Result<(), Error> {
                 &s.info.save_replications,
             ),
         ];
-        for (key, want, found) in fields {
-            if want != found {
-                let with = |saved: &str| {
-                    if saved == "true" {
-                        "with --save-replications"
-                    } else {
-                        "without --save-replications"
-                    }
-                };
-                let what = match key {
-                    "scenario_sha256" => format!(
-                        "this shard ran another scenario ({} here, {} in {})",
-                        b.scenario,
-                        a.scenario,
-                        first.dir.display()
-                    ),
-                    "shard.save_replications" => format!(
-                        "this shard ({}) ran {} but {} ran {}",
-                        s.dir.display(),
-                        with(&found),
-                        first.dir.display(),
-                        with(&want)
-                    ),
-                    "reservoir_capacity" => format!(
-                        "`{key}` (--reservoir) is {found} here but {want} in {}",
-                        first.dir.display()
-                    ),
-                    _ => format!(
-                        "`{key}` is {found} here but {want} in {}",
-                        first.dir.display()
-                    ),
-                };
-                errors.push(
-                    Diagnostic::new(format!("{what}: these shards are not parts of one run"))
-                        .at(Location::file(&s.manifest_path))
-                        .key(key)
-                        .help("merge only the shards of one command (same scenario, seed, replications, N and options such as --save-replications and --reservoir)"),
-                );
+        let with = |saved: &str| {
+            if saved == "true" {
+                "with --save-replications"
+            } else {
+                "without --save-replications"
             }
-        }
+        };
+        errors.extend(disagreements(
+            &fields,
+            &s.manifest_path,
+            &first.dir,
+            "run",
+            "merge only the shards of one command (same scenario, seed, replications, N and options such as --save-replications and --reservoir)",
+            |key, want, found| match key {
+                "scenario_sha256" => Some(format!(
+                    "this shard ran another scenario ({} here, {} in {})",
+                    b.scenario,
+                    a.scenario,
+                    first.dir.display()
+                )),
+                "shard.save_replications" => Some(format!(
+                    "this shard ({}) ran {} but {} ran {}",
+                    s.dir.display(),
+                    with(found),
+                    first.dir.display(),
+                    with(want)
+                )),
+                "reservoir_capacity" => Some(format!(
+                    "`{key}` (--reservoir) is {found} here but {want} in {}",
+                    first.dir.display()
+                )),
+                _ => None,
+            },
+        ));
     }
     if errors.is_empty() {
         errors.extend(coverage_errors(

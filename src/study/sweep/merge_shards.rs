@@ -17,7 +17,7 @@ use crate::output::target::Output;
 use crate::scenario::Registry;
 use crate::study::files::read_json;
 use crate::study::merged::{MergeOutcome, MergedKind};
-use crate::study::shard_id::coverage_errors;
+use crate::study::shard_id::{coverage_errors, disagreements};
 
 /// A sweep shard folder, read.
 struct SweepShardDir {
@@ -91,32 +91,26 @@ pub fn merge_shards(
                 s.info.count.to_string(),
             ),
         ];
-        for (key, want, found) in fields {
-            if want != found {
-                let what = match key {
-                    "sweep_sha256" => format!(
-                        "this shard ran another sweep file ({} here, {} in {})",
-                        b.sweep,
-                        a.sweep,
-                        first.dir.display()
-                    ),
-                    "base_sha256" => format!(
-                        "this shard's base scenario differs from the one in {}",
-                        first.dir.display()
-                    ),
-                    _ => format!(
-                        "`{key}` is {found} here but {want} in {}",
-                        first.dir.display()
-                    ),
-                };
-                errors.push(
-                    Diagnostic::new(format!("{what}: these shards are not parts of one sweep"))
-                        .at(Location::file(&s.manifest_path))
-                        .key(key)
-                        .help("merge only the shards of one sweep command (same sweep file, base, seed and N)"),
-                );
-            }
-        }
+        errors.extend(disagreements(
+            &fields,
+            &s.manifest_path,
+            &first.dir,
+            "sweep",
+            "merge only the shards of one sweep command (same sweep file, base, seed and N)",
+            |key, _, _| match key {
+                "sweep_sha256" => Some(format!(
+                    "this shard ran another sweep file ({} here, {} in {})",
+                    b.sweep,
+                    a.sweep,
+                    first.dir.display()
+                )),
+                "base_sha256" => Some(format!(
+                    "this shard's base scenario differs from the one in {}",
+                    first.dir.display()
+                )),
+                _ => None,
+            },
+        ));
     }
     if errors.is_empty() {
         errors.extend(coverage_errors(
