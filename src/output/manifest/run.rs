@@ -12,7 +12,7 @@ use crate::engine::Catalogue;
 use crate::scenario::Scenario;
 use crate::uncertainty::SamplingMethod;
 
-/// The run manifest (CLI.md). Field names are a public interface.
+/// The run manifest (docs/outputs.md). Field names are a public interface.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub tool: String,

@@ -1,5 +1,5 @@
 //! A run of a scenario: build its model, run the engine, write the run
-//! folder (CLI.md): summary.csv, scalars.csv, manifest.json, report.md,
+//! folder (docs/outputs.md): summary.csv, scalars.csv, manifest.json, report.md,
 //! the chart data (fan.csv, reservoir.csv), the charts in charts/, and with
 //! `save_replications` replications.csv. The folder appears atomically.
 //!
@@ -51,7 +51,8 @@ pub struct RunSettings {
     pub seed: u64,
     /// Worker threads (at least 1). Results never depend on it.
     pub threads: usize,
-    /// MODEL.md deterministic mode.
+    /// Deterministic mode: one replication with every parameter at its
+    /// mean and no shocks (docs/model.md).
     pub deterministic: bool,
     /// The run folder to create or replace.
     pub out_dir: PathBuf,
