@@ -1,19 +1,22 @@
-//! Command-line arguments (clap) and their dispatch to the library.
+//! Command-line arguments (clap), and one function per subcommand that
+//! calls the library and prints what it did. Nothing here computes or
+//! writes results: default folders, the Slurm script and the terminal
+//! summaries are the library's.
 
+use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use sezsim::compare::{self, CompareOutcome, CompareSettings, significant};
-use sezsim::diagnostics::{Diagnostic, Diagnostics};
+use sezsim::compare::{self, CompareSettings};
 use sezsim::error::Error;
 use sezsim::output::{atomic, charts, reservoir, sample};
-use sezsim::run::{RunOutcome, RunSettings};
-use sezsim::scenario::{self, MAX_REPLICATIONS, MAX_SEED, Scenario};
+use sezsim::run::{self, RunSettings};
+use sezsim::scenario::{self, MAX_REPLICATIONS, MAX_SEED, Registry, Scenario};
 use sezsim::shard::{self, Shard};
-use sezsim::sweep::SweepSettings;
-use sezsim::sweep::slurm::SlurmPlan;
+use sezsim::sweep::slurm::{self, SlurmPlan};
+use sezsim::sweep::{self, Sweep, SweepSettings};
 
 /// `print!` to standard output, returning an error instead of panicking
 /// when it cannot be written: a closed pipe (`sezsim check s.toml | head -1`)
@@ -53,46 +56,11 @@ enum Command {
         sezsim run scenarios/cpec_baseline.toml --deterministic\n  \
         sezsim run scenarios/cpec_baseline.toml --shard 2/8 --out shards/2"
     )]
-    Run {
-        /// The scenario file (TOML).
-        scenario: PathBuf,
-        #[command(flatten)]
-        common: Common,
-        /// One replication with every parameter at its mean and no shocks
-        /// (checkable by hand).
-        #[arg(long)]
-        deterministic: bool,
-        /// The run folder (default: output/<scenario name>). Created, or
-        /// replaced atomically if sezsim wrote it; anything else is refused.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Also write replications.csv: every replication's uncertain inputs
-        /// and scalar outcomes.
-        #[arg(long)]
-        save_replications: bool,
-        /// Run only shard I of N (I from 1 to N) of the replications and write
-        /// a partial result (default folder: output/<scenario name>-shards/I-of-N);
-        /// `sezsim merge` combines the N partial results.
-        #[arg(long, value_name = "I/N")]
-        shard: Option<Shard>,
-        /// Most replications kept (a uniform random sample beyond that) for
-        /// the histograms, CDFs and tornado charts.
-        #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
-        reservoir: usize,
-    },
+    Run(RunArgs),
     /// Redraw every chart of a finished run from its saved tables, without
     /// re-running the model.
     #[command(after_help = "Example:\n  sezsim plot output/cpec_baseline")]
-    Plot {
-        /// The run folder `sezsim run` wrote.
-        run_dir: PathBuf,
-        /// Worker threads (default: all cores). The charts never depend on it.
-        #[arg(long, value_name = "T")]
-        threads: Option<usize>,
-        /// Print nothing on success.
-        #[arg(short, long)]
-        quiet: bool,
-    },
+    Plot(PlotArgs),
     /// Merge the partial results of `run --shard I/N` (or `sweep --shard I/N`)
     /// into exactly the folder the unsharded command writes.
     #[command(
@@ -100,18 +68,7 @@ enum Command {
         sezsim run scenarios/cpec_baseline.toml --shard 2/2 --out shards/2\n  \
         sezsim merge shards/1 shards/2 --out output/cpec_baseline"
     )]
-    Merge {
-        /// The shard folders, every shard of one command once, in any order.
-        #[arg(required = true, value_name = "DIR")]
-        dirs: Vec<PathBuf>,
-        /// The merged result's folder (created, or replaced atomically if
-        /// sezsim wrote it).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-        /// No summary on the terminal.
-        #[arg(short, long)]
-        quiet: bool,
-    },
+    Merge(MergeArgs),
     /// Compare policy variants with a base scenario: every scenario runs with
     /// the same seed and replications (common random numbers); writes
     /// compare.csv, compare.md, overlay fan charts (charts/compare_<output>)
@@ -121,17 +78,7 @@ enum Command {
         sezsim compare scenarios/cpec_baseline.toml scenarios/cpec_energy_reliability.toml \\\n      \
         scenarios/cpec_incentives_restored.toml -n 20000 --out output/policies"
     )]
-    Compare {
-        /// The base scenario, then one or more variants (TOML).
-        #[arg(required = true, value_name = "SCENARIO")]
-        scenarios: Vec<PathBuf>,
-        #[command(flatten)]
-        common: Common,
-        /// The comparison folder (default: output/compare_<base>_vs_<variants>);
-        /// replaced atomically if sezsim wrote it.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-    },
+    Compare(CompareArgs),
     /// Run a parameter sweep (grid or Latin hypercube) over a base scenario:
     /// writes points.csv, charts of the sweep and a run folder per point.
     /// Re-running resumes: finished points are kept.
@@ -140,59 +87,143 @@ enum Command {
         sezsim sweep scenarios/sweep_grid_stability.toml --shard 2/4 --out shards/2\n  \
         sezsim merge shards/1 shards/2 shards/3 shards/4 --out output/skills_grid"
     )]
-    Sweep {
-        /// The sweep file (TOML).
-        sweep: PathBuf,
-        /// Run only shard I of N (I from 1 to N) of the points (default folder:
-        /// output/<sweep name>-shards/I-of-N); `sezsim merge` combines the N shards.
-        #[arg(long, value_name = "I/N")]
-        shard: Option<Shard>,
-        /// The sweep folder (default: output/<sweep name>), or with --shard the
-        /// shard's folder, resumed in place; a folder holding anything else is
-        /// refused.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores; with --emit-slurm: 1 per task).
-        /// Results never depend on it.
-        #[arg(long, value_name = "T")]
-        threads: Option<usize>,
-        /// No progress bar or summary on the terminal.
-        #[arg(short, long)]
-        quiet: bool,
-        /// Run nothing; write a Slurm submission script (default
-        /// output/<sweep name>-slurm.sh): a job array --array=1-N running the
-        /// shards, and a merge job that depends on it (afterok).
-        // An OsString, not a PathBuf: clap refuses an empty path, and the
-        // empty value is how a bare `--emit-slurm` asks for the default.
-        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-        emit_slurm: Option<std::ffi::OsString>,
-        /// With --emit-slurm: N, the number of shards (array tasks); default:
-        /// one per point, at most 64.
-        #[arg(long, value_name = "N", requires = "emit_slurm")]
-        shards: Option<u32>,
-    },
+    Sweep(SweepArgs),
     /// Parse and validate a scenario; print its zones, uncertain parameters,
     /// correlations and series.
     #[command(after_help = "Example:\n  sezsim check scenarios/cpec_baseline.toml")]
-    Check {
-        /// The scenario file (TOML).
-        scenario: PathBuf,
-    },
+    Check(CheckArgs),
     /// Write the static parameter draws: one row per replication, one column
     /// per uncertain parameter path.
     #[command(
         after_help = "Example:\n  sezsim sample scenarios/cpec_baseline.toml -n 1000 --out draws.csv"
     )]
-    Sample {
-        /// The scenario file (TOML).
-        scenario: PathBuf,
-        #[command(flatten)]
-        common: Common,
-        /// Write to this file (atomically; only a regular file is replaced)
-        /// instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Sample(SampleArgs),
+}
+
+// The arguments of `sezsim run`.
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    common: Common,
+    /// One replication with every parameter at its mean and no shocks
+    /// (checkable by hand).
+    #[arg(long)]
+    deterministic: bool,
+    /// The run folder (default: output/<scenario name>). Created, or
+    /// replaced atomically if sezsim wrote it; anything else is refused.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also write replications.csv: every replication's uncertain inputs
+    /// and scalar outcomes.
+    #[arg(long)]
+    save_replications: bool,
+    /// Run only shard I of N (I from 1 to N) of the replications and write
+    /// a partial result (default folder: output/<scenario name>-shards/I-of-N);
+    /// `sezsim merge` combines the N partial results.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Most replications kept (a uniform random sample beyond that) for
+    /// the histograms, CDFs and tornado charts.
+    #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
+    reservoir: usize,
+}
+
+// The arguments of `sezsim plot`.
+#[derive(Debug, Args)]
+struct PlotArgs {
+    /// The run folder `sezsim run` wrote.
+    run_dir: PathBuf,
+    /// Worker threads (default: all cores). The charts never depend on it.
+    #[arg(long, value_name = "T")]
+    threads: Option<usize>,
+    /// Print nothing on success.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+// The arguments of `sezsim merge`.
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The shard folders, every shard of one command once, in any order.
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// The merged result's folder (created, or replaced atomically if
+    /// sezsim wrote it).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// No summary on the terminal.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+// The arguments of `sezsim compare`.
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// The base scenario, then one or more variants (TOML).
+    #[arg(required = true, value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+    /// The comparison folder (default: output/compare_<base>_vs_<variants>);
+    /// replaced atomically if sezsim wrote it.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+// The arguments of `sezsim sweep`.
+#[derive(Debug, Args)]
+struct SweepArgs {
+    /// The sweep file (TOML).
+    sweep: PathBuf,
+    /// Run only shard I of N (I from 1 to N) of the points (default folder:
+    /// output/<sweep name>-shards/I-of-N); `sezsim merge` combines the N shards.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// The sweep folder (default: output/<sweep name>), or with --shard the
+    /// shard's folder, resumed in place; a folder holding anything else is
+    /// refused.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores; with --emit-slurm: 1 per task).
+    /// Results never depend on it.
+    #[arg(long, value_name = "T")]
+    threads: Option<usize>,
+    /// No progress bar or summary on the terminal.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Run nothing; write a Slurm submission script (default
+    /// output/<sweep name>-slurm.sh): a job array --array=1-N running the
+    /// shards, and a merge job that depends on it (afterok).
+    // An OsString, not a PathBuf: clap refuses an empty path, and the
+    // empty value is how a bare `--emit-slurm` asks for the default.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    emit_slurm: Option<OsString>,
+    /// With --emit-slurm: N, the number of shards (array tasks); default:
+    /// one per point, at most 64.
+    #[arg(long, value_name = "N", requires = "emit_slurm")]
+    shards: Option<u32>,
+}
+
+// The arguments of `sezsim check`.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+}
+
+// The arguments of `sezsim sample`.
+#[derive(Debug, Args)]
+struct SampleArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    common: Common,
+    /// Write to this file (atomically; only a regular file is replaced)
+    /// instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 /// Options shared by the commands that sample.
@@ -217,7 +248,7 @@ impl Common {
     fn replications(&self, scenario: &Scenario) -> Result<u64, Error> {
         let n = self.replications.unwrap_or(scenario.replications);
         if n == 0 || n > MAX_REPLICATIONS {
-            return Err(usage(format!(
+            return Err(Error::usage(format!(
                 "--replications must be from 1 to {MAX_REPLICATIONS}, got {n}"
             )));
         }
@@ -231,71 +262,13 @@ impl Common {
 
 fn threads(requested: Option<usize>) -> Result<usize, Error> {
     match requested {
-        Some(0) => Err(usage("--threads must be at least 1")),
-        Some(t) if t > 1024 => Err(usage(format!("--threads must be at most 1024, got {t}"))),
+        Some(0) => Err(Error::usage("--threads must be at least 1")),
+        Some(t) if t > 1024 => Err(Error::usage(format!(
+            "--threads must be at most 1024, got {t}"
+        ))),
         Some(t) => Ok(t),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        None => Ok(run::available_threads()),
     }
-}
-
-/// Write the Slurm submission script of sweep `sw` (read from `file`).
-fn emit_slurm_script(
-    sw: &sezsim::sweep::Sweep,
-    file: &std::path::Path,
-    script: PathBuf,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    shards: Option<u32>,
-    quiet: bool,
-) -> Result<(), Error> {
-    let absolute = |p: PathBuf| -> Result<PathBuf, Error> {
-        if p.is_absolute() {
-            Ok(p)
-        } else {
-            let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-            Ok(cwd.join(p))
-        }
-    };
-    let points = sw.points.len() as u32;
-    let n = shards.unwrap_or(points.min(64));
-    Shard::new(1, n).map_err(|e| usage(format!("--shards: {e}")))?;
-    let out_dir = absolute(out.unwrap_or_else(|| PathBuf::from("output").join(&sw.spec.name)))?;
-    let mut shards_dir = out_dir.clone().into_os_string();
-    shards_dir.push("-shards");
-    let plan = SlurmPlan {
-        name: sw.spec.name.clone(),
-        sezsim: std::env::current_exe().map_err(|e| Error::io("sezsim", e))?,
-        sweep_file: std::fs::canonicalize(file).map_err(|e| Error::io(file, e))?,
-        shards_dir: PathBuf::from(shards_dir),
-        out_dir,
-        shards: n,
-        cpus_per_task: threads.unwrap_or(1).max(1),
-    };
-    let path = if script.as_os_str().is_empty() {
-        PathBuf::from("output").join(format!("{}-slurm.sh", sw.spec.name))
-    } else {
-        script
-    };
-    let text = sezsim::sweep::slurm::script(&plan);
-    atomic::write_file(&path, |w| {
-        w.write_all(text.as_bytes())
-            .map_err(|e| Error::io(&path, e))
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
-    }
-    if !quiet {
-        outln!(
-            "{}: {} points in {n} shards -> {}\nsubmit with: bash {}",
-            sw.spec.name,
-            points,
-            path.display(),
-            path.display()
-        )?;
-    }
-    Ok(())
 }
 
 /// The command line, for manifests.
@@ -303,219 +276,235 @@ fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }
 
-fn usage(message: impl Into<String>) -> Error {
-    Error::Input(Diagnostics::from(Diagnostic::new(message)))
-}
-
 /// Run the parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let registry = sezsim::model::builtin();
     match cli.command {
-        Command::Run {
-            scenario,
-            common,
-            deterministic,
-            out,
-            save_replications,
-            shard,
-            reservoir,
-        } => {
-            let s = scenario::load(&scenario, &registry)?;
-            if reservoir == 0 {
-                return Err(usage("--reservoir must be at least 1"));
-            }
-            let default_out = match shard {
-                Some(sh) => PathBuf::from("output")
-                    .join(format!("{}-shards", s.name))
-                    .join(format!("{}-of-{}", sh.index(), sh.count())),
-                None => sezsim::run::default_run_dir(&s.name, deterministic),
-            };
-            let mut settings = RunSettings {
-                replications: common.replications(&s)?,
-                seed: common.seed.unwrap_or(s.seed),
-                threads: common.threads()?,
-                deterministic,
-                out_dir: out.unwrap_or(default_out),
-                save_replications,
-                reservoir,
-                command: command_line(),
-            };
-            if shard.is_none() {
-                // A run records the command that reproduces it, settings
-                // spelled out; a shard records how it was called.
-                settings.command = sezsim::run::reproduce_command(&scenario, &s.name, &settings);
-            }
-            if let Some(sh) = shard {
-                let bar = progress_bar(settings.replications, common.quiet);
-                let mut tick = |done: u64| bar.set_position(done);
-                let outcome = shard::run_shard(&s, &scenario, &settings, sh, Some(&mut tick))?;
-                bar.finish_and_clear();
-                if !common.quiet {
-                    let r = &outcome.replications;
-                    outln!(
-                        "{} shard {sh}: replications {}..{} ({}) in {:.1} s -> {}",
-                        s.name,
-                        r.start,
-                        r.end,
-                        r.end - r.start,
-                        outcome.wall_time_seconds,
-                        outcome.dir.display()
-                    )?;
-                }
-                return Ok(());
-            }
-            let total = if deterministic {
-                1
-            } else {
-                settings.replications
-            };
-            let bar = progress_bar(total, common.quiet);
-            let mut tick = |done: u64| bar.set_position(done);
-            let outcome = sezsim::run::run(&s, &settings, Some(&mut tick))?;
-            bar.finish_and_clear();
-            if !common.quiet {
-                print_outcome(&s, &outcome)?;
-            }
-            Ok(())
+        Command::Run(args) => run_command(args, &registry),
+        Command::Plot(args) => plot_command(args, &registry),
+        Command::Merge(args) => merge_command(args, &registry),
+        Command::Compare(args) => compare_command(args, &registry),
+        Command::Sweep(args) => sweep_command(args, &registry),
+        Command::Check(args) => check_command(args, &registry),
+        Command::Sample(args) => sample_command(args, &registry),
+    }
+}
+
+/// `sezsim run`: a run, or with `--shard` one shard of it.
+fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
+    let s = scenario::load(&args.scenario, registry)?;
+    if args.reservoir == 0 {
+        return Err(Error::usage("--reservoir must be at least 1"));
+    }
+    let out_dir = args.out.unwrap_or_else(|| match args.shard {
+        Some(sh) => shard::default_shard_dir(&s.name, sh),
+        None => run::default_run_dir(&s.name, args.deterministic),
+    });
+    let mut settings = RunSettings::new(&s, out_dir)
+        .with_replications(args.common.replications(&s)?)
+        .with_seed(args.common.seed.unwrap_or(s.seed))
+        .with_threads(args.common.threads()?)
+        .with_deterministic(args.deterministic)
+        .with_save_replications(args.save_replications)
+        .with_reservoir(args.reservoir)
+        .with_command(command_line());
+    let quiet = args.common.quiet;
+    if let Some(sh) = args.shard {
+        // A shard records how it was called (merge records the command
+        // that reproduces the whole run).
+        let bar = progress_bar(settings.replications, quiet);
+        let mut tick = |done: u64| bar.set_position(done);
+        let outcome = shard::run_shard(&s, &args.scenario, &settings, sh, Some(&mut tick))?;
+        bar.finish_and_clear();
+        if !quiet {
+            let r = &outcome.replications;
+            outln!(
+                "{} shard {sh}: replications {}..{} ({}) in {:.1} s -> {}",
+                s.name,
+                r.start,
+                r.end,
+                r.end - r.start,
+                outcome.wall_time_seconds,
+                outcome.dir.display()
+            )?;
         }
-        Command::Compare {
-            scenarios,
-            common,
-            out,
-        } => {
-            // Every file is read and checked before anything runs.
-            let loaded = compare::load_scenarios(&scenarios, &registry)?;
-            let base = &loaded[0];
-            let settings = CompareSettings {
-                replications: common.replications(base)?,
-                seed: common.seed.unwrap_or(base.seed),
-                threads: common.threads()?,
-                out_dir: out.unwrap_or_else(|| default_compare_dir(&loaded)),
-                command: command_line(),
-            };
-            let total = settings.replications * loaded.len() as u64;
-            let bar = progress_bar(total, common.quiet);
-            let per = settings.replications;
-            let mut tick = |i: usize, done: u64| bar.set_position(i as u64 * per + done);
-            let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
-            bar.finish_and_clear();
-            if !common.quiet {
-                print_comparison(&outcome)?;
-            }
-            Ok(())
+        return Ok(());
+    }
+    // A run records the command that reproduces it, settings spelled out.
+    settings.command = run::reproduce_command(&args.scenario, &s.name, &settings);
+    let bar = progress_bar(settings.effective_replications(), quiet);
+    let mut tick = |done: u64| bar.set_position(done);
+    let outcome = run::run(&s, &settings, Some(&mut tick))?;
+    bar.finish_and_clear();
+    if !quiet {
+        out!("{}", run::terminal_summary(&s, &outcome))?;
+    }
+    Ok(())
+}
+
+/// `sezsim plot`: redraw a run folder's charts.
+fn plot_command(args: PlotArgs, registry: &Registry) -> Result<(), Error> {
+    let drawn = charts::redraw(&args.run_dir, threads(args.threads)?, registry)?;
+    if !args.quiet {
+        outln!(
+            "{} charts (PNG and SVG) -> {}",
+            drawn.len(),
+            args.run_dir.join(charts::CHARTS_DIR).display()
+        )?;
+    }
+    Ok(())
+}
+
+/// `sezsim merge`: shard folders into the unsharded command's folder.
+fn merge_command(args: MergeArgs, registry: &Registry) -> Result<(), Error> {
+    let outcome = sezsim::merge::merge(&args.dirs, &args.out, &command_line(), registry)?;
+    if !args.quiet {
+        outln!(
+            "merged {} shards -> {}",
+            outcome.shards,
+            outcome.dir.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// `sezsim compare`: a base and its variants with common random numbers.
+fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> {
+    // Every file is read and checked before anything runs.
+    let loaded = compare::load_scenarios(&args.scenarios, registry)?;
+    let base = &loaded[0];
+    let variants: Vec<&str> = loaded[1..].iter().map(|s| s.name.as_str()).collect();
+    let settings = CompareSettings {
+        replications: args.common.replications(base)?,
+        seed: args.common.seed.unwrap_or(base.seed),
+        threads: args.common.threads()?,
+        out_dir: args
+            .out
+            .unwrap_or_else(|| compare::default_compare_dir(&base.name, &variants)),
+        command: command_line(),
+    };
+    let quiet = args.common.quiet;
+    let per = settings.replications;
+    let bar = progress_bar(per * loaded.len() as u64, quiet);
+    let mut tick = |i: usize, done: u64| bar.set_position(i as u64 * per + done);
+    let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
+    bar.finish_and_clear();
+    if !quiet {
+        out!("{}", compare::terminal_summary(&outcome))?;
+    }
+    Ok(())
+}
+
+/// `sezsim sweep`: a sweep or one shard of it, or with `--emit-slurm` the
+/// script that runs it on a Slurm cluster.
+fn sweep_command(args: SweepArgs, registry: &Registry) -> Result<(), Error> {
+    if let Some(script) = args.emit_slurm {
+        if args.shard.is_some() {
+            return Err(Error::usage(
+                "--emit-slurm writes the script of every shard: drop --shard",
+            ));
         }
-        Command::Sweep {
-            sweep,
-            shard,
-            out,
-            threads,
-            quiet,
-            emit_slurm,
-            shards,
-        } => {
-            if let Some(script) = emit_slurm {
-                if shard.is_some() {
-                    return Err(usage(
-                        "--emit-slurm writes the script of every shard: drop --shard",
-                    ));
-                }
-                let sw = sezsim::sweep::load(&sweep, &registry)?;
-                return emit_slurm_script(&sw, &sweep, script.into(), out, threads, shards, quiet);
-            }
-            let threads = Common {
-                replications: None,
-                seed: None,
-                threads,
-                quiet,
-            }
-            .threads()?;
-            let sw = sezsim::sweep::load(&sweep, &registry)?;
-            let out_dir = out.unwrap_or_else(|| match shard {
-                Some(sh) => PathBuf::from("output")
-                    .join(format!("{}-shards", sw.spec.name))
-                    .join(format!("{}-of-{}", sh.index(), sh.count())),
-                None => PathBuf::from("output").join(&sw.spec.name),
-            });
-            let settings = SweepSettings {
-                threads,
-                out_dir,
-                shard,
-                command: command_line(),
-            };
-            let bar = progress_bar(0, quiet);
-            let mut tick = |done: u64, total: u64| {
-                bar.set_length(total);
-                bar.set_position(done);
-            };
-            let outcome = sezsim::sweep::run(&sw, &settings, Some(&mut tick))?;
-            bar.finish_and_clear();
-            if !quiet {
-                let part = shard.map_or(String::new(), |s| format!(" shard {s}"));
-                outln!(
-                    "{}{part}: {} points ({} run, {} kept from an earlier run) x {} replications in {:.1} s -> {}",
-                    sw.spec.name,
-                    outcome.points,
-                    outcome.points_run,
-                    outcome.points_reused,
-                    sw.replications,
-                    outcome.wall_time_seconds,
-                    outcome.dir.display()
-                )?;
-            }
-            Ok(())
-        }
-        Command::Merge { dirs, out, quiet } => {
-            let outcome = shard::merge(&dirs, &out, &command_line(), &registry)?;
-            if !quiet {
-                outln!(
-                    "merged {} shards -> {}",
-                    outcome.shards,
-                    outcome.dir.display()
-                )?;
-            }
-            Ok(())
-        }
-        Command::Plot {
-            run_dir,
-            threads: requested,
-            quiet,
-        } => {
-            let drawn = charts::redraw(&run_dir, threads(requested)?, &registry)?;
-            if !quiet {
-                outln!(
-                    "{} charts (PNG and SVG) -> {}",
-                    drawn.len(),
-                    run_dir.join(charts::CHARTS_DIR).display()
-                )?;
-            }
-            Ok(())
-        }
-        Command::Check { scenario } => {
-            let s = scenario::load(&scenario, &registry)?;
-            out!("{}", scenario::summary::describe(&s))?;
-            outln!("\nOK: {} is valid.", scenario.display())?;
-            Ok(())
-        }
-        Command::Sample {
-            scenario,
-            common,
-            out,
-        } => {
-            let s = scenario::load(&scenario, &registry)?;
-            let n = common.replications(&s)?;
-            let threads = common.threads()?;
-            let seed = common.seed.unwrap_or(s.seed);
-            match out {
-                Some(path) => {
-                    atomic::write_file(&path, |w| sample::write_samples(&s, n, seed, threads, w))
-                }
-                None => {
-                    let stdout = std::io::stdout();
-                    let mut lock = std::io::BufWriter::new(stdout.lock());
-                    sample::write_samples(&s, n, seed, threads, &mut lock)?;
-                    lock.flush().map_err(|e| Error::io(STDOUT, e))
-                }
-            }
+        let sw = sweep::load(&args.sweep, registry)?;
+        let file = &args.sweep;
+        return emit_slurm(
+            &sw,
+            file,
+            script,
+            args.out,
+            args.threads,
+            args.shards,
+            args.quiet,
+        );
+    }
+    let threads = threads(args.threads)?;
+    let sw = sweep::load(&args.sweep, registry)?;
+    let out_dir = args.out.unwrap_or_else(|| match args.shard {
+        Some(sh) => shard::default_shard_dir(&sw.spec.name, sh),
+        None => sweep::default_sweep_dir(&sw.spec.name),
+    });
+    let settings = SweepSettings {
+        threads,
+        out_dir,
+        shard: args.shard,
+        command: command_line(),
+    };
+    let bar = progress_bar(0, args.quiet);
+    let mut tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let outcome = sweep::run(&sw, &settings, Some(&mut tick))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let part = args.shard.map_or(String::new(), |s| format!(" shard {s}"));
+        outln!(
+            "{}{part}: {} points ({} run, {} kept from an earlier run) x {} replications in {:.1} s -> {}",
+            sw.spec.name,
+            outcome.points,
+            outcome.points_run,
+            outcome.points_reused,
+            sw.replications,
+            outcome.wall_time_seconds,
+            outcome.dir.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// `sezsim sweep --emit-slurm [FILE]`: write the Slurm script of sweep
+/// `sw`, read from `file` (an empty `script` asks for the default path).
+fn emit_slurm(
+    sw: &Sweep,
+    file: &Path,
+    script: OsString,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    shards: Option<u32>,
+    quiet: bool,
+) -> Result<(), Error> {
+    let exe = std::env::current_exe().map_err(|e| Error::io("sezsim", e))?;
+    let plan = SlurmPlan::new(sw, file, out.as_deref(), shards, threads, &exe)?;
+    let path = if script.is_empty() {
+        slurm::default_slurm_script(&sw.spec.name)
+    } else {
+        PathBuf::from(script)
+    };
+    slurm::write_script(&plan, &path)?;
+    if !quiet {
+        outln!(
+            "{}: {} points in {} shards -> {}\nsubmit with: bash {}",
+            sw.spec.name,
+            sw.points.len(),
+            plan.shards,
+            path.display(),
+            path.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// `sezsim check`: validate a scenario and describe it.
+fn check_command(args: CheckArgs, registry: &Registry) -> Result<(), Error> {
+    let s = scenario::load(&args.scenario, registry)?;
+    out!("{}", scenario::summary::describe(&s))?;
+    outln!("\nOK: {} is valid.", args.scenario.display())?;
+    Ok(())
+}
+
+/// `sezsim sample`: the static parameter draws, to a file or standard
+/// output.
+fn sample_command(args: SampleArgs, registry: &Registry) -> Result<(), Error> {
+    let s = scenario::load(&args.scenario, registry)?;
+    let n = args.common.replications(&s)?;
+    let threads = args.common.threads()?;
+    let seed = args.common.seed.unwrap_or(s.seed);
+    match args.out {
+        Some(path) => atomic::write_file(&path, |w| sample::write_samples(&s, n, seed, threads, w)),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            sample::write_samples(&s, n, seed, threads, &mut lock)?;
+            lock.flush().map_err(|e| Error::io(STDOUT, e))
         }
     }
 }
@@ -535,91 +524,4 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn print_outcome(s: &Scenario, outcome: &RunOutcome) -> Result<(), Error> {
-    let run = &outcome.summary;
-    outln!(
-        "{}: {} replications in {:.1} s -> {}",
-        s.name,
-        run.replications,
-        outcome.wall_time_seconds,
-        outcome.dir.display()
-    )?;
-    let level = |q: f64| {
-        run.quantile_levels
-            .iter()
-            .position(|&l| (l - q).abs() < 1e-12)
-    };
-    let (lo, mid, hi) = (level(0.05), level(0.5), level(0.95));
-    outln!(
-        "\n  {:<24} {:>12} {:>12} {:>12} {:>12}",
-        "scalar",
-        "mean",
-        "P5",
-        "P50",
-        "P95"
-    )?;
-    for (name, sm) in run.layout.scalars.iter().zip(&run.scalars) {
-        let q = |i: Option<usize>| i.map_or("-".to_string(), |i| significant(sm.quantiles[i]));
-        out!(
-            "  {name:<24} {:>12} {:>12} {:>12} {:>12}",
-            significant(sm.mean),
-            q(lo),
-            q(mid),
-            q(hi)
-        )?;
-        if let (Some(p), Some((_, t))) = (
-            sm.p_target,
-            s.outputs.targets.iter().find(|(n, _)| n == name),
-        ) {
-            out!("   P(>= {t}) = {p:.3}")?;
-        }
-        outln!()?;
-    }
-    Ok(())
-}
-
-/// `output/compare_<base>_vs_<variant>...`, shortened when the names are
-/// too long for a folder name.
-fn default_compare_dir(scenarios: &[Scenario]) -> PathBuf {
-    let names: Vec<&str> = scenarios[1..].iter().map(|s| s.name.as_str()).collect();
-    let mut name = format!("compare_{}_vs_{}", scenarios[0].name, names.join("_"));
-    if name.len() > 200 {
-        name = format!("compare_{}_vs_{}_variants", scenarios[0].name, names.len());
-    }
-    PathBuf::from("output").join(name)
-}
-
-fn print_comparison(outcome: &CompareOutcome) -> Result<(), Error> {
-    let c = &outcome.comparison;
-    let base = &c.scenarios[0].name;
-    outln!(
-        "{} scenarios x {} replications (seed {}) in {:.1} s -> {}",
-        c.scenarios.len(),
-        c.replications,
-        c.seed,
-        outcome.wall_time_seconds,
-        outcome.dir.display()
-    )?;
-    outln!(
-        "\n  {:<24} {:<28} {:>12} {:>26} {:>9}",
-        "scalar",
-        format!("variant - {base}"),
-        "mean diff",
-        "95% interval (paired)",
-        "P(higher)"
-    )?;
-    for (s, scalar) in c.scalars.iter().enumerate() {
-        for (v, d) in c.paired.iter().enumerate() {
-            outln!(
-                "  {scalar:<24} {:<28} {:>12} {:>26} {:>9.3}",
-                c.scenarios[v + 1].name,
-                significant(d[s].mean),
-                format!("{} to {}", significant(d[s].low), significant(d[s].high)),
-                d[s].p_higher
-            )?;
-        }
-    }
-    Ok(())
 }

@@ -88,6 +88,14 @@ impl Error {
             source,
         }
     }
+
+    /// A usage error (exit code 2) that belongs to no file: an option out
+    /// of range, or options that do not go together.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Input(Diagnostics::from(crate::diagnostics::Diagnostic::new(
+            message,
+        )))
+    }
 }
 
 impl From<SamplingError> for Error {

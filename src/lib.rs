@@ -14,6 +14,8 @@
 //! - [`run`]: a whole run of a scenario: model, engine, run folder.
 //! - [`shard`]: a run split into shards (`--shard I/N`) and the merge of
 //!   their partial results into exactly what one run writes.
+//! - [`merge`]: `sezsim merge`: shard folders of a run or of a sweep back
+//!   into the folder the unsharded command writes.
 //! - [`compare`]: policy comparison with common random numbers: paired
 //!   differences of every scalar outcome between a base and its variants.
 //! - [`sensitivity`]: global sensitivity analysis: Sobol' indices on a
@@ -25,19 +27,23 @@
 //! - [`output`]: writes tables and files, atomically; the only module that writes.
 //! - [`error`]: the library error type.
 //! - [`diagnostics`]: located, user-facing input errors.
+//!
+//! `run`, `shard`, `merge`, `compare` and `sweep` are the study layer: the
+//! commands over the engine and the models (their code lies in
+//! `src/study/`; each is used from the crate root, `sezsim::run` and so
+//! on).
 
-pub mod compare;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;
 pub mod model;
 pub mod output;
-pub mod run;
 pub mod scenario;
 pub mod sensitivity;
-pub mod shard;
-pub mod sweep;
+mod study;
 pub mod uncertainty;
+
+pub use study::{compare, merge, run, shard, sweep};
 
 /// Read and validate the scenario at `path` with the built-in kinds of
 /// model ([`model::builtin`]); [`scenario::load`] takes a registry of your

@@ -27,16 +27,11 @@ fn sezsim() -> Command {
 /// Run `scenario` through the library into `out`.
 fn run_lib(scenario: &Path, out: &Path, n: u64, reservoir: usize, command: &str) -> RunOutcome {
     let s = support::load(scenario);
-    let settings = RunSettings {
-        replications: n,
-        seed: s.seed,
-        threads: 2,
-        deterministic: false,
-        out_dir: out.to_path_buf(),
-        save_replications: false,
-        reservoir,
-        command: command.to_string(),
-    };
+    let settings = RunSettings::new(&s, out)
+        .with_replications(n)
+        .with_threads(2)
+        .with_reservoir(reservoir)
+        .with_command(command);
     sezsim::run::run(&s, &settings, None).unwrap_or_else(|e| panic!("{e}"))
 }
 

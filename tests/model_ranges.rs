@@ -61,16 +61,10 @@ fn assert_replications_finite(scenario: &Scenario, reps: u64, what: &str) {
 /// A whole run through the engine: it succeeds (no value is NaN or
 /// infinite) and every statistic is finite.
 fn assert_run_finite(scenario: &Scenario, replications: u64, what: &str) -> RunSummary {
-    let settings = RunSettings {
-        replications,
-        seed: scenario.seed,
-        threads: 2,
-        deterministic: false,
-        out_dir: "unused".into(),
-        save_replications: false,
-        reservoir: 100,
-        command: String::new(),
-    };
+    let settings = RunSettings::new(scenario, "unused")
+        .with_replications(replications)
+        .with_threads(2)
+        .with_reservoir(100);
     let summary = sezsim::run::summarize(scenario, &settings, &[], None, None)
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     for (i, s) in summary.series.iter().chain(&summary.scalars).enumerate() {

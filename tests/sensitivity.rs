@@ -13,8 +13,8 @@
 use std::f64::consts::PI;
 
 use sezsim::sensitivity::{
-    DeclaredGroup, Estimate, Factors, MorrisAccumulator, MorrisDesign, MorrisOptions,
-    SobolAccumulator, SobolDesign, SobolIndices, SobolOptions, morris::DEFAULT_RESAMPLES,
+    DEFAULT_RESAMPLES, DeclaredGroup, Estimate, Factors, MorrisAccumulator, MorrisDesign,
+    MorrisOptions, SobolAccumulator, SobolDesign, SobolIndices, SobolOptions,
 };
 use sezsim::uncertainty::{
     Distribution, ParamId, ParameterDraw, ParameterSampler, ParameterSet, SamplingMethod,
@@ -306,7 +306,7 @@ fn sobol_g_indices_at_2_pow_14() {
 #[test]
 fn a_correlated_pair_is_one_factor_with_its_analytic_index() {
     let spearman = 0.5;
-    let rho = sezsim::uncertainty::sampling::spearman_to_pearson(spearman);
+    let rho = sezsim::uncertainty::spearman_to_pearson(spearman);
     let mut problem = Problem::new(vec![Distribution::normal(0.0, 1.0, None, None).unwrap(); 3]);
     problem.correlations = vec![(id(0), id(1), spearman)];
     let sampler = problem.sampler();

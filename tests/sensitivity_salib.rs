@@ -7,7 +7,7 @@
 //! says how they were made; SALib's estimates on them are copied below.
 
 use sezsim::sensitivity::{
-    Factors, SobolAccumulator, SobolDesign, SobolOptions, estimators::pairs, point_indices,
+    Factors, SobolAccumulator, SobolDesign, SobolOptions, pairs, point_indices,
 };
 
 /// SALib 1.6.0 `sobol.analyze(problem, Y, calc_second_order=True)` on the

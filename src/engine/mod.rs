@@ -21,13 +21,13 @@
 //!    workspace and one [`Record`] and runs its replications. After each
 //!    replication, for all cells at once (vectorised across cells), the
 //!    chunk's per-cell sums ([`ChunkSums`]) are updated and the values'
-//!    4-byte bucket codes ([`bucket_codes`]) written to a row-major block;
+//!    4-byte bucket codes (`stats::bucket_codes`) written to a row-major block;
 //!    every 64 replications the block is transposed into a column-major
 //!    chunk buffer (cell x replication-in-chunk). Runs of at most
 //!    [`EXACT_QUANTILE_LIMIT`] replications keep the values instead of
 //!    codes (their quantiles are exact).
 //! 2. **Merge** (parallel over cells; within a cell, chunks in index
-//!    order): each chunk's sums go into the cell's [`CellStats`] and its
+//!    order): each chunk's sums go into the cell's `stats::CellStats` and its
 //!    contiguous column of codes (values) into the cell's quantile sketch.
 //!    Scalars are merged the same way from their values, and counted
 //!    against their targets. The merge counts values that are not finite
@@ -63,9 +63,7 @@
 //! form), `error` ([`EngineError`]) and [`stats`] (the accumulators).
 //!
 //! [`ChunkSums`]: stats::ChunkSums
-//! [`bucket_codes`]: stats::bucket_codes
 //! [`EXACT_QUANTILE_LIMIT`]: stats::EXACT_QUANTILE_LIMIT
-//! [`CellStats`]: stats::CellStats
 
 mod codec;
 mod error;

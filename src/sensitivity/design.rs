@@ -1,34 +1,5 @@
 //! The Saltelli design for Sobol' indices, generated row by row.
-//!
-//! # Layout
-//!
-//! With `D` sampling dimensions and `k` factors, each replicate `r` (an
-//! independent scrambling of the sequence, `0 <= r < R`) uses the first `m`
-//! points of a `2D`-dimensional scrambled Sobol' sequence: coordinates
-//! `0..D` of point `i` are the base row `A_i`, coordinates `D..2D` the base
-//! row `B_i`. For every base row the model is evaluated on a *block* of
-//! rows, in this order (SALib's):
-//!
-//! `A_i, AB_1, ..., AB_k, [BA_1, ..., BA_k,] B_i`
-//!
-//! where `AB_j` is `A_i` with factor `j`'s dimensions taken from `B_i`, and
-//! `BA_j` (second order only) is `B_i` with factor `j`'s dimensions taken
-//! from `A_i`. A factor's dimensions always move together, which is what
-//! makes grouped and correlated-block indices valid.
-//!
-//! Blocks are numbered replicate-major (`block = r m + i`) and evaluations
-//! block-major (`evaluation = block * rows_per_block + position`). Any row
-//! is generated from its number alone, so a shard or a worker takes any
-//! range, and memory does not depend on the sample size.
-//!
-//! # Sample size
-//!
-//! `--samples N` is the total number of base rows over all replicates.
-//! Each replicate gets `m = 2^j >= max(2, ceil(N / R))` base rows, the
-//! smallest power of two that suffices (a Sobol' sequence is balanced on
-//! powers of two), so the design has `R m >= N` base rows (equal to `N`
-//! rounded up to a power of two when `R` is one) and `R m (k + 2)` model
-//! evaluations, `R m (2k + 2)` with second order.
+//! [`SobolDesign`]'s documentation has the layout and the sample size.
 
 use super::SensitivityError;
 use super::factors::Factors;
@@ -67,7 +38,37 @@ pub enum DesignRow {
     BA(usize),
 }
 
-/// A Saltelli design over [`Factors`]; see the [module docs](self).
+/// A Saltelli design over [`Factors`], generated row by row.
+///
+/// # Layout
+///
+/// With `D` sampling dimensions and `k` factors, each replicate `r` (an
+/// independent scrambling of the sequence, `0 <= r < R`) uses the first `m`
+/// points of a `2D`-dimensional scrambled Sobol' sequence: coordinates
+/// `0..D` of point `i` are the base row `A_i`, coordinates `D..2D` the base
+/// row `B_i`. For every base row the model is evaluated on a *block* of
+/// rows, in this order (SALib's):
+///
+/// `A_i, AB_1, ..., AB_k, [BA_1, ..., BA_k,] B_i`
+///
+/// where `AB_j` is `A_i` with factor `j`'s dimensions taken from `B_i`, and
+/// `BA_j` (second order only) is `B_i` with factor `j`'s dimensions taken
+/// from `A_i`. A factor's dimensions always move together, which is what
+/// makes grouped and correlated-block indices valid.
+///
+/// Blocks are numbered replicate-major (`block = r m + i`) and evaluations
+/// block-major (`evaluation = block * rows_per_block + position`). Any row
+/// is generated from its number alone, so a shard or a worker takes any
+/// range, and memory does not depend on the sample size.
+///
+/// # Sample size
+///
+/// `--samples N` is the total number of base rows over all replicates.
+/// Each replicate gets `m = 2^j >= max(2, ceil(N / R))` base rows, the
+/// smallest power of two that suffices (a Sobol' sequence is balanced on
+/// powers of two), so the design has `R m >= N` base rows (equal to `N`
+/// rounded up to a power of two when `R` is one) and `R m (k + 2)` model
+/// evaluations, `R m (2k + 2)` with second order.
 #[derive(Debug, Clone)]
 pub struct SobolDesign {
     factors: Factors,

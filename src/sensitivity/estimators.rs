@@ -1,55 +1,8 @@
 //! Sobol' index estimators over the Saltelli design: exact streaming sums
 //! that merge in any order, finished into first-order, total and
 //! second-order indices with replicate t-intervals.
-//!
-//! # Estimators
-//!
-//! For one output and one set of base rows (`n` blocks), write `A`, `B`,
-//! `AB_j`, `BA_j` for the output on each row of a block, `c` for the mean
-//! of every output of the set (all rows of all blocks) and
-//! `V = var([A; B])` for the population variance (divisor `2n`) of the
-//! outputs on the `A` and `B` rows together. Then, with means over blocks:
-//!
-//! - first order (Saltelli et al. 2010): `S_j = mean((B - c)(AB_j - A)) / V`;
-//! - total (Jansen 1999): `ST_j = mean((A - AB_j)^2) / (2V)`;
-//! - second order (Saltelli 2002): `S_jk = mean((BA_j - c)(AB_k - c) -
-//!   (A - c)(B - c)) / V - S_j - S_k` for `j < k`.
-//!
-//! These are SALib 1.6's formulas (it standardises the outputs by their
-//! overall mean and standard deviation first; the standard deviation
-//! cancels), and the tests reproduce its estimates to 1e-12. Centring by
-//! `c` does not change the expectations but removes the `mean^2` term from
-//! the variance of the first-order estimator.
-//!
-//! # Streaming and exactness
-//!
-//! A block contributes products of its outputs, shifted by a fixed value
-//! per output (`y - shift`, chosen by the caller once for the whole
-//! analysis, typically the output of the design's first evaluation, so the
-//! products do not cancel when the mean is large against the spread), to
-//! [`ExactSum`]s: `sum A`, `sum B`, `sum A^2 + B^2`, and per factor
-//! `sum (AB_j - A)`, `sum B (AB_j - A)`, `sum (A - AB_j)^2`, with second
-//! order `sum (BA_j - B)` and per pair `sum (BA_j AB_k - A B)`. The
-//! centred means above are rearranged in terms of these (for example
-//! `mean((B - c)(AB_j - A)) = (sum B (AB_j - A) - c sum (AB_j - A)) / n`).
-//! Exact sums make accumulation associative and commutative bit for bit:
-//! any chunking, thread count, shard split or merge order gives the same
-//! bits. Memory is a fixed number of sums per replicate and output,
-//! `4 + 3k` (plus `k + k(k-1)/2` with second order), whatever `n`.
-//!
-//! # Pooling and intervals
-//!
-//! Sums are kept per replicate (independent scrambling). The **point
-//! estimate** pools the replicates' sums (exact merges) and applies the
-//! formulas once: it is exactly the estimator on the union of all
-//! replicates' blocks, with `c` and `V` from all of them (pooled sums, not
-//! a mean of per-replicate ratios, which would carry each replicate's
-//! ratio bias). Each replicate's own sums give a replicate estimate `S^(r)`;
-//! scramblings are independent and identically distributed, so the
-//! estimates are too, and the interval is the t-interval
-//! `pooled +- t_{R-1, (1+level)/2} s / sqrt(R)`, `s` the standard deviation
-//! of the `R` replicate estimates (divisor `R - 1`). `s / sqrt(R)` is the
-//! reported standard error.
+//! [`SobolAccumulator`]'s documentation has the estimators, their
+//! streaming and the intervals.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -252,7 +205,7 @@ impl Sums {
         }
     }
 
-    /// The estimates of these sums (see the module docs), or why there are
+    /// The estimates of these sums (see [`SobolAccumulator`]), or why there are
     /// none. Needs at least one block.
     fn indices(&self, shift: f64) -> Result<PointIndices, EstimateProblem> {
         if self.non_finite > 0 {
@@ -311,7 +264,7 @@ impl Sums {
 
 /// Point estimates from the outputs of whole blocks laid out as the design
 /// lays them out (for each base row: `A, AB_1..AB_k, [BA_1..BA_k,] B`), for
-/// one output: the estimator of the [module docs](self) on one set of rows,
+/// one output: [`SobolAccumulator`]'s estimator on one set of rows,
 /// shifted by the first output. Used to check against other
 /// implementations; an analysis streams through [`SobolAccumulator`].
 ///
@@ -344,8 +297,56 @@ pub fn point_indices(
     Ok(sums.indices(shift))
 }
 
-/// Streaming sums of a [`SobolDesign`]'s outputs, per replicate and output;
-/// see the [module docs](self).
+/// Streaming sums of a [`SobolDesign`]'s outputs, per replicate and output.
+///
+/// # Estimators
+///
+/// For one output and one set of base rows (`n` blocks), write `A`, `B`,
+/// `AB_j`, `BA_j` for the output on each row of a block, `c` for the mean
+/// of every output of the set (all rows of all blocks) and
+/// `V = var([A; B])` for the population variance (divisor `2n`) of the
+/// outputs on the `A` and `B` rows together. Then, with means over blocks:
+///
+/// - first order (Saltelli et al. 2010): `S_j = mean((B - c)(AB_j - A)) / V`;
+/// - total (Jansen 1999): `ST_j = mean((A - AB_j)^2) / (2V)`;
+/// - second order (Saltelli 2002): `S_jk = mean((BA_j - c)(AB_k - c) -
+///   (A - c)(B - c)) / V - S_j - S_k` for `j < k`.
+///
+/// These are SALib 1.6's formulas (it standardises the outputs by their
+/// overall mean and standard deviation first; the standard deviation
+/// cancels), and the tests reproduce its estimates to 1e-12. Centring by
+/// `c` does not change the expectations but removes the `mean^2` term from
+/// the variance of the first-order estimator.
+///
+/// # Streaming and exactness
+///
+/// A block contributes products of its outputs, shifted by a fixed value
+/// per output (`y - shift`, chosen by the caller once for the whole
+/// analysis, typically the output of the design's first evaluation, so the
+/// products do not cancel when the mean is large against the spread), to
+/// [`ExactSum`]s: `sum A`, `sum B`, `sum A^2 + B^2`, and per factor
+/// `sum (AB_j - A)`, `sum B (AB_j - A)`, `sum (A - AB_j)^2`, with second
+/// order `sum (BA_j - B)` and per pair `sum (BA_j AB_k - A B)`. The
+/// centred means above are rearranged in terms of these (for example
+/// `mean((B - c)(AB_j - A)) = (sum B (AB_j - A) - c sum (AB_j - A)) / n`).
+/// Exact sums make accumulation associative and commutative bit for bit:
+/// any chunking, thread count, shard split or merge order gives the same
+/// bits. Memory is a fixed number of sums per replicate and output,
+/// `4 + 3k` (plus `k + k(k-1)/2` with second order), whatever `n`.
+///
+/// # Pooling and intervals
+///
+/// Sums are kept per replicate (independent scrambling). The **point
+/// estimate** pools the replicates' sums (exact merges) and applies the
+/// formulas once: it is exactly the estimator on the union of all
+/// replicates' blocks, with `c` and `V` from all of them (pooled sums, not
+/// a mean of per-replicate ratios, which would carry each replicate's
+/// ratio bias). Each replicate's own sums give a replicate estimate `S^(r)`;
+/// scramblings are independent and identically distributed, so the
+/// estimates are too, and the interval is the t-interval
+/// `pooled +- t_{R-1, (1+level)/2} s / sqrt(R)`, `s` the standard deviation
+/// of the `R` replicate estimates (divisor `R - 1`). `s / sqrt(R)` is the
+/// reported standard error.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolAccumulator {
     factors: usize,

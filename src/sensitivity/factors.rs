@@ -1,24 +1,6 @@
 //! Factors of a sensitivity analysis: which sampling dimensions (uncertain
 //! parameters) move together.
-//!
-//! A factor is one uncertain parameter, or a group of them whose uniforms
-//! are always taken together, from the same design row. Two kinds of
-//! groups exist:
-//!
-//! - **Correlated blocks.** Parameters linked by correlation targets,
-//!   directly or through a chain of them, form one block and are drawn
-//!   jointly by the Gaussian copula. Exchanging only part of a block between
-//!   design rows would pair values that the copula never produces together
-//!   and breaks the estimators' identities, so a block is always one factor
-//!   (or lies wholly inside one declared group). Its name is its members'
-//!   paths joined with `+`.
-//! - **Declared groups**, given by name and members (the caller resolves any
-//!   pattern into members). A correlated block may not be split across
-//!   groups, nor lie partly in a group and partly outside.
-//!
-//! Factors are listed in the order of their first member (dimensions are
-//! numbered in the order of the parameter sampler), and each lists its
-//! members in ascending order.
+//! [`Factors`]' documentation says how they are formed.
 
 use super::SensitivityError;
 
@@ -42,6 +24,25 @@ pub struct DeclaredGroup {
 }
 
 /// The factors of an analysis: a partition of the sampling dimensions.
+///
+/// A factor is one uncertain parameter, or a group of them whose uniforms
+/// are always taken together, from the same design row. Two kinds of
+/// groups exist:
+///
+/// - **Correlated blocks.** Parameters linked by correlation targets,
+///   directly or through a chain of them, form one block and are drawn
+///   jointly by the Gaussian copula. Exchanging only part of a block between
+///   design rows would pair values that the copula never produces together
+///   and breaks the estimators' identities, so a block is always one factor
+///   (or lies wholly inside one declared group). Its name is its members'
+///   paths joined with `+`.
+/// - **Declared groups**, given by name and members (the caller resolves any
+///   pattern into members). A correlated block may not be split across
+///   groups, nor lie partly in a group and partly outside.
+///
+/// Factors are listed in the order of their first member (dimensions are
+/// numbered in the order of the parameter sampler), and each lists its
+/// members in ascending order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Factors {
     list: Vec<Factor>,

@@ -19,30 +19,34 @@
 //!    merge exactly, in any order, so threads and shards never change a bit;
 //! 4. finishes the accumulator into indices with confidence intervals.
 //!
-//! - [`sobol_sequence`]: scrambled Sobol' points (Joe-Kuo direction numbers).
-//! - [`factors`]: which dimensions move together.
-//! - [`design`]: the Saltelli design (A, B, AB_j, BA_j rows).
-//! - [`estimators`]: exact streaming sums, first, total and second-order
-//!   indices, replicate t-intervals.
-//! - [`morris`]: trajectories, elementary effects, mu, mu*, sigma.
+//! The files: `sobol_sequence.rs` scrambled Sobol' points (Joe-Kuo
+//! direction numbers, table in `joe_kuo.rs`: [`SobolSequence`]); `factors.rs` which dimensions
+//! move together ([`Factors`]); `design.rs` the Saltelli design (A, B,
+//! AB_j, BA_j rows: [`SobolDesign`]); `estimators.rs` exact streaming sums,
+//! first, total and second-order indices, replicate t-intervals
+//! ([`SobolAccumulator`]); `morris.rs` trajectories, elementary effects,
+//! mu, mu*, sigma ([`MorrisDesign`], [`MorrisAccumulator`]). Every item is
+//! used from here, `sezsim::sensitivity::*`.
 
 use std::fmt;
 
-pub mod design;
-pub mod estimators;
-pub mod factors;
+mod design;
+mod estimators;
+mod factors;
 mod joe_kuo;
-pub mod morris;
-pub mod sobol_sequence;
+mod morris;
+mod sobol_sequence;
 
-pub use design::{DesignRow, SobolDesign, SobolOptions};
+pub use design::{DEFAULT_REPLICATES, DesignRow, SobolDesign, SobolOptions};
 pub use estimators::{
-    Estimate, EstimateProblem, PointIndices, SobolAccumulator, SobolIndices, point_indices,
+    Estimate, EstimateProblem, PointIndices, SobolAccumulator, SobolIndices, pairs, point_indices,
 };
 pub use factors::{DeclaredGroup, Factor, Factors};
 pub use morris::{
-    MorrisAccumulator, MorrisDesign, MorrisFactor, MorrisOptions, MorrisSummary, Trajectory,
+    DEFAULT_RESAMPLES, MorrisAccumulator, MorrisDesign, MorrisFactor, MorrisOptions, MorrisSummary,
+    Trajectory,
 };
+pub use sobol_sequence::{MAX_DIMENSIONS, MAX_INDEX_BITS, SobolSequence};
 
 /// Why a sensitivity analysis cannot be set up or finished.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,51 +1,6 @@
 //! Morris elementary effects (screening), with groups.
-//!
-//! # Design
-//!
-//! Each of `r` trajectories visits `k + 1` points of a grid of `p = 4`
-//! levels per sampling dimension, moving one factor at a time. The levels
-//! are on the probability scale, at the midpoints `(2i + 1) / (2p)`, that
-//! is 1/8, 3/8, 5/8 and 7/8: the usual grid `0, 1/3, 2/3, 1` shrunk to keep
-//! away from 0 and 1, where the inverse CDF of an unbounded distribution is
-//! infinite. Each level is mapped through the parameter's inverse CDF (and
-//! the Gaussian copula, for correlated blocks) like any design row. A move
-//! is the usual `Delta = p / (2 (p - 1))` of the standard grid, `p / 2 = 2`
-//! levels, which is `delta = 1/2` on the probability scale: 1/8 <-> 5/8 or
-//! 3/8 <-> 7/8.
-//!
-//! Trajectory `t` draws, from the stream `(seed, "sensitivity:morris-trajectory")`
-//! positioned at `t`: per factor a direction (up or down, even odds) and for
-//! each of its dimensions a starting level in the lower half (up) or upper
-//! half (down) of the grid, so every level is equally likely; then a random
-//! order of the factors. Step `s` moves the `s`-th factor of that order:
-//! all of a factor's dimensions move together, by two levels in the
-//! factor's direction (Campolongo, Cariboni and Saltelli 2007). A group or
-//! correlated block thus always moves up or down as a whole, which gives
-//! its elementary effect a sign.
-//!
-//! # Elementary effects and statistics
-//!
-//! The elementary effect of the factor moved at step `s` is
-//! `EE = (y(upper point) - y(lower point)) / delta`, with `delta = 1/2`:
-//! the change in the output per unit of probability when every dimension of
-//! the factor moves up by half of its probability mass. Scaling by
-//! probability rather than by parameter units makes effects comparable
-//! across parameters of different units and distributions. Over the `r`
-//! trajectories: `mu` is the mean effect, `mu*` the mean absolute effect
-//! (the ranking measure), `sigma` the standard deviation (divisor `r - 1`),
-//! the signature of interactions and non-linearity.
-//!
-//! The interval of `mu*` is a percentile bootstrap over trajectories:
-//! `resamples` resamples of the `r` trajectories with replacement (resample
-//! `b` drawn from the stream `(seed, "sensitivity:morris-bootstrap")`
-//! positioned at `b`), the `(1 - level)/2` and `(1 + level)/2` quantiles of
-//! the resampled `mu*` (linear interpolation between order statistics).
-//! The same resamples serve every factor and output.
-//!
-//! Accumulators keep each trajectory's effects (`k` values per output, a
-//! few kilobytes per trajectory) keyed by trajectory number, and the
-//! statistics are computed in trajectory order at the end: merges in any
-//! order and split give the same bits.
+//! [`MorrisDesign`]'s documentation has the design, the effects and their
+//! statistics.
 
 use std::collections::BTreeMap;
 
@@ -112,7 +67,54 @@ impl Trajectory {
     }
 }
 
-/// A Morris design over [`Factors`]; see the [module docs](self).
+/// A Morris design over [`Factors`].
+///
+/// # Design
+///
+/// Each of `r` trajectories visits `k + 1` points of a grid of `p = 4`
+/// levels per sampling dimension, moving one factor at a time. The levels
+/// are on the probability scale, at the midpoints `(2i + 1) / (2p)`, that
+/// is 1/8, 3/8, 5/8 and 7/8: the usual grid `0, 1/3, 2/3, 1` shrunk to keep
+/// away from 0 and 1, where the inverse CDF of an unbounded distribution is
+/// infinite. Each level is mapped through the parameter's inverse CDF (and
+/// the Gaussian copula, for correlated blocks) like any design row. A move
+/// is the usual `Delta = p / (2 (p - 1))` of the standard grid, `p / 2 = 2`
+/// levels, which is `delta = 1/2` on the probability scale: 1/8 <-> 5/8 or
+/// 3/8 <-> 7/8.
+///
+/// Trajectory `t` draws, from the stream `(seed, "sensitivity:morris-trajectory")`
+/// positioned at `t`: per factor a direction (up or down, even odds) and for
+/// each of its dimensions a starting level in the lower half (up) or upper
+/// half (down) of the grid, so every level is equally likely; then a random
+/// order of the factors. Step `s` moves the `s`-th factor of that order:
+/// all of a factor's dimensions move together, by two levels in the
+/// factor's direction (Campolongo, Cariboni and Saltelli 2007). A group or
+/// correlated block thus always moves up or down as a whole, which gives
+/// its elementary effect a sign.
+///
+/// # Elementary effects and statistics
+///
+/// The elementary effect of the factor moved at step `s` is
+/// `EE = (y(upper point) - y(lower point)) / delta`, with `delta = 1/2`:
+/// the change in the output per unit of probability when every dimension of
+/// the factor moves up by half of its probability mass. Scaling by
+/// probability rather than by parameter units makes effects comparable
+/// across parameters of different units and distributions. Over the `r`
+/// trajectories: `mu` is the mean effect, `mu*` the mean absolute effect
+/// (the ranking measure), `sigma` the standard deviation (divisor `r - 1`),
+/// the signature of interactions and non-linearity.
+///
+/// The interval of `mu*` is a percentile bootstrap over trajectories:
+/// `resamples` resamples of the `r` trajectories with replacement (resample
+/// `b` drawn from the stream `(seed, "sensitivity:morris-bootstrap")`
+/// positioned at `b`), the `(1 - level)/2` and `(1 + level)/2` quantiles of
+/// the resampled `mu*` (linear interpolation between order statistics).
+/// The same resamples serve every factor and output.
+///
+/// Accumulators keep each trajectory's effects (`k` values per output, a
+/// few kilobytes per trajectory) keyed by trajectory number, and the
+/// statistics are computed in trajectory order at the end: merges in any
+/// order and split give the same bits.
 #[derive(Debug, Clone)]
 pub struct MorrisDesign {
     factors: Factors,
@@ -238,7 +240,7 @@ pub struct MorrisSummary {
 }
 
 /// Elementary effects of a [`MorrisDesign`]'s trajectories, kept per
-/// trajectory; see the [module docs](self).
+/// trajectory; see [`MorrisDesign`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MorrisAccumulator {
     factors: usize,

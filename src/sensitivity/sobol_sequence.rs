@@ -1,42 +1,7 @@
 //! Sobol' low-discrepancy points with Joe and Kuo's direction numbers,
 //! randomised by a keyed linear scramble and digital shift.
-//!
-//! # Construction
-//!
-//! Dimension `d` has 64-bit direction numbers `v_k = m_k 2^(64 - k)`
-//! (`k = 1..=32`), the `m_k` from the table in `joe_kuo.rs` extended by the
-//! usual recurrence of the dimension's primitive polynomial. Point `i` of an
-//! unscrambled sequence is the XOR of the `v_k` for the bits `k` set in the
-//! Gray code `g = i ^ (i >> 1)`, read as a binary fraction: the order of
-//! Joe and Kuo's reference generator. Index `i` is random access (no state
-//! carried from point to point), so any range of points, a shard's or a
-//! worker's, is generated alone.
-//!
-//! # Randomisation
-//!
-//! Each dimension of each independent copy (a *scrambling*) gets a random
-//! 64 x 64 binary matrix `L`, lower triangular with unit diagonal in
-//! most-significant-digit-first order (Matoušek's linear scramble), and a
-//! random 64-bit digital shift `e`; the point becomes `L x XOR e`. Being
-//! linear, `L` is applied once to the direction numbers, so a scrambled
-//! point costs what a plain one does. The scramble keeps every
-//! `(t, m, s)`-net property of the sequence, fills the digits below the
-//! 32nd that the plain sequence leaves at zero, and with the shift makes
-//! each point uniform on the unit cube; its variance for integration is the
-//! same as that of Owen's nested scrambling (Owen 2003, "Variance with
-//! alternative scramblings of digital nets"), which is what makes the
-//! replicate-based confidence intervals honest. The first point (index 0,
-//! the origin when unscrambled) is used like any other.
-//!
-//! The matrix columns and the shift of dimension `d` of scrambling `r` are
-//! 65 consecutive 64-bit words (64 columns, then the shift) at offset
-//! `65 d` of the stream `StreamKey::new(seed, purpose).rng(r)`: no random
-//! number generator of our own, the same words on every platform, and
-//! dimension `d`'s scramble does not depend on how many dimensions follow.
-//!
-//! A coordinate is returned as `(top 52 bits + 1/2) 2^-52`, the convention
-//! of [`StreamRng::uniform`](crate::uncertainty::StreamRng::uniform): never
-//! 0 nor 1, safe for any inverse CDF.
+//! [`SobolSequence`]'s documentation has the construction and the
+//! randomisation.
 //!
 //! Why not a crate: `sobol_burley` stops at 2^16 points and returns `f32`;
 //! `sobol` (and its fork `sobol-qmc`) generate points sequentially only and
@@ -57,7 +22,46 @@ pub const MAX_INDEX_BITS: u32 = 32;
 /// 2^-52, the spacing of the returned coordinates.
 const SPACING: f64 = 1.0 / (1u64 << 52) as f64;
 
-/// A (possibly scrambled) Sobol' sequence of a fixed number of dimensions.
+/// A (possibly scrambled) Sobol' sequence of a fixed number of dimensions:
+/// Joe and Kuo's direction numbers, randomised by a keyed linear scramble
+/// and digital shift.
+///
+/// # Construction
+///
+/// Dimension `d` has 64-bit direction numbers `v_k = m_k 2^(64 - k)`
+/// (`k = 1..=32`), the `m_k` from the table in `joe_kuo.rs` extended by the
+/// usual recurrence of the dimension's primitive polynomial. Point `i` of an
+/// unscrambled sequence is the XOR of the `v_k` for the bits `k` set in the
+/// Gray code `g = i ^ (i >> 1)`, read as a binary fraction: the order of
+/// Joe and Kuo's reference generator. Index `i` is random access (no state
+/// carried from point to point), so any range of points, a shard's or a
+/// worker's, is generated alone.
+///
+/// # Randomisation
+///
+/// Each dimension of each independent copy (a *scrambling*) gets a random
+/// 64 x 64 binary matrix `L`, lower triangular with unit diagonal in
+/// most-significant-digit-first order (Matoušek's linear scramble), and a
+/// random 64-bit digital shift `e`; the point becomes `L x XOR e`. Being
+/// linear, `L` is applied once to the direction numbers, so a scrambled
+/// point costs what a plain one does. The scramble keeps every
+/// `(t, m, s)`-net property of the sequence, fills the digits below the
+/// 32nd that the plain sequence leaves at zero, and with the shift makes
+/// each point uniform on the unit cube; its variance for integration is the
+/// same as that of Owen's nested scrambling (Owen 2003, "Variance with
+/// alternative scramblings of digital nets"), which is what makes the
+/// replicate-based confidence intervals honest. The first point (index 0,
+/// the origin when unscrambled) is used like any other.
+///
+/// The matrix columns and the shift of dimension `d` of scrambling `r` are
+/// 65 consecutive 64-bit words (64 columns, then the shift) at offset
+/// `65 d` of the stream `StreamKey::new(seed, purpose).rng(r)`: no random
+/// number generator of our own, the same words on every platform, and
+/// dimension `d`'s scramble does not depend on how many dimensions follow.
+///
+/// A coordinate is returned as `(top 52 bits + 1/2) 2^-52`, the convention
+/// of [`StreamRng::uniform`](crate::uncertainty::StreamRng::uniform): never
+/// 0 nor 1, safe for any inverse CDF.
 #[derive(Debug, Clone)]
 pub struct SobolSequence {
     /// Per dimension, the (scrambled) direction numbers `v_1..v_32`.
@@ -86,7 +90,7 @@ impl SobolSequence {
     }
 
     /// Scrambling number `scrambling` of the sequence in `dimensions`
-    /// dimensions, keyed by `key` (see the module docs).
+    /// dimensions, keyed by `key` (see [`SobolSequence`]).
     ///
     /// # Panics
     ///

@@ -1,10 +1,6 @@
 //! The set of static parameters of a scenario, and the sampler that turns a
 //! replication index into one value per parameter.
-//!
-//! Parameters are registered once, by dotted path, and addressed afterwards
-//! by [`ParamId`]. Fixed parameters take no random numbers; each uncertain one
-//! gets its own stream keyed by its path, so adding a parameter never moves
-//! the draws of another (common random numbers).
+//! [`ParameterSet`] and [`ParameterSampler`].
 
 use std::collections::HashMap;
 
@@ -39,6 +35,11 @@ pub struct Parameter {
 }
 
 /// Every static parameter, in registration order.
+///
+/// Parameters are registered once, by dotted path, and addressed afterwards
+/// by [`ParamId`]. Fixed parameters take no random numbers; each uncertain one
+/// gets its own stream keyed by its path, so adding a parameter never moves
+/// the draws of another (common random numbers).
 #[derive(Debug, Clone, Default)]
 pub struct ParameterSet {
     params: Vec<Parameter>,

@@ -1,12 +1,12 @@
 //! The valid range of a parameter: what a scenario may write for it, and
 //! whether a distribution's draws stay inside it.
-//!
-//! Every parameter is registered with its range, so a value set later (a
-//! sweep point, a variant) is checked without reading its file again.
 
 use super::distribution::Distribution;
 
 /// The valid range of a parameter or series value.
+///
+/// Every parameter is registered with its range, so a value set later (a
+/// sweep point, a variant) is checked without reading its file again.
 ///
 /// The bounded ranges are wide enough for any economy, and narrow enough
 /// that a model's exponentials and products stay finite over the longest

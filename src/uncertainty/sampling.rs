@@ -1,47 +1,6 @@
 //! Sampling of static parameters: independent random or Latin hypercube
 //! uniforms, optionally correlated through a Gaussian copula.
-//!
-//! [`StaticSampler`] hands out, for any replication `r`, one uniform in
-//! (0, 1) per uncertain static parameter; the caller maps each through its
-//! parameter's inverse CDF. Everything is a pure function of
-//! (seed, replications, method, purposes, correlations, r), so a replication
-//! can be replayed alone and the thread count never matters.
-//!
-//! # Methods
-//!
-//! - [`SamplingMethod::Random`]: `u_i(r)` is uniform number `r` of the
-//!   counter sequence of `StreamKey::new(seed, purposes[i])`
-//!   ([`StreamCursor::uniform_at`]).
-//! - [`SamplingMethod::LatinHypercube`]: for each parameter a permutation
-//!   `pi_i` of `0..N` (N = replications) is drawn once, at construction, from
-//!   the stream of purpose [`LHS_PERMUTATION_PREFIX`]` + purposes[i]`
-//!   (replication 0); then `u_i(r) = (pi_i[r] + v) / N` with `v` uniform
-//!   number `r` of the counter sequence of `StreamKey::new(seed, purposes[i])`. Each of the N
-//!   equal strata of every margin holds exactly one draw. The permutations
-//!   take 4 bytes x N x parameters (400 MB for a million replications of a
-//!   hundred parameters), and `N` must not exceed 2^32.
-//!
-//! # Correlation (Gaussian copula)
-//!
-//! Parameters named in any [`RankCorrelation`] form the correlated group.
-//! Each Spearman target `rho_s` is turned into the Pearson correlation of
-//! the underlying normals, `r = 2 sin(pi rho_s / 6)` (the exact relation for
-//! a bivariate normal), the group's matrix (1 on the diagonal, the targets
-//! off it, 0 elsewhere) is Cholesky-factored once, `C = L L^T`, and per
-//! replication `z = Phi^-1(u)` over the group, `z' = L z`, `u' = Phi(z')`.
-//! Spearman correlation is invariant under the monotone maps `Phi` and the
-//! parameters' inverse CDFs, so the targets hold on the parameters
-//! themselves. Margins stay exactly uniform; with Latin hypercube sampling
-//! the group's margins are no longer exactly stratified (the strata property
-//! still holds for every parameter outside the group).
-//!
-//! # Common random numbers
-//!
-//! Parameter `i`'s uniforms depend only on the seed, its own purpose, N
-//! (Latin hypercube only) and, if it is in the correlated group, on the
-//! group's members and targets. Adding, removing or reordering other
-//! parameters, or correlating two other parameters, leaves them
-//! bit-identical.
+//! [`StaticSampler`]'s documentation has the exact construction.
 
 use std::fmt;
 
@@ -148,9 +107,50 @@ pub struct SamplerState {
 }
 
 /// Produces, for any replication, one uniform in (0, 1) per uncertain
-/// static parameter.
+/// static parameter: independent random or Latin hypercube uniforms,
+/// optionally correlated through a Gaussian copula.
 ///
-/// See the [module docs](self) for the exact construction.
+/// [`StaticSampler`] hands out, for any replication `r`, one uniform in
+/// (0, 1) per uncertain static parameter; the caller maps each through its
+/// parameter's inverse CDF. Everything is a pure function of
+/// (seed, replications, method, purposes, correlations, r), so a replication
+/// can be replayed alone and the thread count never matters.
+///
+/// # Methods
+///
+/// - [`SamplingMethod::Random`]: `u_i(r)` is uniform number `r` of the
+///   counter sequence of `StreamKey::new(seed, purposes[i])`
+///   ([`StreamCursor::uniform_at`]).
+/// - [`SamplingMethod::LatinHypercube`]: for each parameter a permutation
+///   `pi_i` of `0..N` (N = replications) is drawn once, at construction, from
+///   the stream of purpose [`LHS_PERMUTATION_PREFIX`]` + purposes[i]`
+///   (replication 0); then `u_i(r) = (pi_i[r] + v) / N` with `v` uniform
+///   number `r` of the counter sequence of `StreamKey::new(seed, purposes[i])`. Each of the N
+///   equal strata of every margin holds exactly one draw. The permutations
+///   take 4 bytes x N x parameters (400 MB for a million replications of a
+///   hundred parameters), and `N` must not exceed 2^32.
+///
+/// # Correlation (Gaussian copula)
+///
+/// Parameters named in any [`RankCorrelation`] form the correlated group.
+/// Each Spearman target `rho_s` is turned into the Pearson correlation of
+/// the underlying normals, `r = 2 sin(pi rho_s / 6)` (the exact relation for
+/// a bivariate normal), the group's matrix (1 on the diagonal, the targets
+/// off it, 0 elsewhere) is Cholesky-factored once, `C = L L^T`, and per
+/// replication `z = Phi^-1(u)` over the group, `z' = L z`, `u' = Phi(z')`.
+/// Spearman correlation is invariant under the monotone maps `Phi` and the
+/// parameters' inverse CDFs, so the targets hold on the parameters
+/// themselves. Margins stay exactly uniform; with Latin hypercube sampling
+/// the group's margins are no longer exactly stratified (the strata property
+/// still holds for every parameter outside the group).
+///
+/// # Common random numbers
+///
+/// Parameter `i`'s uniforms depend only on the seed, its own purpose, N
+/// (Latin hypercube only) and, if it is in the correlated group, on the
+/// group's members and targets. Adding, removing or reordering other
+/// parameters, or correlating two other parameters, leaves them
+/// bit-identical.
 #[derive(Clone)]
 pub struct StaticSampler {
     method: SamplingMethod,

@@ -1,36 +1,7 @@
 //! Keyed random streams: every random number of a run comes from a stream
 //! derived from (seed, replication, purpose).
-//!
-//! # The reproducibility contract
-//!
-//! A *purpose* names what the numbers are for: an uncertain static
-//! parameter (its dotted path, e.g. `zones.rashakai.investment.capital_per_ha`),
-//! a national shock, a zone's TFP noise, a committed investment. For each
-//! (seed, purpose) a [`StreamKey`] is derived once at set-up; for each
-//! replication it hands out a [`StreamRng`] positioned at the start of that
-//! replication's own sequence. Hence:
-//!
-//! - results never depend on the thread count or on the order in which
-//!   replications are run;
-//! - any replication can be replayed alone;
-//! - a scenario variant that changes one parameter leaves every other random
-//!   number as it was (common random numbers), because no stream depends on
-//!   any other purpose.
-//!
-//! # Construction
-//!
-//! The key is `SHA-256(tag || seed as 8 little-endian bytes || len(purpose)
-//! as 8 little-endian bytes || purpose)`, where `tag` is the fixed
-//! [`StreamKey::DOMAIN_TAG`]; the length prefix makes the encoding injective,
-//! so no two (seed, purpose) pairs share a key (short of a SHA-256
-//! collision). The 32-byte digest seeds a [`ChaCha8Rng`]; replication `r`
-//! uses ChaCha's 64-bit stream id `r`, from word position 0. ChaCha8 gives
-//! 2^64 independent streams of 2^68 words each per key, so replications
-//! never overlap each other nor run into another purpose's numbers.
-//!
-//! Changing any of this (the tag, the encoding, the generator, how
-//! [`StreamRng::uniform`] or [`StreamRng::standard_normal`] consume words)
-//! changes every result of every scenario: treat it as a breaking change.
+//! [`StreamKey`]'s documentation has the reproducibility contract and the
+//! construction.
 
 use std::convert::Infallible;
 
@@ -41,7 +12,40 @@ use rand_distr::StandardNormal;
 use sha2::{Digest, Sha256};
 
 /// The stream of one purpose (a parameter path, a national shock, a zone's
-/// TFP noise...) for a given seed; positioned per replication.
+/// TFP noise...) for a given seed; positioned per replication. Every random
+/// number of a run comes from such a stream, derived from (seed,
+/// replication, purpose).
+///
+/// # The reproducibility contract
+///
+/// A *purpose* names what the numbers are for: an uncertain static
+/// parameter (its dotted path, e.g. `zones.rashakai.investment.capital_per_ha`),
+/// a national shock, a zone's TFP noise, a committed investment. For each
+/// (seed, purpose) a [`StreamKey`] is derived once at set-up; for each
+/// replication it hands out a [`StreamRng`] positioned at the start of that
+/// replication's own sequence. Hence:
+///
+/// - results never depend on the thread count or on the order in which
+///   replications are run;
+/// - any replication can be replayed alone;
+/// - a scenario variant that changes one parameter leaves every other random
+///   number as it was (common random numbers), because no stream depends on
+///   any other purpose.
+///
+/// # Construction
+///
+/// The key is `SHA-256(tag || seed as 8 little-endian bytes || len(purpose)
+/// as 8 little-endian bytes || purpose)`, where `tag` is the fixed
+/// [`StreamKey::DOMAIN_TAG`]; the length prefix makes the encoding injective,
+/// so no two (seed, purpose) pairs share a key (short of a SHA-256
+/// collision). The 32-byte digest seeds a [`ChaCha8Rng`]; replication `r`
+/// uses ChaCha's 64-bit stream id `r`, from word position 0. ChaCha8 gives
+/// 2^64 independent streams of 2^68 words each per key, so replications
+/// never overlap each other nor run into another purpose's numbers.
+///
+/// Changing any of this (the tag, the encoding, the generator, how
+/// [`StreamRng::uniform`] or [`StreamRng::standard_normal`] consume words)
+/// changes every result of every scenario: treat it as a breaking change.
 ///
 /// Deriving the key hashes once; [`StreamKey::rng`] then only clones a
 /// prepared generator and sets its stream id, so it is cheap enough to call

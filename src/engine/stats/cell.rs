@@ -2,7 +2,7 @@
 //! quantile sketch) and the [`Summary`] they give.
 
 #[cfg(doc)]
-use super::bucket_code;
+use super::buckets::bucket_code;
 use super::{ChunkSums, Moments, QuantileSketch};
 use crate::engine::codec::{DecodeError, Decoder, Encoder, invalid};
 
@@ -21,8 +21,10 @@ pub struct Summary {
     pub min: f64,
     /// Largest value.
     pub max: f64,
-    /// Type 7 quantiles at the run's requested levels, in their order (see
-    /// [`QuantileSketch`] for accuracy).
+    /// Type 7 quantiles at the run's requested levels, in their order
+    /// (exact up to [`EXACT_QUANTILE_LIMIT`](super::EXACT_QUANTILE_LIMIT)
+    /// values, then within
+    /// [`SKETCH_RELATIVE_ACCURACY`](super::SKETCH_RELATIVE_ACCURACY)).
     pub quantiles: Vec<f64>,
     /// For a scalar with a target: share of replications whose value is
     /// `>= target` (NaN counts as below). `None` otherwise.

@@ -1,13 +1,15 @@
 //! [`QuantileSketch`]: quantiles exact up to [`EXACT_QUANTILE_LIMIT`]
 //! values, then from a log-linear histogram, merged exactly.
 
+#[cfg(doc)]
+use super::SKETCH_RELATIVE_ACCURACY;
+#[cfg(doc)]
+use super::buckets::bucket_code;
 use super::buckets::{
     CODE_NAN, CODE_NEGATIVE_BASE, CODE_NEGATIVE_INFINITY, CODE_POSITIVE_BASE,
     CODE_POSITIVE_INFINITY, CODE_ZERO, Store, bucket_midpoint, magnitude_key,
 };
 use super::{EXACT_QUANTILE_LIMIT, INFINITY_BITS, SIGN_BIT};
-#[cfg(doc)]
-use super::{SKETCH_RELATIVE_ACCURACY, bucket_code};
 use crate::engine::codec::{DecodeError, Decoder, Encoder, invalid};
 
 /// A mergeable quantile sketch.
@@ -77,7 +79,9 @@ impl QuantileSketch {
         }
     }
 
-    /// Non-NaN values added.
+    /// Non-NaN values added (the engine counts them itself; tests check
+    /// the sketch's own count).
+    #[cfg(test)]
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -406,7 +410,8 @@ impl QuantileSketch {
 #[cfg(test)]
 mod tests {
     use super::super::buckets::MAX_STORE_BINS;
-    use super::super::{SKETCH_RELATIVE_ACCURACY, bucket_code, bucket_codes};
+    use super::super::buckets::bucket_code;
+    use super::super::{SKETCH_RELATIVE_ACCURACY, bucket_codes};
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;

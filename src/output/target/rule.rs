@@ -383,14 +383,17 @@ fn recognise(dir: &Path) -> io::Result<Option<Kind>> {
     Ok(None)
 }
 
-/// Whether `file` is a JSON object whose `tool` is `"sezsim"`.
+/// Whether `file` is a JSON object whose `tool` is `"sezsim"`
+/// ([`manifest::TOOL`](crate::output::manifest::TOOL)).
 fn written_by_sezsim(file: &Path) -> bool {
     let small = fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() <= MANIFEST_MAX_BYTES);
     small
         && fs::read_to_string(file)
             .ok()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .is_some_and(|v| v.get("tool").and_then(|t| t.as_str()) == Some("sezsim"))
+            .is_some_and(|v| {
+                v.get("tool").and_then(|t| t.as_str()) == Some(crate::output::manifest::TOOL)
+            })
 }
 
 pub(super) fn is_point_number(name: &str) -> bool {

@@ -1,21 +1,7 @@
 //! The sweep file: read with the scenario loader's located tree and typed
 //! readers, so its errors name file, line, column and key path exactly as
 //! scenario errors do, and unknown keys get the same "did you mean" hints.
-//!
-//! ```toml
-//! [sweep]
-//! name = "skills_by_grid"            # output folder name (default: the file name)
-//! title = "Skills and grid"          # optional
-//! base = "cpec_baseline.toml"        # the scenario to vary, relative to this file
-//! design = "grid"                    # or "lhs"
-//! replications = 2000                # per point (default: the base's)
-//! seed = 7                           # every point's seed (default: the base's)
-//! chart_scalar = "exports_final"     # optional: the scalar of the heatmap
-//!
-//! [[parameters]]
-//! path = "global.grid_availability"
-//! values = [0.6, 0.7, 0.8]           # grid; for lhs: min = 0.6, max = 0.8
-//! ```
+//! [`SweepSpec`]'s documentation shows a sweep file.
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +57,22 @@ pub struct SweptParameter {
 }
 
 /// A sweep file, read and checked on its own (the paths are checked
-/// against the base scenario later).
+/// against the base scenario later). A sweep file looks like this:
+///
+/// ```toml
+/// [sweep]
+/// name = "skills_by_grid"            # output folder name (default: the file name)
+/// title = "Skills and grid"          # optional
+/// base = "cpec_baseline.toml"        # the scenario to vary, relative to this file
+/// design = "grid"                    # or "lhs"
+/// replications = 2000                # per point (default: the base's)
+/// seed = 7                           # every point's seed (default: the base's)
+/// chart_scalar = "exports_final"     # optional: the scalar of the heatmap
+///
+/// [[parameters]]
+/// path = "global.grid_availability"
+/// values = [0.6, 0.7, 0.8]           # grid; for lhs: min = 0.6, max = 0.8
+/// ```
 #[derive(Debug, Clone)]
 pub struct SweepSpec {
     /// The sweep file.
@@ -92,8 +93,10 @@ pub struct SweepSpec {
     pub parameters: Vec<SweptParameter>,
 }
 
-/// Read the sweep file at `path`, reporting every problem found.
-pub fn read(path: &Path) -> Result<SweepSpec, Vec<Diagnostic>> {
+/// Read the sweep file at `path` alone (without its base scenario; see
+/// [`load`](super::load) for the whole check), reporting every problem
+/// found.
+pub fn read_spec(path: &Path) -> Result<SweepSpec, Vec<Diagnostic>> {
     let partial = read_partial(path)?;
     if partial.errors.is_empty() && partial.complete {
         Ok(partial.spec)

@@ -16,7 +16,7 @@ pub type Offsets = Vec<usize>;
 ///   P equal strata and each stratum holds exactly one point, at a uniform
 ///   position within it; strata are matched across parameters by a random
 ///   permutation per parameter. The random numbers come from the stream
-///   `sweep.lhs.<path>` of `seed` (see [`crate::uncertainty::streams`]), so
+///   `sweep.lhs.<path>` of `seed` (see [`StreamKey`]), so
 ///   the design depends only on the seed and the parameter, and adding a
 ///   parameter does not move the others' values.
 pub fn points(

@@ -1,15 +1,18 @@
-//! `manifest.json`: everything needed to reproduce a run.
+//! The run manifest, `manifest.json` of a run folder: everything needed to
+//! reproduce a run.
 //!
 //! The same structure describes a shard of a run (`sezsim run --shard`),
-//! with its `shard` section, and is read back by `sezsim merge`.
+//! with its `shard` section, and is read back by `sezsim merge`, and a
+//! run merged from shards (`merged_shards`).
 
 use serde::{Deserialize, Serialize};
 
+use super::{ManifestInput, TOOL, TOOL_VERSION};
 use crate::engine::Catalogue;
 use crate::scenario::Scenario;
 use crate::uncertainty::SamplingMethod;
 
-/// The run manifest (CLI.md). Field names are a public interface.
+/// The run manifest (docs/outputs.md). Field names are a public interface.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub tool: String,
@@ -89,13 +92,6 @@ pub struct ShardInfo {
     pub save_replications: bool,
 }
 
-/// One input file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestInput {
-    pub path: String,
-    pub sha256: String,
-}
-
 /// The settings of one run, as recorded.
 #[derive(Debug, Clone)]
 pub struct RunFacts {
@@ -112,8 +108,8 @@ impl Manifest {
     /// The manifest of a run of `scenario`.
     pub fn new(scenario: &Scenario, facts: RunFacts) -> Self {
         Manifest {
-            tool: "sezsim".into(),
-            tool_version: env!("CARGO_PKG_VERSION").into(),
+            tool: TOOL.into(),
+            tool_version: TOOL_VERSION.into(),
             scenario: scenario.name.clone(),
             title: scenario.title.clone(),
             model: scenario.model.kind().into(),
@@ -154,8 +150,6 @@ impl Manifest {
 
     /// Pretty JSON with a final newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
-        s.push('\n');
-        s
+        super::to_json(self)
     }
 }

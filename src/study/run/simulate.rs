@@ -1,214 +1,25 @@
-//! A run of a scenario: build its model, run the engine, write the run
-//! folder (CLI.md): summary.csv, scalars.csv, manifest.json, report.md,
-//! the chart data (fan.csv, reservoir.csv), the charts in charts/, and with
-//! `save_replications` replications.csv. The folder appears atomically.
-//!
-//! The engine computes the user's quantile levels plus the five fan levels
-//! (P5, P25, P50, P75, P95); summary.csv and scalars.csv show the user's,
-//! fan.csv the fan's. The charts are drawn from the chart data as written
-//! (parsed back from the same bytes), exactly as `sezsim plot` draws them.
+//! Running a scenario's model through the engine: [`Prepared`] (the
+//! model and its parameter source), the engine options of a run, a run
+//! of some chunks that streams `replications.csv` and fills the reservoir
+//! ([`simulate`]), a whole run in memory ([`summarize`]), and the error
+//! that says how to replay a replication that went wrong.
 
 use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use crate::engine::{
     self, EngineError, Hooks, OutputLayout, ParameterSource, PartialRun, Record, ReplicationValues,
     RunOptions, RunSummary, RunnableModel,
 };
 use crate::error::Error;
-use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
-use crate::output::manifest::{Manifest, RunFacts};
-use crate::output::report::{self, Report};
-use crate::output::reservoir::{self, Reservoir};
+use crate::output::charts;
+use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
-use crate::output::target::Output;
-use crate::scenario::ModelOptions;
-use crate::scenario::Scenario;
+use crate::scenario::{ModelOptions, Scenario};
 
-/// What to run.
-#[derive(Debug, Clone)]
-pub struct RunSettings {
-    /// Replications (ignored in deterministic mode, which runs one).
-    pub replications: u64,
-    pub seed: u64,
-    /// Worker threads (at least 1). Results never depend on it.
-    pub threads: usize,
-    /// MODEL.md deterministic mode.
-    pub deterministic: bool,
-    /// The run folder to create or replace.
-    pub out_dir: PathBuf,
-    /// Also write every replication's inputs and scalars.
-    pub save_replications: bool,
-    /// Most replications kept for the distribution and tornado charts
-    /// (reservoir.csv); [`reservoir::DEFAULT_CAPACITY`] by default.
-    pub reservoir: usize,
-    /// The command line that reproduces the run, for the manifest and the
-    /// report (see [`reproduce_command`]).
-    pub command: String,
-}
-
-/// A finished run.
-#[derive(Debug)]
-pub struct RunOutcome {
-    /// The published run folder.
-    pub dir: PathBuf,
-    /// The engine's summary. Its quantile levels are the scenario's plus the
-    /// fan levels (summary.csv shows only the scenario's).
-    pub summary: RunSummary,
-    pub wall_time_seconds: f64,
-    /// The charts drawn, in report order.
-    pub charts: Vec<ChartSpec>,
-    /// What report.md shows (render it with [`report::render`]).
-    pub report: Report,
-}
-
-/// Run `scenario` and write its run folder. `progress` receives the number
-/// of replications done so far.
-pub fn run(
-    scenario: &Scenario,
-    settings: &RunSettings,
-    progress: Option<&mut dyn FnMut(u64)>,
-) -> Result<RunOutcome, Error> {
-    let started = Instant::now();
-    let replications = settings.effective_replications();
-    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
-    let chunks = 0..engine::chunk_count(replications);
-    let (partial, reservoir) = simulate(scenario, settings, chunks, &pending, progress)?;
-    let summary = partial.finish();
-    write_results(&pending, scenario, &summary)?;
-    let mut manifest = run_manifest(scenario, settings, 0.0);
-    let (data, charts) = write_charts(
-        &pending, scenario, &summary, &reservoir, &manifest, settings,
-    )?;
-    let wall_time_seconds = started.elapsed().as_secs_f64();
-    manifest.wall_time_seconds = wall_time_seconds;
-    let report = write_report(&pending, scenario, &summary, &data, &manifest)?;
-    pending.write("manifest.json", manifest.to_json().as_bytes())?;
-    let dir = pending.publish()?;
-    Ok(RunOutcome {
-        dir,
-        summary,
-        wall_time_seconds,
-        charts,
-        report,
-    })
-}
-
-impl RunSettings {
-    /// Replications actually run: one in deterministic mode.
-    pub fn effective_replications(&self) -> u64 {
-        if self.deterministic {
-            1
-        } else {
-            self.replications
-        }
-    }
-}
-
-/// The files a run folder holds that are computed from the run's summary
-/// alone: `summary.csv` and `scalars.csv`, at the scenario's quantile
-/// levels (`summary` may hold more). Shared by `run`, `merge` (so a merged
-/// run writes the same bytes) and the sweep's point folders.
-pub(crate) fn write_results(
-    pending: &PendingDir,
-    scenario: &Scenario,
-    summary: &RunSummary,
-) -> Result<(), Error> {
-    let tables = summary
-        .at_levels(&scenario.outputs.quantiles)
-        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
-    pending.write("summary.csv", tables::summary_csv(&tables).as_bytes())?;
-    pending.write(
-        charts::data::SCALARS_CSV,
-        tables::scalars_csv(&tables, &scenario.outputs.targets).as_bytes(),
-    )
-}
-
-/// The chart data (`fan.csv`, `reservoir.csv`) and the charts of a run
-/// folder whose `scalars.csv` is already in `pending`, drawn from the bytes
-/// written, parsed back as `sezsim plot` parses them, so both draw the same
-/// charts. `manifest` is the run's (its wall time is not drawn). Shared by
-/// `run`, `merge` and `compare`'s run folders.
-pub(crate) fn write_charts(
-    pending: &PendingDir,
-    scenario: &Scenario,
-    summary: &RunSummary,
-    reservoir: &Reservoir,
-    manifest: &Manifest,
-    settings: &RunSettings,
-) -> Result<(ChartData, Vec<ChartSpec>), Error> {
-    let fan_csv = FanData::from_summary(summary, &scenario.outputs.charts)?.to_csv();
-    pending.write(charts::FAN_CSV, fan_csv.as_bytes())?;
-    let reservoir_csv = reservoir.to_csv(&summary.layout.inputs, &summary.layout.scalars);
-    pending.write(charts::RESERVOIR_CSV, reservoir_csv.as_bytes())?;
-    let scalars_path = pending.path(charts::data::SCALARS_CSV);
-    let scalars_csv =
-        std::fs::read_to_string(&scalars_path).map_err(|e| Error::io(&scalars_path, e))?;
-    let data = ChartData::parse(
-        RunFiles {
-            manifest: &manifest.to_json(),
-            fan: &fan_csv,
-            scalars: &scalars_csv,
-            reservoir: &reservoir_csv,
-        },
-        &settings.out_dir,
-    )?;
-    let drawn = charts::render_all(&data, settings.threads)?;
-    charts::write_charts(pending, &format!("{}/", charts::CHARTS_DIR), &drawn)?;
-    Ok((data, drawn.into_iter().map(|c| c.spec).collect()))
-}
-
-/// `report.md` of a run folder (see [`report`]); returns what it shows.
-pub(crate) fn write_report(
-    pending: &PendingDir,
-    scenario: &Scenario,
-    summary: &RunSummary,
-    data: &ChartData,
-    manifest: &Manifest,
-) -> Result<Report, Error> {
-    let report = Report::new(scenario, summary, data, manifest);
-    pending.write("report.md", report::render(&report).as_bytes())?;
-    Ok(report)
-}
-
-/// The manifest of a run of `scenario` with `settings`.
-pub(crate) fn run_manifest(
-    scenario: &Scenario,
-    settings: &RunSettings,
-    wall_time_seconds: f64,
-) -> Manifest {
-    let replications = settings.effective_replications();
-    let mut manifest = Manifest::new(
-        scenario,
-        RunFacts {
-            seed: settings.seed,
-            replications,
-            deterministic: settings.deterministic,
-            threads: settings.threads,
-            wall_time_seconds,
-            quantile_method: quantile_method(replications),
-            command: settings.command.clone(),
-        },
-    );
-    manifest.reservoir_capacity = settings.reservoir.max(1);
-    manifest
-}
-
-/// How the quantile columns are computed, for the manifest.
-pub fn quantile_method(replications: u64) -> String {
-    if replications <= engine::stats::EXACT_QUANTILE_LIMIT as u64 {
-        "exact, Hyndman-Fan type 7 (linear interpolation between order statistics)".into()
-    } else {
-        format!(
-            "Hyndman-Fan type 7 on a mergeable log-bucket sketch: relative error at most {:.3}%",
-            engine::stats::SKETCH_RELATIVE_ACCURACY * 100.0
-        )
-    }
-}
+use super::RunSettings;
 
 /// The engine options of a run of `scenario` whose model records `layout`:
 /// the scenario's quantile levels plus the fan charts' (see
@@ -469,119 +280,12 @@ fn engine_failure(scenario: &Scenario, settings: &RunSettings, e: EngineError) -
     }
 }
 
-/// Write the run folder `settings.out_dir` of a run summarised in
-/// `summary` (from [`summarize`], so with the fan levels; it may hold more
-/// levels: the tables get the scenario's), with `reservoir` filled from
-/// its replications, exactly as [`run`] would, atomically. The wall time
-/// recorded is `wall_time_seconds` plus the time to draw the charts.
-pub fn write_run_folder(
-    scenario: &Scenario,
-    settings: &RunSettings,
-    summary: &RunSummary,
-    reservoir: &Reservoir,
-    wall_time_seconds: f64,
-) -> Result<PathBuf, Error> {
-    let started = Instant::now();
-    let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
-    write_results(&pending, scenario, summary)?;
-    let mut manifest = run_manifest(scenario, settings, 0.0);
-    let (data, _) = write_charts(&pending, scenario, summary, reservoir, &manifest, settings)?;
-    manifest.wall_time_seconds = wall_time_seconds + started.elapsed().as_secs_f64();
-    write_report(&pending, scenario, summary, &data, &manifest)?;
-    pending.write("manifest.json", manifest.to_json().as_bytes())?;
-    pending.publish()
-}
-
-/// The command that reproduces a run of the scenario file `scenario` (as
-/// the user gave it) with `settings`: every setting that changes results
-/// spelled out (replications, seed, reservoir), so the command does not
-/// depend on the scenario's defaults; `--out` only when not the default
-/// folder ([`default_run_dir`]).
-pub fn reproduce_command(scenario: &Path, scenario_name: &str, settings: &RunSettings) -> String {
-    let mut words = vec![
-        "sezsim".to_string(),
-        "run".into(),
-        shell_word(&scenario.display().to_string()),
-    ];
-    if settings.deterministic {
-        words.push("--deterministic".into());
-    } else {
-        words.push("-n".into());
-        words.push(settings.replications.to_string());
-    }
-    words.push("--seed".into());
-    words.push(settings.seed.to_string());
-    if settings.reservoir != reservoir::DEFAULT_CAPACITY {
-        words.push("--reservoir".into());
-        words.push(settings.reservoir.to_string());
-    }
-    if settings.save_replications {
-        words.push("--save-replications".into());
-    }
-    if settings.out_dir != default_run_dir(scenario_name, settings.deterministic) {
-        words.push("--out".into());
-        words.push(shell_word(&settings.out_dir.display().to_string()));
-    }
-    words.join(" ")
-}
-
-/// The run folder a run writes without `--out`: `output/<scenario name>`,
-/// or `output/<scenario name>_deterministic` for a deterministic run, so
-/// that the one-replication check never replaces the Monte Carlo results.
-pub fn default_run_dir(scenario_name: &str, deterministic: bool) -> PathBuf {
-    let name = if deterministic {
-        format!("{scenario_name}_deterministic")
-    } else {
-        scenario_name.to_string()
-    };
-    Path::new("output").join(name)
-}
-
-/// `word` quoted for a POSIX shell when it needs to be.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@%".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use super::super::tests::settings;
     use super::*;
-
-    fn settings(out: &str) -> RunSettings {
-        RunSettings {
-            replications: 10_000,
-            seed: 42,
-            threads: 2,
-            deterministic: false,
-            out_dir: PathBuf::from(out),
-            save_replications: false,
-            reservoir: reservoir::DEFAULT_CAPACITY,
-            command: String::new(),
-        }
-    }
-
-    #[test]
-    fn reproduce_commands_spell_out_what_changes_results() {
-        let s = settings("output/base");
-        assert_eq!(
-            reproduce_command(Path::new("scenarios/base.toml"), "base", &s),
-            "sezsim run scenarios/base.toml -n 10000 --seed 42"
-        );
-        let mut s = settings("my runs/it's");
-        s.deterministic = true;
-        s.reservoir = 500;
-        assert_eq!(
-            reproduce_command(Path::new("a.toml"), "base", &s),
-            r"sezsim run a.toml --deterministic --seed 42 --reservoir 500 --out 'my runs/it'\''s'"
-        );
-    }
 
     /// The message of a non-finite value names the replication, the value
     /// and its year, lists that replication's static draws exactly as
@@ -589,9 +293,9 @@ mod tests {
     #[test]
     fn a_non_finite_value_is_reported_with_the_replications_draws() {
         let scenario = crate::load(Path::new("tests/fixtures/full/base.toml")).unwrap();
-        let mut s = settings("output/base");
-        s.replications = 300;
-        s.command = "sezsim run base.toml -n 300 --seed 42".into();
+        let s = settings("output/base")
+            .with_replications(300)
+            .with_command("sezsim run base.toml -n 300 --seed 42");
         let e = EngineError::NonFinite {
             replication: 17,
             value: engine::RecordedValue::Series {

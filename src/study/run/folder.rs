@@ -1,0 +1,119 @@
+//! The files of a run folder, written into a pending folder: the tables
+//! computed from a summary ([`write_results`]), the chart data and charts
+//! ([`write_charts`]), `report.md` ([`write_report`]) and the manifest
+//! ([`run_manifest`]). `run`, `merge`, `compare`'s run folders and the
+//! sweep's point folders all write through them, which is what makes a
+//! merged result the same bytes as a plain run.
+
+use crate::engine::{self, RunSummary};
+use crate::error::Error;
+use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
+use crate::output::manifest::{Manifest, RunFacts};
+use crate::output::report::{self, Report};
+use crate::output::reservoir::Reservoir;
+use crate::output::run_dir::PendingDir;
+use crate::output::tables;
+use crate::scenario::Scenario;
+
+use super::RunSettings;
+
+/// The files a run folder holds that are computed from the run's summary
+/// alone: `summary.csv` and `scalars.csv`, at the scenario's quantile
+/// levels (`summary` may hold more). Shared by `run`, `merge` (so a merged
+/// run writes the same bytes) and the sweep's point folders.
+pub(crate) fn write_results(
+    pending: &PendingDir,
+    scenario: &Scenario,
+    summary: &RunSummary,
+) -> Result<(), Error> {
+    let tables = summary
+        .at_levels(&scenario.outputs.quantiles)
+        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
+    pending.write("summary.csv", tables::summary_csv(&tables).as_bytes())?;
+    pending.write(
+        charts::data::SCALARS_CSV,
+        tables::scalars_csv(&tables, &scenario.outputs.targets).as_bytes(),
+    )
+}
+
+/// The chart data (`fan.csv`, `reservoir.csv`) and the charts of a run
+/// folder whose `scalars.csv` is already in `pending`, drawn from the bytes
+/// written, parsed back as `sezsim plot` parses them, so both draw the same
+/// charts. `manifest` is the run's (its wall time is not drawn). Shared by
+/// `run`, `merge` and `compare`'s run folders.
+pub(crate) fn write_charts(
+    pending: &PendingDir,
+    scenario: &Scenario,
+    summary: &RunSummary,
+    reservoir: &Reservoir,
+    manifest: &Manifest,
+    settings: &RunSettings,
+) -> Result<(ChartData, Vec<ChartSpec>), Error> {
+    let fan_csv = FanData::from_summary(summary, &scenario.outputs.charts)?.to_csv();
+    pending.write(charts::FAN_CSV, fan_csv.as_bytes())?;
+    let reservoir_csv = reservoir.to_csv(&summary.layout.inputs, &summary.layout.scalars);
+    pending.write(charts::RESERVOIR_CSV, reservoir_csv.as_bytes())?;
+    let scalars_path = pending.path(charts::data::SCALARS_CSV);
+    let scalars_csv =
+        std::fs::read_to_string(&scalars_path).map_err(|e| Error::io(&scalars_path, e))?;
+    let data = ChartData::parse(
+        RunFiles {
+            manifest: &manifest.to_json(),
+            fan: &fan_csv,
+            scalars: &scalars_csv,
+            reservoir: &reservoir_csv,
+        },
+        &settings.out_dir,
+    )?;
+    let drawn = charts::render_all(&data, settings.threads)?;
+    charts::write_charts(pending, &format!("{}/", charts::CHARTS_DIR), &drawn)?;
+    Ok((data, drawn.into_iter().map(|c| c.spec).collect()))
+}
+
+/// `report.md` of a run folder (see [`report`]); returns what it shows.
+pub(crate) fn write_report(
+    pending: &PendingDir,
+    scenario: &Scenario,
+    summary: &RunSummary,
+    data: &ChartData,
+    manifest: &Manifest,
+) -> Result<Report, Error> {
+    let report = Report::new(scenario, summary, data, manifest);
+    pending.write("report.md", report::render(&report).as_bytes())?;
+    Ok(report)
+}
+
+/// The manifest of a run of `scenario` with `settings`.
+pub(crate) fn run_manifest(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    wall_time_seconds: f64,
+) -> Manifest {
+    let replications = settings.effective_replications();
+    let mut manifest = Manifest::new(
+        scenario,
+        RunFacts {
+            seed: settings.seed,
+            replications,
+            deterministic: settings.deterministic,
+            threads: settings.threads,
+            wall_time_seconds,
+            quantile_method: quantile_method(replications),
+            command: settings.command.clone(),
+        },
+    );
+    manifest.reservoir_capacity = settings.reservoir.max(1);
+    manifest
+}
+
+/// How the quantile columns are computed, for the manifest.
+pub fn quantile_method(replications: u64) -> String {
+    if replications <= engine::stats::EXACT_QUANTILE_LIMIT as u64 {
+        "exact, Hyndman-Fan type 7 (linear interpolation between order statistics)".into()
+    } else {
+        format!(
+            "Hyndman-Fan type 7 on a mergeable log-bucket sketch: relative error at most {:.3}%",
+            engine::stats::SKETCH_RELATIVE_ACCURACY * 100.0
+        )
+    }
+}
