@@ -586,19 +586,38 @@ fn scope_belongs_on_a_distribution_in_zone_defaults() {
         Some(line_of(&t, "demand_volatility")),
         Some("global.demand_volatility.scope"),
     );
-    // On a plain number or a series in [zone_defaults].
-    let t = edit(
-        FISCAL,
-        "training_cost = {",
-        "trainees_per_year = { csv = \"data/tariff.csv\", column = \"usd_per_mwh\", scope = \"common\" }\ntraining_cost = {",
-    );
-    expect(
-        &fiscal_errors(&t),
-        "`scope` belongs on a distribution table (with `dist`)",
-        "fiscal.toml",
-        Some(line_of(&t, "trainees_per_year")),
-        Some("zone_defaults.workforce.trainees_per_year.scope"),
-    );
+    // On a series or a map of shares in [zone_defaults], whatever the
+    // scope says.
+    for scope in ["common", "zone"] {
+        let t = edit(
+            FISCAL,
+            "training_cost = {",
+            &format!(
+                "trainees_per_year = {{ csv = \"data/tariff.csv\", column = \"usd_per_mwh\", scope = \"{scope}\" }}\ntraining_cost = {{"
+            ),
+        );
+        expect(
+            &fiscal_errors(&t),
+            "`scope` belongs on a distribution table (with `dist`)",
+            "fiscal.toml",
+            Some(line_of(&t, "trainees_per_year")),
+            Some("zone_defaults.workforce.trainees_per_year.scope"),
+        );
+        let t = edit(
+            FISCAL,
+            "[zone_defaults.fiscal]",
+            &format!(
+                "[zone_defaults.linkages]\nsourcing = {{ textiles = 0.5, services = 0.5, scope = \"{scope}\" }}\n\n[zone_defaults.fiscal]"
+            ),
+        );
+        expect(
+            &fiscal_errors(&t),
+            "`scope` belongs on a distribution table (with `dist`)",
+            "fiscal.toml",
+            Some(line_of(&t, "sourcing")),
+            Some("zone_defaults.linkages.sourcing.scope"),
+        );
+    }
 }
 
 #[test]
