@@ -249,6 +249,40 @@ fn phase_names_are_unique_in_a_zone() {
     );
 }
 
+#[test]
+fn a_phase_named_twice_in_a_child_is_a_duplicate_not_a_merge() {
+    // West inherits `first` and `second`; the child names a new phase twice,
+    // and `second` twice: each second naming is a duplicate, in the child.
+    for name in ["third", "second"] {
+        let dir = tempfile::tempdir().unwrap();
+        let child = format!(
+            "[[zones]]\nid = \"west\"\n  [[zones.phases]]\n  name = \"{name}\"\n  area_ha = 10\n  planned_year = 2026\n  [[zones.phases]]\n  name = \"{name}\"\n  area_ha = 20\n  planned_year = 2027\n"
+        );
+        let path = support::extending(
+            dir.path(),
+            "child.toml",
+            "tests/fixtures/v2/hours.toml",
+            &child,
+        );
+        let Err(Diagnostics(d)) = sezsim::load(&path) else {
+            panic!("expected a duplicate phase for {name}");
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let second = text
+            .match_indices(&format!("name = \"{name}\""))
+            .nth(1)
+            .unwrap()
+            .0;
+        expect(
+            &d,
+            &format!("duplicate phase `{name}` in zone `west`"),
+            "child.toml",
+            Some(text[..second].matches('\n').count() + 1),
+            None,
+        );
+    }
+}
+
 /// The v2 fixture's projects given inline, `extra` added to the project
 /// `east_line` (a grid project).
 fn inline_projects(extra: &str) -> String {
