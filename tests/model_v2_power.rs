@@ -512,3 +512,135 @@ fn a_dedicated_feeder_leaves_the_national_outage_draws_as_they_were() {
         }
     }
 }
+
+#[test]
+fn captive_energy_is_priced_at_the_lcoe_averaged_by_average_mw() {
+    // Two captive plants: 40 MW x 0.5 = 20 MW at 40 USD/MWh from 2025 and
+    // 20 MW x 0.5 = 10 MW at 100 USD/MWh from 2026 (planned 2026, no
+    // delay): lcoe_c = 40 in 2025, (20 x 40 + 10 x 100) / 30 = 60 after.
+    let second = "\n[[energy_projects]]\nname = \"diesel\"\nzone = \"a\"\nkind = \"captive\"\ncapacity_mw = 20\ncapacity_factor = 0.5\nzone_share = 1\nplanned_year = 2026\nlcoe = 100\n";
+    let r = run_one(
+        &load(&hand(&[], &(captive(40.0, "lcoe = 40\n") + second))),
+        0,
+        true,
+    );
+    for y in YEARS {
+        let served = r.get("energy_demand", "a", y) * r.get("served_share", "a", y);
+        let (captive_mw, lcoe) = if y >= 2026 {
+            (30.0, 60.0)
+        } else {
+            (20.0, 40.0)
+        };
+        let captive_mwh = served.min(8760.0 * captive_mw);
+        close(
+            r.get("energy_cost", "a", y),
+            ((served - captive_mwh) * 100.0 + captive_mwh * lcoe) / 1e6,
+        );
+    }
+}
+
+#[test]
+fn backup_fills_the_load_above_the_connection_and_rides_through_outages() {
+    // LF = 1, P = 100 MW against a connection of 80 MW and backup of 30:
+    // Kc = 110 >= P, so S(Kc) = 0; over = S(80) = 8760 x 20 MWh goes to
+    // backup. kappa = 30 / P, phi = exp(-0.1 (1 - kappa)) for one hour a
+    // day; backup = min(Qs, 8760 x 30, over + min(30, Q / 8760) x 365 x 1).
+    let r = run_one(
+        &load(&hand(
+            &[("grid_mw = 200", "grid_mw = 80")],
+            "  [zones.energy]\n  backup_mw = 30\n",
+        )),
+        0,
+        true,
+    );
+    for y in YEARS {
+        let q = r.get("energy_demand", "a", y);
+        let peak = q / 8760.0;
+        let phi = (-0.1 * (1.0 - 30.0 / peak)).exp();
+        close(r.get("served_share", "a", y), phi);
+        let over = q - 8760.0 * 80.0;
+        let backup = (q * phi).min(8760.0 * 30.0).min(over + 30.0 * 365.0);
+        close(r.get("backup_energy", "a", y), backup);
+        close(backup, 8760.0 * 20.0 + 30.0 * 365.0);
+    }
+}
+
+#[test]
+fn outage_hours_are_capped_at_the_day() {
+    // mu = 20, mp = 10 hours a day: hu = 20, hp = min(24 - 20, 10) = 4, and
+    // the grid is never available.
+    let r = run_one(
+        &load(&hand(
+            &[
+                ("outage_unplanned_hours = 1", "outage_unplanned_hours = 20"),
+                ("outage_planned_hours = 0", "outage_planned_hours = 10"),
+            ],
+            "",
+        )),
+        0,
+        true,
+    );
+    for y in YEARS {
+        close(r.get("outage_unplanned_hours", "national", y), 20.0);
+        close(r.get("outage_planned_hours", "national", y), 4.0);
+        close(r.get("grid_availability", "national", y), 0.0);
+        close(
+            r.get("served_share", "a", y),
+            (-(0.1 * 20.0 + 0.05 * 4.0f64)).exp(),
+        );
+    }
+}
+
+#[test]
+fn national_outage_hours_are_lognormal_around_their_medians() {
+    // hu = mu e^(su xi_u), hp = mp e^(sp xi_p) with independent standard
+    // normals: ln hu has mean ln 2 and sd 0.5, ln hp mean 0 and sd 0.3
+    // (the cap at 24 hours almost never binds here). n = 4,000 replications
+    // (seed 1); each check within 4 standard errors: the mean's SE is
+    // sd / sqrt(n), the sd's about sd / sqrt(2 n), a correlation's
+    // 1 / sqrt(n).
+    let s = load(&hand(
+        &[
+            ("outage_unplanned_hours = 1", "outage_unplanned_hours = 2"),
+            ("outage_unplanned_logsd = 0", "outage_unplanned_logsd = 0.5"),
+            ("outage_planned_hours = 0", "outage_planned_hours = 1"),
+            ("outage_planned_logsd = 0", "outage_planned_logsd = 0.3"),
+        ],
+        "",
+    ));
+    let n = 4000;
+    let runs = Runs::new(&s, n);
+    let (mut lu, mut lp, mut lu_next) = (Vec::new(), Vec::new(), Vec::new());
+    for rep in 0..n {
+        let r = runs.get(rep);
+        lu.push(r.get("outage_unplanned_hours", "national", 2025).ln());
+        lp.push(r.get("outage_planned_hours", "national", 2025).ln());
+        lu_next.push(r.get("outage_unplanned_hours", "national", 2026).ln());
+    }
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let sd = |x: &[f64]| {
+        let m = mean(x);
+        (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64).sqrt()
+    };
+    let corr = |x: &[f64], y: &[f64]| {
+        let (mx, my) = (mean(x), mean(y));
+        let c: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+        c / ((x.len() - 1) as f64 * sd(x) * sd(y))
+    };
+    let n = n as f64;
+    for (x, median, logsd) in [(&lu, 2.0f64, 0.5), (&lp, 1.0, 0.3), (&lu_next, 2.0, 0.5)] {
+        assert!(
+            (mean(x) - median.ln()).abs() < 4.0 * logsd / n.sqrt(),
+            "mean {}",
+            mean(x)
+        );
+        assert!(
+            (sd(x) - logsd).abs() < 4.0 * logsd / (2.0 * n).sqrt(),
+            "sd {}",
+            sd(x)
+        );
+    }
+    // The two streams, and two years of one stream, are independent.
+    assert!(corr(&lu, &lp).abs() < 4.0 / n.sqrt());
+    assert!(corr(&lu, &lu_next).abs() < 4.0 / n.sqrt());
+}

@@ -339,6 +339,17 @@ fn lcoe_is_refused_in_balance_mode() {
     );
     // A captive plant without lcoe is fine in balance mode.
     assert!(load(&t.replace("lcoe = 40\n", ""), &[]).is_ok());
+    // In a CSV: an lcoe cell is refused, an empty one is the default.
+    let csv = "name,zone,capacity_mw,capacity_factor,zone_share,planned_year,delay,kind,lcoe\nsolar,north,10,0.2,1,2026,0,captive,\nwind,south,10,0.3,1,2026,0,captive,35\n";
+    expect(
+        &errors_with(BALANCE, &[("projects.csv", csv)]),
+        "lcoe: `lcoe` belongs to power_mode = \"hours\"",
+        "projects.csv",
+        Some(3),
+        Some("energy_projects"),
+    );
+    let csv = csv.replace(",35\n", ",\n");
+    assert!(load(BALANCE, &[("projects.csv", &csv)]).is_ok());
 }
 
 #[test]
