@@ -499,3 +499,39 @@ fn committed_investments_still_reach_a_zone_that_is_not_viable() {
         close(r.get("investment", "a", 2027), 0.0);
     }
 }
+
+#[test]
+fn raising_the_viability_probability_only_saves_zones() {
+    // Common random numbers: zone a is viable when u < p_v with u from its
+    // own stream, so every replication viable at p_v = 0.5 is viable at
+    // 0.7, and the other draws (bass_q, demand) are unchanged: a viable
+    // replication has the same capital under both.
+    let n = 2_000;
+    let failed_level = 10.0 * 0.95f64.powi(9);
+    let at = |p: &str| {
+        let text = viability(0.0).replace(
+            "viability_probability = 0.7",
+            &format!("viability_probability = {p}"),
+        );
+        let runs = Runs::new(&load(&text), n);
+        (0..n)
+            .map(|rep| runs.get(rep).get("capital", "a", 2034))
+            .collect::<Vec<f64>>()
+    };
+    let (low, high) = (at("0.5"), at("0.7"));
+    let failed = |k: f64| (k - failed_level).abs() <= 1e-9 * failed_level;
+    let mut saved = 0;
+    for (a, b) in low.iter().zip(&high) {
+        if !failed(*a) {
+            assert_eq!(a.to_bits(), b.to_bits(), "a viable replication changed");
+        } else if !failed(*b) {
+            saved += 1;
+        }
+    }
+    // About 0.2 n replications are saved: SE = sqrt(0.2 x 0.8 / n) = 0.009.
+    let share = saved as f64 / n as f64;
+    assert!(
+        (share - 0.2).abs() < 4.0 * (0.16f64 / n as f64).sqrt(),
+        "{share}"
+    );
+}
