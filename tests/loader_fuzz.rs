@@ -446,11 +446,35 @@ fn sez(s: &Scenario) -> &SezSpec {
     s.spec::<SezSpec>().expect("a sez scenario")
 }
 
-fn distribution(s: &Scenario, path: &str) -> Distribution {
-    s.parameters
-        .get(s.parameters.id(path).unwrap())
-        .distribution
-        .clone()
+use support::distribution;
+
+/// What a variant's load should be, checked: the scenario when it was
+/// predicted `valid`; `None` when it failed as predicted, with every error
+/// located in the variant (`toml`); a test failure otherwise.
+fn outcome(
+    valid: bool,
+    loaded: Result<Scenario, sezsim::diagnostics::Diagnostics>,
+    toml: &str,
+) -> Result<Option<Scenario>, TestCaseError> {
+    match (valid, loaded) {
+        (true, Ok(s)) => Ok(Some(s)),
+        (true, Err(e)) => Err(TestCaseError::fail(format!(
+            "expected a valid variant:\n{toml}\n{e}"
+        ))),
+        (false, Ok(_)) => Err(TestCaseError::fail(format!("expected errors for:\n{toml}"))),
+        (false, Err(e)) => {
+            for d in e.iter() {
+                let file = d.location.as_ref().map(|l| l.file.clone());
+                prop_assert!(
+                    file.as_ref().is_some_and(|f| f.ends_with("variant.toml")),
+                    "error outside the variant:\n{}\nfor:\n{}",
+                    d,
+                    toml
+                );
+            }
+            Ok(None)
+        }
+    }
 }
 
 /// Load `v` over the fixture and check the specified result: each value
@@ -527,67 +551,44 @@ fn check_variant(v: &Variant, base: &Scenario) -> Result<(), TestCaseError> {
             south_sourcing?,
         ))
     })();
-    match (expected, loaded) {
-        (Some((vol, nu, su, port, st, ns, ss)), Ok(s)) => {
-            prop_assert_eq!(s.model.kind(), "sez");
-            for (path, d) in [
-                ("global.demand_volatility", &vol),
-                ("zones.north.investment.incentive_uplift", &nu),
-                ("zones.south.investment.incentive_uplift", &su),
-            ] {
-                prop_assert_eq!(
-                    distribution(&s, path).to_string(),
-                    d.to_string(),
-                    "{}",
-                    path
-                );
-            }
-            let spec = sez(&s);
-            prop_assert_eq!(&spec.global.port_capacity_teu.values, &port);
-            prop_assert_eq!(&spec.zones[1].workforce.trainees_per_year.values, &st);
-            prop_assert_eq!(
-                &spec.zones[0].workforce.trainees_per_year.values,
-                &base_spec.zones[0].workforce.trainees_per_year.values
-            );
-            prop_assert_eq!(&spec.zones[0].linkages.sourcing, &ns);
-            prop_assert_eq!(&spec.zones[1].linkages.sourcing, &ss);
-            // Draws stay within each replaced distribution's support.
-            let id = s
-                .parameters
-                .id("zones.south.investment.incentive_uplift")
-                .unwrap();
-            let sampler = s.parameter_sampler(20, 3).unwrap();
-            let mut draw = sampler.buffer();
-            let (lo, hi) = su.support();
-            for r in 0..20 {
-                sampler.draw(r, &mut draw);
-                let x = draw.get(id);
-                prop_assert!(lo <= x && x <= hi, "{} outside [{}, {}]", x, lo, hi);
-            }
-        }
-        (Some(_), Err(e)) => {
-            return Err(TestCaseError::fail(format!(
-                "expected a valid variant:\n{}\n{e}",
-                v.toml()
-            )));
-        }
-        (None, Ok(_)) => {
-            return Err(TestCaseError::fail(format!(
-                "expected errors for:\n{}",
-                v.toml()
-            )));
-        }
-        (None, Err(e)) => {
-            for d in e.iter() {
-                let file = d.location.as_ref().map(|l| l.file.clone());
-                prop_assert!(
-                    file.as_ref().is_some_and(|f| f.ends_with("variant.toml")),
-                    "error outside the variant:\n{}\nfor:\n{}",
-                    d,
-                    v.toml()
-                );
-            }
-        }
+    let Some(s) = outcome(expected.is_some(), loaded, &v.toml())? else {
+        return Ok(());
+    };
+    let (vol, nu, su, port, st, ns, ss) = expected.expect("predicted valid");
+    prop_assert_eq!(s.model.kind(), "sez");
+    for (path, d) in [
+        ("global.demand_volatility", &vol),
+        ("zones.north.investment.incentive_uplift", &nu),
+        ("zones.south.investment.incentive_uplift", &su),
+    ] {
+        prop_assert_eq!(
+            distribution(&s, path).to_string(),
+            d.to_string(),
+            "{}",
+            path
+        );
+    }
+    let spec = sez(&s);
+    prop_assert_eq!(&spec.global.port_capacity_teu.values, &port);
+    prop_assert_eq!(&spec.zones[1].workforce.trainees_per_year.values, &st);
+    prop_assert_eq!(
+        &spec.zones[0].workforce.trainees_per_year.values,
+        &base_spec.zones[0].workforce.trainees_per_year.values
+    );
+    prop_assert_eq!(&spec.zones[0].linkages.sourcing, &ns);
+    prop_assert_eq!(&spec.zones[1].linkages.sourcing, &ss);
+    // Draws stay within each replaced distribution's support.
+    let id = s
+        .parameters
+        .id("zones.south.investment.incentive_uplift")
+        .unwrap();
+    let sampler = s.parameter_sampler(20, 3).unwrap();
+    let mut draw = sampler.buffer();
+    let (lo, hi) = su.support();
+    for r in 0..20 {
+        sampler.draw(r, &mut draw);
+        let x = draw.get(id);
+        prop_assert!(lo <= x && x <= hi, "{} outside [{}, {}]", x, lo, hi);
     }
     Ok(())
 }
@@ -1043,32 +1044,8 @@ fn check_v2_variant(v: &V2Variant) -> Result<(), TestCaseError> {
     let path = dir.path().join("variant.toml");
     std::fs::write(&path, v.toml()).unwrap();
     let loaded = sezsim::load(&path);
-    let s = match (v.valid(), loaded) {
-        (true, Ok(s)) => s,
-        (true, Err(e)) => {
-            return Err(TestCaseError::fail(format!(
-                "expected a valid variant:\n{}\n{e}",
-                v.toml()
-            )));
-        }
-        (false, Ok(_)) => {
-            return Err(TestCaseError::fail(format!(
-                "expected errors for:\n{}",
-                v.toml()
-            )));
-        }
-        (false, Err(e)) => {
-            for d in e.iter() {
-                let file = d.location.as_ref().map(|l| l.file.clone());
-                prop_assert!(
-                    file.as_ref().is_some_and(|f| f.ends_with("variant.toml")),
-                    "error outside the variant:\n{}\nfor:\n{}",
-                    d,
-                    v.toml()
-                );
-            }
-            return Ok(());
-        }
+    let Some(s) = outcome(v.valid(), loaded, &v.toml())? else {
+        return Ok(());
     };
     let spec = sez(&s);
     let (north, south) = (&spec.zones[0], &spec.zones[1]);

@@ -13,11 +13,7 @@ fn sez(s: &Scenario) -> &SezSpec {
 }
 
 fn distribution(s: &Scenario, path: &str) -> String {
-    let id = s
-        .parameters
-        .id(path)
-        .unwrap_or_else(|| panic!("no parameter {path}"));
-    s.parameters.get(id).distribution.to_string()
+    support::distribution(s, path).to_string()
 }
 
 #[test]

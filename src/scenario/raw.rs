@@ -604,6 +604,18 @@ mod tests {
         }
     }
 
+    /// The `zones` items of `t` and their ids.
+    fn zones_of(t: &Table) -> (&[Node], Vec<&str>) {
+        let Value::Array(zones) = &t.get("zones").unwrap().value.value else {
+            panic!("zones is not an array")
+        };
+        let ids = zones
+            .iter()
+            .map(|z| identity_of(z, "id").unwrap())
+            .collect();
+        (zones, ids)
+    }
+
     #[test]
     fn tables_merge_key_by_key_and_child_wins() {
         let mut parent = table("[global]\na = 1.0\nb = 2.0\n");
@@ -623,13 +635,7 @@ mod tests {
         let child =
             table("[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 2.0\n[[zones]]\nid = \"c\"\n");
         merge_tables(&mut parent, child, "", &RULES);
-        let Value::Array(zones) = &parent.get("zones").unwrap().value.value else {
-            panic!()
-        };
-        let ids: Vec<_> = zones
-            .iter()
-            .map(|z| identity_of(z, "id").unwrap())
-            .collect();
+        let (zones, ids) = zones_of(&parent);
         assert_eq!(ids, ["a", "b", "c"]);
         let Value::Table(a) = &zones[0].value else {
             panic!()
@@ -649,13 +655,7 @@ mod tests {
              [[zones]]\nid = \"c\"\n[[zones]]\nid = \"c\"\n",
         );
         merge_tables(&mut parent, child, "", &RULES);
-        let Value::Array(zones) = &parent.get("zones").unwrap().value.value else {
-            panic!()
-        };
-        let ids: Vec<_> = zones
-            .iter()
-            .map(|z| identity_of(z, "id").unwrap())
-            .collect();
+        let (zones, ids) = zones_of(&parent);
         assert_eq!(ids, ["a", "a", "c", "c"]);
         let Value::Table(a) = &zones[0].value else {
             panic!()

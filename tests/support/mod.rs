@@ -72,6 +72,15 @@ pub fn load(path: &Path) -> Scenario {
     sezsim::load(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The distribution of the parameter at `path` in `s`.
+pub fn distribution(s: &Scenario, path: &str) -> sezsim::uncertainty::Distribution {
+    let id = s
+        .parameters
+        .id(path)
+        .unwrap_or_else(|| panic!("no parameter {path}"));
+    s.parameters.get(id).distribution.clone()
+}
+
 /// One replication's record, with lookups by name.
 pub struct Run {
     pub layout: sezsim::engine::OutputLayout,
