@@ -677,6 +677,16 @@ fn phase() -> impl Strategy<Value = PhaseGen> {
         })
 }
 
+/// A phase as the loaded scenario should hold it.
+#[derive(Debug, Clone)]
+struct ExpectedPhase {
+    name: String,
+    planned_year: i64,
+    area_ha: Distribution,
+    delay: Distribution,
+    grid_mw: Distribution,
+}
+
 /// A project the variant writes (replacing the parent's CSV list).
 #[derive(Debug, Clone)]
 struct ProjectGen {
@@ -958,12 +968,17 @@ impl V2Variant {
         }
     }
 
-    /// Zone `south`'s phases as (name, planned year, area, delay, grid)
-    /// distributions, if valid: the parent's `p1`, merged with a phase of
-    /// that name, then the others in the variant's order.
-    fn phases(&self) -> Option<Vec<(String, i64, Distribution, Distribution, Distribution)>> {
+    /// Zone `south`'s phases, if valid: the parent's `p1`, merged with a
+    /// phase of that name, then the others in the variant's order.
+    fn phases(&self) -> Option<Vec<ExpectedPhase>> {
         let fixed = |v: f64| Distribution::fixed(v).unwrap();
-        let mut phases = vec![("p1".to_string(), 2025, fixed(400.0), fixed(0.0), fixed(0.0))];
+        let mut phases = vec![ExpectedPhase {
+            name: "p1".to_string(),
+            planned_year: 2025,
+            area_ha: fixed(400.0),
+            delay: fixed(0.0),
+            grid_mw: fixed(0.0),
+        }];
         for p in &self.phases {
             if !p
                 .name
@@ -979,24 +994,27 @@ impl V2Variant {
                 Some(d) => d.valid(range),
                 None => default,
             };
-            let merged = phases.iter().position(|q| q.0 == p.name);
+            let merged = phases.iter().position(|q| q.name == p.name);
             let inherited = merged.map(|i| phases[i].clone());
-            let area = valid(
-                &p.area,
-                ValueRange::PositiveUpTo(1e6),
-                inherited.as_ref().map(|q| q.2.clone()),
-            )?;
-            let delay = valid(
-                &p.delay,
-                ValueRange::NonNegative,
-                Some(inherited.as_ref().map_or(fixed(0.0), |q| q.3.clone())),
-            )?;
-            let grid = valid(
-                &p.grid_mw,
-                ValueRange::Between(0.0, 1e6),
-                Some(inherited.as_ref().map_or(fixed(0.0), |q| q.4.clone())),
-            )?;
-            let phase = (p.name.to_string(), p.planned_year, area, delay, grid);
+            let phase = ExpectedPhase {
+                name: p.name.to_string(),
+                planned_year: p.planned_year,
+                area_ha: valid(
+                    &p.area,
+                    ValueRange::PositiveUpTo(1e6),
+                    inherited.as_ref().map(|q| q.area_ha.clone()),
+                )?,
+                delay: valid(
+                    &p.delay,
+                    ValueRange::NonNegative,
+                    Some(inherited.as_ref().map_or(fixed(0.0), |q| q.delay.clone())),
+                )?,
+                grid_mw: valid(
+                    &p.grid_mw,
+                    ValueRange::Between(0.0, 1e6),
+                    Some(inherited.as_ref().map_or(fixed(0.0), |q| q.grid_mw.clone())),
+                )?,
+            };
             match merged {
                 Some(i) => phases[i] = phase,
                 None => phases.push(phase),
@@ -1080,15 +1098,19 @@ fn check_v2_variant(v: &V2Variant) -> Result<(), TestCaseError> {
     let phases = v.phases().unwrap();
     prop_assert_eq!(south.investment.land, Land::Phases);
     let names: Vec<&str> = south.phases.iter().map(|p| p.name.as_str()).collect();
-    let want: Vec<&str> = phases.iter().map(|p| p.0.as_str()).collect();
+    let want: Vec<&str> = phases.iter().map(|p| p.name.as_str()).collect();
     prop_assert_eq!(names, want);
-    for (p, (name, year, area, delay, grid)) in south.phases.iter().zip(&phases) {
-        prop_assert_eq!(p.planned_year as i64, *year);
-        for (key, want) in [("area_ha", area), ("delay", delay), ("grid_mw", grid)] {
-            let path = format!("zones.south.phases.{name}.{key}");
+    for (p, want) in south.phases.iter().zip(&phases) {
+        prop_assert_eq!(p.planned_year as i64, want.planned_year);
+        for (key, d) in [
+            ("area_ha", &want.area_ha),
+            ("delay", &want.delay),
+            ("grid_mw", &want.grid_mw),
+        ] {
+            let path = format!("zones.south.phases.{}.{key}", want.name);
             prop_assert_eq!(
                 distribution(&s, &path).to_string(),
-                want.to_string(),
+                d.to_string(),
                 "{}",
                 path
             );
