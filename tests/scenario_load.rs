@@ -40,11 +40,7 @@ fn value(s: &Scenario, path: &str) -> f64 {
 }
 
 fn kind(s: &Scenario, path: &str) -> &'static str {
-    let id = s
-        .parameters
-        .id(path)
-        .unwrap_or_else(|| panic!("no parameter {path}"));
-    s.parameters.get(id).distribution.kind()
+    support::distribution(s, path).kind()
 }
 
 #[test]

@@ -536,17 +536,21 @@ fn merge_array_by_key(
     rules: &MergeRules,
 ) -> Vec<Replaced> {
     let mut replaced = Vec::new();
+    // A child item merges into an inherited item, once: an identity the
+    // child writes twice is appended again, so that the section's reader
+    // reports the duplicate instead of two items silently becoming one.
+    let mut merged = vec![false; parent.len()];
     for item in child {
         let item_key = identity_of(&item, key);
         let target = item_key.and_then(|k| {
-            parent
-                .iter_mut()
-                .find(|p| identity_of(p, key) == Some(k))
-                .map(|p| (k.to_owned(), p))
+            let i = (0..merged.len())
+                .find(|&i| !merged[i] && identity_of(&parent[i], key) == Some(k))?;
+            merged[i] = true;
+            Some((k.to_owned(), i))
         });
         match (target, item.value) {
-            (Some((k, existing)), Value::Table(c)) => {
-                if let Value::Table(p) = &mut existing.value {
+            (Some((k, i)), Value::Table(c)) => {
+                if let Value::Table(p) = &mut parent[i].value {
                     replaced.extend(merge_tables(p, c, &format!("{path}.{k}"), rules));
                 }
             }
@@ -600,6 +604,18 @@ mod tests {
         }
     }
 
+    /// The `zones` items of `t` and their ids.
+    fn zones_of(t: &Table) -> (&[Node], Vec<&str>) {
+        let Value::Array(zones) = &t.get("zones").unwrap().value.value else {
+            panic!("zones is not an array")
+        };
+        let ids = zones
+            .iter()
+            .map(|z| identity_of(z, "id").unwrap())
+            .collect();
+        (zones, ids)
+    }
+
     #[test]
     fn tables_merge_key_by_key_and_child_wins() {
         let mut parent = table("[global]\na = 1.0\nb = 2.0\n");
@@ -619,19 +635,32 @@ mod tests {
         let child =
             table("[[zones]]\nid = \"a\"\n[zones.energy]\ngrid_mw = 2.0\n[[zones]]\nid = \"c\"\n");
         merge_tables(&mut parent, child, "", &RULES);
-        let Value::Array(zones) = &parent.get("zones").unwrap().value.value else {
-            panic!()
-        };
-        let ids: Vec<_> = zones
-            .iter()
-            .map(|z| identity_of(z, "id").unwrap())
-            .collect();
+        let (zones, ids) = zones_of(&parent);
         assert_eq!(ids, ["a", "b", "c"]);
         let Value::Table(a) = &zones[0].value else {
             panic!()
         };
         assert_eq!(float_at(a, &["energy", "grid_mw"]), 2.0);
         assert_eq!(float_at(a, &["energy", "backup_mw"]), 5.0);
+    }
+
+    #[test]
+    fn an_identity_written_twice_by_a_child_is_kept_twice() {
+        // Zone `a` is inherited; the child writes `a` twice and the new `c`
+        // twice: one `a` merges, the rest are appended for the reader to
+        // report as duplicates.
+        let mut parent = table("[[zones]]\nid = \"a\"\nx = 1.0\n");
+        let child = table(
+            "[[zones]]\nid = \"a\"\nx = 2.0\n[[zones]]\nid = \"a\"\nx = 3.0\n\
+             [[zones]]\nid = \"c\"\n[[zones]]\nid = \"c\"\n",
+        );
+        merge_tables(&mut parent, child, "", &RULES);
+        let (zones, ids) = zones_of(&parent);
+        assert_eq!(ids, ["a", "a", "c", "c"]);
+        let Value::Table(a) = &zones[0].value else {
+            panic!()
+        };
+        assert_eq!(float_at(a, &["x"]), 2.0);
     }
 
     #[test]

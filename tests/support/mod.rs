@@ -1,7 +1,9 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+pub mod diag;
 pub mod sez;
+pub mod v2;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +72,15 @@ pub fn load(path: &Path) -> Scenario {
     sezsim::load(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The distribution of the parameter at `path` in `s`.
+pub fn distribution(s: &Scenario, path: &str) -> sezsim::uncertainty::Distribution {
+    let id = s
+        .parameters
+        .id(path)
+        .unwrap_or_else(|| panic!("no parameter {path}"));
+    s.parameters.get(id).distribution.clone()
+}
+
 /// One replication's record, with lookups by name.
 pub struct Run {
     pub layout: sezsim::engine::OutputLayout,
@@ -91,6 +102,43 @@ impl Run {
     pub fn scalar(&self, name: &str) -> f64 {
         let i = self.layout.scalars.iter().position(|s| s == name).unwrap();
         self.record.scalars[i]
+    }
+
+    /// The replication's draw of the uncertain parameter at `path`.
+    pub fn input(&self, path: &str) -> f64 {
+        let i = self
+            .layout
+            .inputs
+            .iter()
+            .position(|s| s == path)
+            .unwrap_or_else(|| panic!("no uncertain input {path}"));
+        self.record.inputs[i]
+    }
+}
+
+/// The replications of one run of a scenario, each replayed on demand from
+/// one model (cheaper than [`run_one`] per replication).
+pub struct Runs {
+    prepared: Prepared,
+    layout: sezsim::engine::OutputLayout,
+}
+
+impl Runs {
+    /// A random-mode run of `replications` of `scenario` under its seed.
+    pub fn new(scenario: &Scenario, replications: u64) -> Runs {
+        let prepared = Prepared::new(scenario, replications, scenario.seed, false).unwrap();
+        Runs {
+            layout: prepared.layout(),
+            prepared,
+        }
+    }
+
+    /// Replication `replication`'s record.
+    pub fn get(&self, replication: u64) -> Run {
+        Run {
+            layout: self.layout.clone(),
+            record: self.prepared.run_one(replication),
+        }
     }
 }
 

@@ -37,10 +37,14 @@ use crate::uncertainty::ValueRange;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SezKind;
 
-/// Zones merge by `id` and energy projects by `name`; a zone's `sourcing`
-/// shares are one value.
+/// Zones merge by `id`, a zone's phases and energy projects by `name`; a
+/// zone's `sourcing` shares are one value.
 const MERGE_RULES: MergeRules = MergeRules {
-    keyed_arrays: &[("zones", "id"), ("energy_projects", "name")],
+    keyed_arrays: &[
+        ("zones", "id"),
+        ("zones.*.phases", "name"),
+        ("energy_projects", "name"),
+    ],
     value_keys: &["sourcing"],
 };
 

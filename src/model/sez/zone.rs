@@ -515,6 +515,16 @@ impl SezReader<'_, '_> {
                 };
                 let scope = dist.entries.remove(pos);
                 let path = format!("zone_defaults.{}.{}.scope", section.key, entry.key);
+                // Only a distribution has a scope: on a series or a map of
+                // shares it is an error whatever it says.
+                if dist.get("dist").is_none() {
+                    self.ctx.error(
+                        scope.value.origin,
+                        &path,
+                        "`scope` belongs on a distribution table (with `dist`)",
+                    );
+                    continue;
+                }
                 let common = match &scope.value.value {
                     Value::String(s) if s == "common" => true,
                     Value::String(s) if s == "zone" => false,
@@ -536,7 +546,7 @@ impl SezReader<'_, '_> {
                         false
                     }
                 };
-                if common && dist.get("dist").is_some() {
+                if common {
                     self.common.push(CommonSlot {
                         section: section.key.clone(),
                         key: entry.key.clone(),
@@ -544,12 +554,6 @@ impl SezReader<'_, '_> {
                         id: None,
                         zones: Vec::new(),
                     });
-                } else if common {
-                    self.ctx.error(
-                        scope.value.origin,
-                        &path,
-                        "`scope` belongs on a distribution table (with `dist`)",
-                    );
                 }
             }
         }
