@@ -34,8 +34,6 @@ pub use schema::{Horizon, Schema};
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
 
-pub use crate::uncertainty::ValueRange;
-
 use crate::diagnostics::Diagnostics;
 
 /// Read and validate the scenario at `path`, with every file it extends and

@@ -18,15 +18,14 @@ pub mod power;
 mod projects;
 mod schema;
 mod setup;
-pub mod simulate;
-pub mod spec;
+mod simulate;
+mod spec;
 mod zone;
 
 use std::any::Any;
 use std::fmt::Write;
 use std::sync::Arc;
 
-pub use outputs::{NationalOutput, Scalar, ZoneOutput};
 pub use simulate::{Mode, SezModel, SezWorkspace};
 pub use spec::*;
 
