@@ -6,6 +6,7 @@
 //! receives a slice of values indexed by them, so the hot loop never looks a
 //! parameter up by name.
 
+use std::any::Any;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -77,7 +78,8 @@ impl Scenario {
     /// The model's spec as its concrete type `T` (a kind's own spec), or
     /// `None` when the scenario is of another kind.
     pub fn spec<T: ModelSpec>(&self) -> Option<&T> {
-        self.model.as_any().downcast_ref::<T>()
+        let spec: &dyn Any = self.model.as_ref();
+        spec.downcast_ref::<T>()
     }
 
     /// Calendar years of the horizon.

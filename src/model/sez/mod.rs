@@ -22,7 +22,6 @@ mod simulate;
 mod spec;
 mod zone;
 
-use std::any::Any;
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -214,10 +213,6 @@ impl ModelSpec for SezSpec {
             Mode::Random
         };
         Ok(Box::new(SezModel::new(scenario, self, options.seed, mode)?))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
