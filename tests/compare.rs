@@ -205,3 +205,108 @@ fn compare_refuses_scenarios_with_the_same_name() {
         .assert()
         .code(2);
 }
+
+/// Runs `sezsim compare base variant -n 400` and returns the folder.
+fn compare_two(dir: &std::path::Path, base: &str, variant: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("cmp");
+    let o = sezsim()
+        .args(["compare", base, "-q", "-n", "400"])
+        .arg(variant)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// The rows of `cost_effectiveness.csv` as maps from column to cell.
+fn cost_rows(out: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let rows = csv_rows(&std::fs::read_to_string(out.join("cost_effectiveness.csv")).unwrap());
+    assert_eq!(
+        rows[0],
+        [
+            "variant",
+            "outcome",
+            "outcome_diff",
+            "cost_diff",
+            "per_musd",
+            "per_musd_lo",
+            "per_musd_hi"
+        ]
+    );
+    rows[1..]
+        .iter()
+        .map(|r| rows[0].iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+/// Doubling the training cost per trainee changes what the public pays and
+/// nothing else: every outcome gains exactly 0 per USD million, with an
+/// interval of exactly [0, 0] (the cost difference is far from zero).
+#[test]
+fn a_pure_cost_buys_exactly_nothing_per_dollar() {
+    let dir = tempfile::tempdir().unwrap();
+    let dearer = support::extending(
+        dir.path(),
+        "dearer.toml",
+        "tests/fixtures/v2/fiscal.toml",
+        "[scenario]\nname = \"dearer\"\n\
+         [zone_defaults.workforce]\n\
+         training_cost = { dist = \"uniform\", min = 1600, max = 3000 }\n",
+    );
+    let out = compare_two(dir.path(), "tests/fixtures/v2/fiscal.toml", &dearer);
+    let rows = cost_rows(&out);
+    let outcomes: Vec<&str> = rows.iter().map(|r| r["outcome"].as_str()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "exports_cumulative",
+            "value_added_cumulative",
+            "job_years",
+            "employment_final"
+        ]
+    );
+    for r in &rows {
+        assert_eq!(r["variant"], "dearer");
+        assert_eq!(r["outcome_diff"], "0", "{r:?}");
+        let cost: f64 = r["cost_diff"].parse().unwrap();
+        assert!(cost > 0.0, "{r:?}");
+        for c in ["per_musd", "per_musd_lo", "per_musd_hi"] {
+            assert_eq!(r[c], "0", "{c}: {r:?}");
+        }
+    }
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(md.contains("## Cost-effectiveness"), "{md}");
+    assert!(!md.contains("No interval:"), "{md}");
+}
+
+/// A variant that changes demand but no public cost: the gains are
+/// real, the ratio is undefined, and compare.md says why.
+#[test]
+fn no_cost_change_leaves_the_ratio_empty_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let demand = support::extending(
+        dir.path(),
+        "calmer.toml",
+        "tests/fixtures/full/base.toml",
+        "[scenario]\nname = \"calmer\"\n[global]\ndemand_volatility = 0.02\n",
+    );
+    let out = compare_two(dir.path(), "tests/fixtures/full/base.toml", &demand);
+    let rows = cost_rows(&out);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().any(|r| r["outcome_diff"] != "0"), "{rows:?}");
+    for r in &rows {
+        assert_eq!(r["cost_diff"], "0", "{r:?}");
+        for c in ["per_musd", "per_musd_lo", "per_musd_hi"] {
+            assert_eq!(r[c], "", "{c}: {r:?}");
+        }
+    }
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(
+        md.contains(
+            "- `calmer`: the variant costs the public purse the same as the base in every replication"
+        ),
+        "{md}"
+    );
+}

@@ -36,8 +36,6 @@ pub use sensitivity::SHOCKS_FACTOR;
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
 
-pub use crate::uncertainty::ValueRange;
-
 use crate::diagnostics::Diagnostics;
 
 /// Read and validate the scenario at `path`, with every file it extends and

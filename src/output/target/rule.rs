@@ -31,6 +31,7 @@ pub const SEZSIM_NAMES: &[&str] = &[
     // A comparison (`compare`).
     "compare.csv",
     "compare.md",
+    "cost_effectiveness.csv",
     // A sweep (`sweep`, `merge` of sweep shards) and its points.
     "points.csv",
     "sweep.json",

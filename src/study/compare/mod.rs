@@ -21,6 +21,7 @@
 //! reads and checks the scenarios, `paired` accumulates the paired
 //! differences, `tables` writes the results as text.
 
+mod cost;
 mod load;
 mod paired;
 mod tables;
@@ -41,10 +42,16 @@ use crate::run::{self, RunSettings};
 use crate::scenario::Scenario;
 
 pub use super::paths::default_compare_dir;
+pub use cost::{
+    COST, CostEffect, CostEffectiveness, CrossMoments, NoInterval, OUTCOMES, PairedMoments,
+};
 use load::check_scenarios;
 pub use load::load_scenarios;
 pub use paired::{PairedAccumulator, PairedDifference};
-pub use tables::{compare_csv, compare_md, terminal_summary};
+pub use tables::{compare_csv, compare_md, cost_effectiveness_csv, terminal_summary};
+
+/// The file of each variant's gains per USD million of public cost.
+pub const COST_EFFECTIVENESS_CSV: &str = "cost_effectiveness.csv";
 
 /// The quantile levels every comparison reports (P5, P50, P95), computed in
 /// addition to each scenario's own levels.
@@ -110,6 +117,9 @@ pub struct Comparison {
     pub scenarios: Vec<ComparedScenario>,
     /// `paired[v][s]`: variant `v + 1` against the base, scalar `s`.
     pub paired: Vec<Vec<PairedDifference>>,
+    /// Each variant's gains per USD million of public cost, if the model
+    /// records a public cost (`cost_effectiveness.csv`).
+    pub cost: Option<CostEffectiveness>,
 }
 
 /// A finished comparison.
@@ -117,7 +127,9 @@ pub struct Comparison {
 pub struct CompareOutcome {
     /// The published comparison folder.
     pub dir: PathBuf,
+    /// Every scenario's results and the paired differences.
     pub comparison: Comparison,
+    /// Seconds the comparison took.
     pub wall_time_seconds: f64,
 }
 
@@ -170,6 +182,9 @@ pub fn compare(
 
     let mut compared: Vec<ComparedScenario> = Vec::new();
     let mut paired = Vec::new();
+    let mut cost_effects = Vec::new();
+    // The outcome and cost scalars, once the base's layout is known.
+    let mut cost_scalars: Option<(Vec<String>, Vec<usize>, usize)> = None;
     let mut base_values: Vec<f64> = Vec::new();
     for (i, scenario) in scenarios.iter().enumerate() {
         let one_started = Instant::now();
@@ -187,23 +202,32 @@ pub fn compare(
                 sample.offer(v.replication, v.inputs, v.scalars);
                 base_values.extend_from_slice(v.scalars)
             };
-            run::summarize(
+            let summary = run::summarize(
                 scenario,
                 &rs,
                 &COMPARE_LEVELS,
                 Some(&mut keep),
                 Some(&mut tick),
-            )?
+            )?;
+            cost_scalars = CostEffectiveness::scalars(&summary.layout.scalars);
+            summary
         } else {
             let base = &compared[0].summary;
             let scalars = base.layout.scalars.len();
             let mut acc = PairedAccumulator::new(&base_values, scalars);
+            let mut cross = cost_scalars
+                .as_ref()
+                .map(|(_, indices, cost)| CrossMoments::new(indices.clone(), *cost));
             let mut pair = |v: ReplicationValues<'_>| {
                 sample.offer(v.replication, v.inputs, v.scalars);
                 // Layouts are checked below; a variant with other scalars
                 // is refused before its differences are used.
                 if v.scalars.len() == scalars {
                     acc.add(v.replication, v.scalars);
+                    if let Some(cross) = cross.as_mut() {
+                        let r = v.replication as usize;
+                        cross.add(&base_values[r * scalars..(r + 1) * scalars], v.scalars);
+                    }
                 }
             };
             let summary = run::summarize(
@@ -226,6 +250,9 @@ pub fn compare(
                 )));
             }
             paired.push(acc.finish(base, &summary));
+            if let Some(cross) = cross {
+                cost_effects.push(cross.finish());
+            }
             summary
         };
         run::write_run_folder(
@@ -248,6 +275,10 @@ pub fn compare(
         scalars: compared[0].summary.layout.scalars.clone(),
         scenarios: compared,
         paired,
+        cost: cost_scalars.map(|(outcomes, _, _)| CostEffectiveness {
+            outcomes,
+            effects: cost_effects,
+        }),
     };
     // The overlay charts are drawn from the fan.csv each run folder just
     // saved, like every chart, so their bytes follow from saved data.
@@ -256,6 +287,9 @@ pub fn compare(
     charts::write_pictures(&pending, &format!("{}/", charts::CHARTS_DIR), &pictures)?;
     pending.write("compare.csv", compare_csv(&comparison).as_bytes())?;
     pending.write("compare.md", compare_md(&comparison).as_bytes())?;
+    if let Some(csv) = cost_effectiveness_csv(&comparison) {
+        pending.write(COST_EFFECTIVENESS_CSV, csv.as_bytes())?;
+    }
     let wall_time_seconds = started.elapsed().as_secs_f64();
     let manifest = CompareManifest {
         tool: manifest::TOOL.into(),

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{COMPARE_LEVELS, CompareOutcome, Comparison, Z95};
+use super::{COMPARE_LEVELS, COST, CompareOutcome, Comparison, CostEffect, Z95};
 use crate::output::format::four_digits;
 
 /// Shortest round-trip text of a float (exact in tables), empty for `None`.
@@ -147,7 +147,151 @@ pub fn compare_md(c: &Comparison) -> String {
          comparison.",
         c.replications
     );
+    cost_md(c, &mut out);
     out
+}
+
+/// `cost_effectiveness.csv`, if the model records a public cost: one row
+/// per variant and outcome,
+///
+/// `variant,outcome,outcome_diff,cost_diff,per_musd,per_musd_lo,per_musd_hi`
+///
+/// `outcome_diff` and `cost_diff` are the paired mean differences from the
+/// base (the cost is `public_cost_pv`, USD million), `per_musd` the outcome
+/// gained per USD million of public cost (empty when the cost does not
+/// change) and `per_musd_lo`, `per_musd_hi` its 95% Fieller interval
+/// (empty when the cost difference is not distinguishable from zero;
+/// `compare.md` says why).
+pub fn cost_effectiveness_csv(c: &Comparison) -> Option<String> {
+    let cost = c.cost.as_ref()?;
+    let mut out =
+        String::from("variant,outcome,outcome_diff,cost_diff,per_musd,per_musd_lo,per_musd_hi\n");
+    for (v, effects) in cost.effects.iter().enumerate() {
+        for (outcome, e) in cost.outcomes.iter().zip(effects) {
+            let _ = write!(out, "{},{outcome}", c.scenarios[v + 1].name);
+            let (lo, hi) = e.interval.ok().unzip();
+            for cell in [Some(e.outcome_diff), Some(e.cost_diff), e.per_musd, lo, hi] {
+                out.push(',');
+                num(&mut out, cell);
+            }
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// A gain per USD million and its interval, for `compare.md`.
+fn per_musd_cell(e: &CostEffect) -> String {
+    match (e.per_musd, e.interval) {
+        (None, _) => "undefined: no mean cost difference".into(),
+        (Some(r), Ok((lo, hi))) => {
+            format!(
+                "{} ({} to {})",
+                four_digits(r),
+                four_digits(lo),
+                four_digits(hi)
+            )
+        }
+        (Some(r), Err(_)) => format!("{} (no interval)", four_digits(r)),
+    }
+}
+
+/// `1 / ratio` in other units (`scale / ratio`), with its interval: the
+/// reciprocal of an interval that excludes zero, otherwise unbounded.
+fn reciprocal_cell(e: &CostEffect, scale: f64) -> String {
+    let Some(r) = e.per_musd else {
+        return per_musd_cell(e);
+    };
+    if r <= 0.0 {
+        return "none: no gain for the cost".into();
+    }
+    let point = four_digits(scale / r);
+    match e.interval {
+        Ok((lo, hi)) if lo > 0.0 => format!(
+            "{point} ({} to {})",
+            four_digits(scale / hi),
+            four_digits(scale / lo)
+        ),
+        Ok(_) => format!("{point} (up to unbounded)"),
+        Err(_) => format!("{point} (no interval)"),
+    }
+}
+
+/// The cost-effectiveness section of `compare.md`.
+fn cost_md(c: &Comparison, out: &mut String) {
+    let Some(cost) = &c.cost else { return };
+    if cost.effects.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n## Cost-effectiveness\n\n\
+         What each variant gains per USD 1 million of public cost (`{COST}`, the \
+         present value of the zones' public cost series, training, feeders and \
+         tariff relief; tax forgone under holidays is not in it but in \
+         `fiscal_npv`), from the same paired replications: the ratio of the mean \
+         difference in the outcome to the mean difference in cost, with its 95% \
+         Fieller interval. A negative cost is a saving, a negative ratio a loss \
+         per dollar or a gain that saves money: read it with the two \
+         differences beside it.\n"
+    );
+    out.push_str(
+        "| variant | outcome | difference | cost difference (USD m) | per USD 1m of public cost (95% interval) |\n|---|---|--:|--:|--:|\n",
+    );
+    let mut reasons = Vec::new();
+    for (v, effects) in cost.effects.iter().enumerate() {
+        let name = &c.scenarios[v + 1].name;
+        for (outcome, e) in cost.outcomes.iter().zip(effects) {
+            let _ = writeln!(
+                out,
+                "| `{name}` | {outcome} | {} | {} | {} |",
+                signed(e.outcome_diff),
+                signed(e.cost_diff),
+                per_musd_cell(e)
+            );
+        }
+        if let Some(Err(why)) = effects.first().map(|e| e.interval) {
+            reasons.push(format!("`{name}`: {}.", why.reason()));
+        }
+    }
+    let effect = |v: usize, outcome: &str| {
+        let k = cost.outcomes.iter().position(|o| o == outcome)?;
+        Some(cost.effects[v][k])
+    };
+    let columns = ["job_years", "exports_cumulative"].map(|o| cost.outcomes.iter().any(|x| x == o));
+    if columns.iter().any(|&c| c) {
+        out.push_str("\nThe same the other way up: ");
+        let mut head = String::from("| variant |");
+        let mut rule = String::from("|---|");
+        if columns[0] {
+            out.push_str("USD of public cost per job-year gained");
+            head.push_str(" public cost per job-year (USD) |");
+            rule.push_str("--:|");
+        }
+        if columns[1] {
+            out.push_str(if columns[0] { " and " } else { "" });
+            out.push_str("USD of exports gained per USD of public cost");
+            head.push_str(" exports per public USD |");
+            rule.push_str("--:|");
+        }
+        let _ = writeln!(out, ".\n\n{head}\n{rule}");
+        for v in 0..cost.effects.len() {
+            let _ = write!(out, "| `{}` |", c.scenarios[v + 1].name);
+            if let Some(e) = effect(v, "job_years") {
+                let _ = write!(out, " {} |", reciprocal_cell(&e, 1e6));
+            }
+            if let Some(e) = effect(v, "exports_cumulative") {
+                let _ = write!(out, " {} |", per_musd_cell(&e));
+            }
+            out.push('\n');
+        }
+    }
+    if !reasons.is_empty() {
+        out.push_str("\nNo interval:\n\n");
+        for r in reasons {
+            let _ = writeln!(out, "- {r}");
+        }
+    }
 }
 
 /// What `sezsim compare` prints when done: where the comparison went, then
@@ -228,7 +372,57 @@ mod tests {
                 },
             ],
             paired: vec![vec![diff]],
+            cost: None,
         }
+    }
+
+    /// Two variants' cost-effectiveness: one with an interval, one whose
+    /// cost difference is noise.
+    #[test]
+    fn cost_effectiveness_as_csv_and_markdown() {
+        use super::super::{CostEffectiveness, NoInterval};
+        let mut c = comparison();
+        assert_eq!(cost_effectiveness_csv(&c), None);
+        let mut third = c.scenarios[1].clone();
+        third.name = "noisy".into();
+        c.scenarios.push(third);
+        c.paired.push(c.paired[0].clone());
+        let clear = CostEffect {
+            outcome_diff: 40.0,
+            cost_diff: 8.0,
+            per_musd: Some(5.0),
+            interval: Ok((4.0, 6.25)),
+        };
+        let noisy = super::super::cost::tests::noisy_cost();
+        c.cost = Some(CostEffectiveness {
+            outcomes: vec!["job_years".into(), "exports_cumulative".into()],
+            effects: vec![vec![clear, clear], vec![noisy, noisy]],
+        });
+        let csv = cost_effectiveness_csv(&c).unwrap();
+        assert_eq!(
+            csv,
+            "variant,outcome,outcome_diff,cost_diff,per_musd,per_musd_lo,per_musd_hi\n\
+             var,job_years,40,8,5,4,6.25\n\
+             var,exports_cumulative,40,8,5,4,6.25\n\
+             noisy,job_years,3,0.1,30,,\n\
+             noisy,exports_cumulative,3,0.1,30,,\n"
+        );
+        let md = compare_md(&c);
+        assert!(
+            md.contains("| `var` | job_years | +40.00 | +8.000 | 5.000 (4.000 to 6.250) |"),
+            "{md}"
+        );
+        // 1e6 / 5 job-years per USD m = USD 200,000 per job-year; the
+        // interval's ends swap: 1e6 / 6.25 to 1e6 / 4.
+        assert!(
+            md.contains("| `var` | 200000 (160000 to 250000) | 5.000 (4.000 to 6.250) |"),
+            "{md}"
+        );
+        assert!(md.contains("| `noisy` | job_years | +3.000 | +0.1000 | 30.00 (no interval) |"));
+        assert!(md.contains(&format!(
+            "- `noisy`: {}.",
+            NoInterval::CostIndistinguishable.reason()
+        )));
     }
 
     #[test]
