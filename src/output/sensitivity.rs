@@ -85,9 +85,13 @@ fn push_interval(out: &mut String, i: Option<Interval>) {
 /// the output has none).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolRow {
+    /// The output.
     pub key: OutputKey,
+    /// The factor's name.
     pub factor: String,
+    /// First-order index.
     pub s1: Option<Interval>,
+    /// Total index.
     pub st: Option<Interval>,
 }
 
@@ -109,9 +113,13 @@ pub fn sobol_csv(rows: &[SobolRow]) -> String {
 /// One pair's second-order index for one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairRow {
+    /// The output.
     pub key: OutputKey,
+    /// The first factor of the pair.
     pub factor_i: String,
+    /// The second factor of the pair.
     pub factor_j: String,
+    /// Second-order index.
     pub s2: Option<Interval>,
 }
 
@@ -130,7 +138,9 @@ pub fn sobol_s2_csv(rows: &[PairRow]) -> String {
 /// One factor's Morris statistics for one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MorrisRow {
+    /// The output.
     pub key: OutputKey,
+    /// The factor's name.
     pub factor: String,
     /// `mu`, `mu*` with its bootstrap interval, `sigma`; `None` when the
     /// output has none.
@@ -140,8 +150,11 @@ pub struct MorrisRow {
 /// Morris statistics.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MorrisStats {
+    /// Mean elementary effect.
     pub mu: f64,
+    /// Mean absolute elementary effect, with its bootstrap interval.
     pub mu_star: Interval,
+    /// Standard deviation of the effects.
     pub sigma: f64,
 }
 
@@ -167,6 +180,7 @@ pub fn morris_csv(rows: &[MorrisRow]) -> String {
 /// A factor as the report lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportFactor {
+    /// The factor's name.
     pub name: String,
     /// Why it is one factor: "parameter", "correlated block", "group
     /// (patterns)", "the model's random shocks".
@@ -199,6 +213,7 @@ pub struct ReportSection {
     pub more: usize,
     /// Why there are no indices, when there are none.
     pub problem: Option<String>,
+    /// Its charts.
     pub charts: Vec<ReportChart>,
 }
 
@@ -207,25 +222,38 @@ pub struct ReportSection {
 pub enum ReportRow {
     /// A factor's first-order and total index.
     Sobol {
+        /// The factor.
         factor: String,
+        /// First-order index.
         s1: Interval,
+        /// Total index.
         st: Interval,
     },
     /// A factor's Morris statistics.
-    Morris { factor: String, stats: MorrisStats },
+    Morris {
+        /// The factor.
+        factor: String,
+        /// Its statistics.
+        stats: MorrisStats,
+    },
 }
 
 /// Everything `report.md` of a sensitivity analysis shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitivityReport {
+    /// The scenario's title.
     pub title: String,
+    /// The scenario's description.
     pub description: Option<String>,
+    /// The scenario's name.
     pub scenario: String,
     /// `sobol` or `morris`.
     pub method: String,
     /// Lines of the settings list ("Base sample: 8,192 rows ...").
     pub settings: Vec<String>,
+    /// The factors.
     pub factors: Vec<ReportFactor>,
+    /// One section per output.
     pub sections: Vec<ReportSection>,
     /// The command that reproduces the analysis.
     pub reproduce: String,

@@ -12,13 +12,18 @@ use crate::engine::Catalogue;
 /// interface.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityManifest {
+    /// Always `sezsim`.
     pub tool: String,
+    /// The version of sezsim that wrote it.
     pub tool_version: String,
     /// Always [`SensitivityManifest::KIND`]: how `sezsim merge` tells an
     /// analysis from a run.
     pub kind: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's title.
     pub title: String,
+    /// The kind of model.
     pub model: String,
     /// Every input file read, with its SHA-256.
     pub inputs: Vec<ManifestInput>,
@@ -26,6 +31,7 @@ pub struct SensitivityManifest {
     pub scenario_sha256: String,
     /// `sobol` or `morris`.
     pub method: String,
+    /// The seed of the design and the model's shocks.
     pub seed: u64,
     /// `--samples` as given: base rows (Sobol') or trajectories (Morris).
     pub samples: u64,
@@ -44,7 +50,9 @@ pub struct SensitivityManifest {
     pub factors: Vec<ManifestFactor>,
     /// The outputs analysed, as `--outputs` names them.
     pub selected_outputs: Vec<String>,
+    /// Worker threads (results never depend on it).
     pub threads: usize,
+    /// Seconds taken.
     pub wall_time_seconds: f64,
     /// The command that reproduces this analysis.
     pub command: String,
@@ -72,7 +80,10 @@ impl SensitivityManifest {
 /// random shocks).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestFactor {
+    /// Its name: a parameter path, a group's name, or a correlated
+    /// block's paths joined by `+`.
     pub name: String,
+    /// The parameter paths it moves.
     pub parameters: Vec<String>,
 }
 
