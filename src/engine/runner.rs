@@ -79,7 +79,12 @@ pub fn run_partial<M: Model>(
     let mut record = dims.record();
     let mut values = vec![0.0; source.len()];
     source.worker().fill(0, &mut values, &mut record.inputs);
-    model.run(source.shocks(0), &values, &mut model.workspace(), &mut record);
+    model.run(
+        source.shocks(0),
+        &values,
+        &mut model.workspace(),
+        &mut record,
+    );
     dims.check(&record, 0)?;
     let mut partial = PartialRun {
         layout: layout.clone(),
@@ -673,8 +678,7 @@ mod tests {
         let cells = [11, 0, 5];
         for threads in [1, 3] {
             let mut seen: Vec<(u64, Vec<f64>)> = Vec::new();
-            let mut sink =
-                |v: ReplicationValues<'_>| seen.push((v.replication, v.series.to_vec()));
+            let mut sink = |v: ReplicationValues<'_>| seen.push((v.replication, v.series.to_vec()));
             let hooks = Hooks {
                 on_replication: Some(&mut sink),
                 series_cells: &cells,
@@ -698,7 +702,10 @@ mod tests {
         };
         assert!(matches!(
             run(&model, &options(10, 1), hooks),
-            Err(EngineError::SeriesCell { cell: 12, cells: 12 })
+            Err(EngineError::SeriesCell {
+                cell: 12,
+                cells: 12
+            })
         ));
     }
 

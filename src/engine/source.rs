@@ -135,7 +135,12 @@ impl<M: Model + Send> RunnableModel for M {
             .worker()
             .fill(replication, &mut values, &mut record.inputs);
         let mut workspace = self.workspace();
-        self.run(source.shocks(replication), &values, &mut workspace, &mut record);
+        self.run(
+            source.shocks(replication),
+            &values,
+            &mut workspace,
+            &mut record,
+        );
         record
     }
 

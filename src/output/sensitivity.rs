@@ -263,7 +263,11 @@ pub struct SensitivityReport {
 /// `-0.000`.
 fn index_text(v: f64) -> String {
     let text = format!("{v:.3}");
-    if text == "-0.000" { "0.000".into() } else { text }
+    if text == "-0.000" {
+        "0.000".into()
+    } else {
+        text
+    }
 }
 
 fn interval_text(i: Interval) -> String {

@@ -161,7 +161,10 @@ impl Schema<'_> {
                                     self.params.get(id).path
                                 ),
                             )
-                            .help = Some("a parameter may belong to one group only: narrow one of the patterns".into());
+                            .help = Some(
+                            "a parameter may belong to one group only: narrow one of the patterns"
+                                .into(),
+                        );
                     } else {
                         group_of.insert(id, (index, entry.value.origin));
                     }

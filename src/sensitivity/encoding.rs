@@ -153,7 +153,8 @@ mod tests {
         let mut acc = MorrisAccumulator::new(&design, 1);
         for t in [1, 3] {
             let outputs = [1.0, 2.0, 4.0, 8.0];
-            acc.add_trajectory(t, &design.trajectory(t), &outputs).unwrap();
+            acc.add_trajectory(t, &design.trajectory(t), &outputs)
+                .unwrap();
         }
         let bytes = acc.to_bytes();
         assert_eq!(MorrisAccumulator::from_bytes(&bytes).unwrap(), acc);

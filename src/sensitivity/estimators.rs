@@ -607,7 +607,14 @@ impl SobolAccumulator {
         let per_replicate = d.u64()?;
         let replicates = d.u32()?;
         let shifts = d.f64s()?;
-        if factors == 0 || rows != if second_order { 2 * factors + 2 } else { factors + 2 } {
+        if factors == 0
+            || rows
+                != if second_order {
+                    2 * factors + 2
+                } else {
+                    factors + 2
+                }
+        {
             return invalid("the rows per block do not match the factors");
         }
         if replicates < 2 || per_replicate == 0 {

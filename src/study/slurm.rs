@@ -152,4 +152,3 @@ echo \"submitted shards: job array $array (1-$N); merge: job $merge -> $OUT\"",
     );
     s
 }
-

@@ -5,8 +5,9 @@
 //! | chart | file | what |
 //! |---|---|---|
 //! | [`IndexBars`] | `sobol_<output>` | S1 and ST of the top factors with their intervals, sorted by ST |
-//! | [`YearShares`] | `sobol_<output>_years` | stacked area of S1 over the years, with "interactions" (1 - sum of S1) on top |
-//! | [`MorrisPoints`] | `morris_<output>` | every factor at (mu*, sigma), the top ones named |
+//! | [`IndexBars`] | `sobol_<output>_<year>` | the same for a yearly output's last year |
+//! | [`YearShares`] | `sobol_<output>_by_year` | stacked area of S1 over the years, with "interactions" (1 - sum of S1) on top |
+//! | [`MorrisPoints`] | `morris_<output>`, `morris_<output>_<year>` | every factor at (mu*, sigma), the top ones named |
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -237,7 +238,9 @@ impl Figure for YearShares {
             &self.title,
             &self.subtitle,
             &legend,
-            Some("Layers: each factor's S1 (negative estimates drawn as 0); interactions: 1 - sum of S1."),
+            Some(
+                "Layers: each factor's S1 (negative estimates drawn as 0); interactions: 1 - the sum of every S1.",
+            ),
         )?;
         let (w, h) = body.dim_in_pixel();
         let first = self.years.first().copied().unwrap_or(0);
@@ -293,7 +296,9 @@ impl Figure for MorrisPoints {
             &self.title,
             &self.subtitle,
             &[],
-            Some("Right: important factors. High: effects that vary (interactions or non-linear effects)."),
+            Some(
+                "Right: important factors. High: effects that vary (interactions or non-linear effects).",
+            ),
         )?;
         let (w, h) = body.dim_in_pixel();
         let finite = |v: &f64| v.is_finite();

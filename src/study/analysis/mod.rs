@@ -220,13 +220,10 @@ impl Plan {
                 members: g.members.iter().filter_map(|&id| position(id)).collect(),
             })
             .collect();
-        let factors = Factors::new(&paths, sampler.correlated_pairs(), &groups)
-            .map_err(sensitivity_error)?;
-        let shocks = shocks_dimension.and_then(|d| {
-            factors
-                .iter()
-                .position(|f| f.dimensions.contains(&d))
-        });
+        let factors =
+            Factors::new(&paths, sampler.correlated_pairs(), &groups).map_err(sensitivity_error)?;
+        let shocks =
+            shocks_dimension.and_then(|d| factors.iter().position(|f| f.dimensions.contains(&d)));
         let design = match settings.method {
             Method::Sobol => Design::Sobol(
                 SobolDesign::new(
@@ -258,11 +255,8 @@ impl Plan {
                 )
             }
         };
-        let selection = Selection::new(
-            model.layout(),
-            &settings.outputs,
-            &scenario.outputs.charts,
-        )?;
+        let selection =
+            Selection::new(model.layout(), &settings.outputs, &scenario.outputs.charts)?;
         Ok(Plan {
             model,
             sampler,
@@ -388,17 +382,18 @@ impl Plan {
                     p(done);
                 }
             };
-            self.model.run_partial(
-                &source,
-                &options,
-                0..engine::chunk_count(replications),
-                Hooks {
-                    on_replication: Some(&mut sink),
-                    on_progress: Some(&mut report),
-                    series_cells: &self.selection.cells,
-                },
-            )
-            .map_err(Error::Engine)?;
+            self.model
+                .run_partial(
+                    &source,
+                    &options,
+                    0..engine::chunk_count(replications),
+                    Hooks {
+                        on_replication: Some(&mut sink),
+                        on_progress: Some(&mut report),
+                        series_cells: &self.selection.cells,
+                    },
+                )
+                .map_err(Error::Engine)?;
         }
         match failed {
             Some(e) => Err(Error::Runtime(e.to_string())),
@@ -410,7 +405,11 @@ impl Plan {
 /// The command that reproduces an analysis of the scenario file
 /// `scenario` (as the user gave it) with `settings`: every setting that
 /// changes results spelled out; `--out` only when not the default folder.
-pub fn reproduce_command(scenario: &Path, scenario_name: &str, settings: &AnalysisSettings) -> String {
+pub fn reproduce_command(
+    scenario: &Path,
+    scenario_name: &str,
+    settings: &AnalysisSettings,
+) -> String {
     let word = super::run::shell_word;
     let mut words = vec![
         "sezsim".to_string(),
@@ -488,7 +487,8 @@ pub fn slurm_plan(
         subcommand: "sensitivity".into(),
         options,
         sezsim: absolute(sezsim.to_path_buf())?,
-        sweep_file: std::fs::canonicalize(scenario_path).map_err(|e| Error::io(scenario_path, e))?,
+        sweep_file: std::fs::canonicalize(scenario_path)
+            .map_err(|e| Error::io(scenario_path, e))?,
         shards_dir: shards_dir(&out_dir),
         out_dir,
         shards: n,

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use super::{
-    AnalysisOutcome, AnalysisSettings, Accumulated, CONFIDENCE_LEVEL, Design, Method, Plan,
+    Accumulated, AnalysisOutcome, AnalysisSettings, CONFIDENCE_LEVEL, Design, Method, Plan,
     sensitivity_error,
 };
 use crate::engine::{ParameterSource, Unit};
@@ -19,8 +19,7 @@ use crate::output::manifest::{
 use crate::output::run_dir::PendingDir;
 use crate::output::sensitivity::{
     Interval, MorrisRow, MorrisStats, OutputKey, PairRow, ReportChart, ReportFactor, ReportRow,
-    ReportSection, SensitivityReport, SobolRow, morris_csv, render_report, sobol_csv,
-    sobol_s2_csv,
+    ReportSection, SensitivityReport, SobolRow, morris_csv, render_report, sobol_csv, sobol_s2_csv,
 };
 use crate::scenario::{SHOCKS_FACTOR, Scenario};
 use crate::sensitivity::{DEFAULT_RESAMPLES, Estimate, pairs};
@@ -285,10 +284,7 @@ fn report_settings(settings: &AnalysisSettings, plan: &Plan, merged: Option<u32>
         }
     }
     lines.push(format!("Seed: {}", settings.seed));
-    lines.push(format!(
-        "Intervals: {:.0}%",
-        CONFIDENCE_LEVEL * 100.0
-    ));
+    lines.push(format!("Intervals: {:.0}%", CONFIDENCE_LEVEL * 100.0));
     if let Some(n) = merged {
         lines.push(format!("Merged from {n} shards"));
     }
@@ -390,7 +386,10 @@ fn sections(
                 .collect();
             if section.problem.is_none() {
                 let bars_stem = if yearly {
-                    stem("sobol", &format!("{}_{}", key.output, key.year.unwrap_or(0)))
+                    stem(
+                        "sobol",
+                        &format!("{}_{}", key.output, key.year.unwrap_or(0)),
+                    )
                 } else {
                     stem("sobol", &key.output)
                 };
@@ -439,17 +438,17 @@ fn sections(
                 .collect();
             if section.problem.is_none() {
                 let s = if yearly {
-                    stem("morris", &format!("{}_{}", key.output, key.year.unwrap_or(0)))
+                    stem(
+                        "morris",
+                        &format!("{}_{}", key.output, key.year.unwrap_or(0)),
+                    )
                 } else {
                     stem("morris", &key.output)
                 };
                 figures.push(SensitivityChart::Morris(chart::MorrisPoints {
                     stem: s.clone(),
                     title: format!("{label}: elementary effects"),
-                    subtitle: subtitle(&format!(
-                        "Morris, {} trajectories",
-                        plan.base_samples()
-                    )),
+                    subtitle: subtitle(&format!("Morris, {} trajectories", plan.base_samples())),
                     unit: unit.clone(),
                     factors: sorted
                         .iter()
@@ -530,31 +529,41 @@ fn year_shares(
             )
         })
         .collect();
+    // The small factors' estimates are summed as they are (their errors
+    // cancel), not clamped one by one (which would add up their noise).
+    let raw_sum = |row: &[f64], keep: &dyn Fn(usize) -> bool| -> f64 {
+        row.iter()
+            .enumerate()
+            .filter(|&(j, v)| keep(j) && v.is_finite())
+            .map(|(_, v)| v)
+            .sum()
+    };
     let others: Vec<f64> = s1
         .iter()
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .filter(|(j, _)| !top.contains(j))
-                .map(|(_, v)| v.max(0.0))
-                .sum()
-        })
+        .map(|row| raw_sum(row, &|j| !top.contains(&j)).max(0.0))
         .collect();
     if others.iter().any(|&v| v > 0.0) {
         layers.push(("other factors".into(), others));
     }
     let interactions: Vec<f64> = s1
         .iter()
-        .map(|row| (1.0 - row.iter().map(|v| v.max(0.0)).sum::<f64>()).max(0.0))
+        .map(|row| (1.0 - raw_sum(row, &|_| true)).max(0.0))
         .collect();
     if s1.iter().all(|row| row.iter().all(|v| v.is_nan())) {
         return None;
     }
     let base = label.rsplit_once(", ").map_or(label, |(l, _)| l);
     Some(chart::YearShares {
-        stem: stem("sobol", &format!("{}_years", last.output)),
-        title: format!("{}: first-order indices over the years", base.trim_end_matches(&format!(", {}", last.zone))),
-        subtitle: format!("{} · Sobol' S1 year by year, top {} factors", scenario.title, top.len()),
+        stem: stem("sobol", &format!("{}_by_year", last.output)),
+        title: format!(
+            "{}: first-order indices over the years",
+            base.trim_end_matches(&format!(", {}", last.zone))
+        ),
+        subtitle: format!(
+            "{} · Sobol' S1 year by year, top {} factors",
+            scenario.title,
+            top.len()
+        ),
         years,
         layers,
         interactions,

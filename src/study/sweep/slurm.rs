@@ -60,6 +60,8 @@ impl SlurmPlan {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     /// A sweep of `points` grid points over the test fixture, written in
@@ -162,6 +164,8 @@ mod tests {
     fn the_script_submits_an_array_and_a_dependent_merge() {
         let plan = SlurmPlan {
             name: "grid".into(),
+            subcommand: "sweep".into(),
+            options: Vec::new(),
             sezsim: "/opt/bin/sezsim".into(),
             sweep_file: "/home/a b/sweep.toml".into(),
             shards_dir: "/scratch/grid-shards".into(),
