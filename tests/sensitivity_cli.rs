@@ -104,6 +104,12 @@ fn ishigami_indices_through_the_command_at_2_pow_14() {
         );
         assert_eq!(row.factor, format!("inputs.x{}", i + 1));
         let (s1, st) = (row.numbers[0], row.numbers[3]);
+        eprintln!(
+            "x{}: S1 {s1:.4} (error {:.4}), ST {st:.4} (error {:.4})",
+            i + 1,
+            s1 - ISHIGAMI_S1[i],
+            st - ISHIGAMI_ST[i]
+        );
         assert!((s1 - ISHIGAMI_S1[i]).abs() < 0.01, "S1 of x{}: {s1}", i + 1);
         assert!((st - ISHIGAMI_ST[i]).abs() < 0.01, "ST of x{}: {st}", i + 1);
         // Each interval holds its estimate.
@@ -122,6 +128,7 @@ fn ishigami_indices_through_the_command_at_2_pow_14() {
         .find(|r| r.factor == "inputs.x1*inputs.x3")
         .unwrap()
         .numbers[0];
+    eprintln!("S13 {s13:.4} (error {:.4})", s13 - ISHIGAMI_S13);
     assert!((s13 - ISHIGAMI_S13).abs() < 0.02, "S13 = {s13}");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
@@ -154,6 +161,16 @@ fn sobol_g_indices_through_the_command_at_2_pow_14() {
     let (first, total) = g_analytic(&a);
     let (_, rows) = read_rows(&out.join("sobol.csv"));
     assert_eq!(rows.len(), a.len());
+    let worst = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (r.numbers[0] - first[i])
+                .abs()
+                .max((r.numbers[3] - total[i]).abs())
+        })
+        .fold(0.0, f64::max);
+    eprintln!("Sobol' G: largest error over S1 and ST {worst:.4}");
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row.factor, format!("inputs.x{}", i + 1));
         assert!(
@@ -210,6 +227,9 @@ fn ishigami_intervals_cover_the_analytic_values_over_40_seeds() {
     }
     let coverage = covered as f64 / total as f64;
     let mean_half_width = width / total as f64;
+    eprintln!(
+        "coverage {coverage:.3}, mean half-width {mean_half_width:.4} over {total} intervals"
+    );
     assert_eq!(total, 240);
     assert!(coverage >= 0.85, "coverage {coverage}");
     assert!(mean_half_width < 0.1, "mean half-width {mean_half_width}");
@@ -342,6 +362,10 @@ fn a_correlated_pair_is_one_factor_with_its_analytic_index() {
     let rows = sum_analysis("");
     let names: Vec<&str> = rows.iter().map(|r| r.factor.as_str()).collect();
     assert_eq!(names, ["inputs.x1+inputs.x2", "inputs.x3"]);
+    eprintln!(
+        "block: S1 {:.4}, ST {:.4}, analytic {block:.4}",
+        rows[0].numbers[0], rows[0].numbers[3]
+    );
     for (row, truth) in rows.iter().zip([block, 1.0 - block]) {
         for (value, lo, hi) in [
             (row.numbers[0], row.numbers[1], row.numbers[2]),
@@ -412,6 +436,7 @@ fn morris_mu_star_ranks_g_factors_like_their_total_indices() {
         .records()
         .map(|r| r.unwrap()[5].parse().unwrap())
         .collect();
+    eprintln!("Morris mu* on G: {mu_star:?}");
     assert_eq!(mu_star.len(), 8);
     for i in 0..3 {
         assert!(mu_star[i] > mu_star[i + 1], "{mu_star:?}");
@@ -561,4 +586,32 @@ fn emit_slurm_writes_an_array_of_shards_and_a_merge() {
     );
     assert!(text.contains("N=4"), "{text}");
     assert!(text.contains("--dependency=\"afterok:$array\""), "{text}");
+}
+
+/// The README's command table has a line for `sezsim sensitivity` naming
+/// exactly the flags the command accepts.
+#[test]
+fn the_readme_command_table_lists_every_flag_of_sensitivity() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("| `sezsim sensitivity "))
+        .expect("a README command table line for sezsim sensitivity");
+    let flags = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+            .map(String::from)
+            .collect()
+    };
+    let command = line.split("` |").next().unwrap();
+    let help = ok(sezsim().args(["sensitivity", "--help"]));
+    let mut accepted = flags(&help);
+    accepted.remove("--help");
+    // --shards only goes with --emit-slurm, as for sweeps.
+    accepted.remove("--shards");
+    let mut shown = flags(command);
+    if command.contains("[-q]") {
+        shown.insert("--quiet".into());
+    }
+    assert_eq!(shown, accepted, "{line}");
 }
