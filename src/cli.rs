@@ -608,7 +608,15 @@ fn sensitivity_command(args: SensitivityArgs, registry: &Registry) -> Result<(),
     }
     let quiet = args.quiet;
     let bar = progress_bar(0, quiet);
-    let mut tick = |done: u64| bar.set_position(done);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} model runs  {per_sec}  eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    let mut tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
     if let Some(sh) = args.shard {
         settings.command = command_line();
         let outcome =

@@ -502,10 +502,21 @@ fn sobol_csv_is_the_same_on_any_thread_count_and_after_shards_merge() {
         .arg(d("s1"))
         .arg(d("s2")));
     assert_eq!(one, bytes(d("merged").join("sobol.csv")));
-    assert_eq!(
-        bytes(d("one").join("report.md")).len() > 0,
-        bytes(d("merged").join("report.md")).len() > 0
+    // The charts are drawn from the results alone: the same bytes too.
+    let charts = support::chart_stems(&d("one").join("charts"));
+    assert!(
+        charts.contains(&"sobol_exports_by_year".to_string()),
+        "{charts:?}"
     );
+    assert_eq!(charts, support::chart_stems(&d("merged").join("charts")));
+    for stem in &charts {
+        let file = format!("charts/{stem}.svg");
+        assert_eq!(
+            bytes(d("one").join(&file)),
+            bytes(d("merged").join(&file)),
+            "{file}"
+        );
+    }
     // A shard missing, or one of another analysis, is refused.
     let o = sezsim()
         .args(["merge", "-q", "--out"])

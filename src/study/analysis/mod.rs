@@ -166,8 +166,8 @@ pub struct AnalysisOutcome {
 
 /// The design of an analysis.
 enum Design {
-    Sobol(SobolDesign),
-    Morris(MorrisDesign),
+    Sobol(Box<SobolDesign>),
+    Morris(Box<MorrisDesign>),
 }
 
 /// Partial results: sums (Sobol') or effects (Morris) of some blocks or
@@ -225,7 +225,7 @@ impl Plan {
         let shocks =
             shocks_dimension.and_then(|d| factors.iter().position(|f| f.dimensions.contains(&d)));
         let design = match settings.method {
-            Method::Sobol => Design::Sobol(
+            Method::Sobol => Design::Sobol(Box::new(
                 SobolDesign::new(
                     factors,
                     SobolOptions {
@@ -236,14 +236,14 @@ impl Plan {
                     },
                 )
                 .map_err(sensitivity_error)?,
-            ),
+            )),
             Method::Morris => {
                 if settings.second_order {
                     return Err(Error::usage(
                         "--second-order is for Sobol' indices: drop it, or use --method sobol",
                     ));
                 }
-                Design::Morris(
+                Design::Morris(Box::new(
                     MorrisDesign::new(
                         factors,
                         MorrisOptions {
@@ -252,7 +252,7 @@ impl Plan {
                         },
                     )
                     .map_err(sensitivity_error)?,
-                )
+                ))
             }
         };
         let selection =
@@ -330,12 +330,12 @@ impl Plan {
     }
 
     /// Run the blocks or trajectories `units` on `threads` threads.
-    /// `progress` gets the evaluations done so far.
+    /// `progress` gets the evaluations done so far and their total.
     fn evaluate(
         &self,
         units: Range<u64>,
         threads: usize,
-        mut progress: Option<&mut dyn FnMut(u64)>,
+        mut progress: Option<&mut dyn FnMut(u64, u64)>,
     ) -> Result<Accumulated, Error> {
         let mut acc = self.empty();
         if units.is_empty() {
@@ -379,7 +379,7 @@ impl Plan {
             };
             let mut report = |done: u64| {
                 if let Some(p) = progress.as_mut() {
-                    p(done);
+                    p(done, replications);
                 }
             };
             self.model
@@ -497,11 +497,12 @@ pub fn slurm_plan(
 }
 
 /// Run the analysis `settings` describe on `scenario` and write its folder
-/// (atomically). `progress` receives the model evaluations done so far.
+/// (atomically). `progress` receives the model evaluations done so far
+/// and their total.
 pub fn analyse(
     scenario: &Scenario,
     settings: &AnalysisSettings,
-    progress: Option<&mut dyn FnMut(u64)>,
+    progress: Option<&mut dyn FnMut(u64, u64)>,
 ) -> Result<AnalysisOutcome, Error> {
     let started = Instant::now();
     let plan = Plan::new(scenario, settings)?;

@@ -50,13 +50,14 @@ fn unit_range(shard: Shard, units: u64) -> Range<u64> {
 
 /// Run shard `shard` of the analysis `settings` describe into
 /// `settings.out_dir` (atomically). `scenario_path` is the file `scenario`
-/// was read from: merge reads it again.
+/// was read from: merge reads it again. `progress` receives the shard's
+/// model evaluations done so far and their total.
 pub fn run_analysis_shard(
     scenario: &Scenario,
     scenario_path: &Path,
     settings: &AnalysisSettings,
     shard: Shard,
-    progress: Option<&mut dyn FnMut(u64)>,
+    progress: Option<&mut dyn FnMut(u64, u64)>,
 ) -> Result<AnalysisShardOutcome, Error> {
     let started = Instant::now();
     let scenario_file =

@@ -351,13 +351,10 @@ fn sections(
         done.push(&key.output);
         // A yearly output's table shows its last year.
         let (o, key) = if yearly {
-            let last = keys
-                .iter()
+            keys.iter()
                 .enumerate()
-                .filter(|(_, k)| k.output == key.output)
-                .next_back()
-                .map_or((o, *key), |(i, k)| (i, *k));
-            last
+                .rfind(|(_, k)| k.output == key.output)
+                .map_or((o, *key), |(i, k)| (i, *k))
         } else {
             (o, *key)
         };
