@@ -48,6 +48,21 @@ pub struct ManifestInput {
     pub sha256: String,
 }
 
+impl ManifestInput {
+    /// Every input file `scenario` read, with its SHA-256, as a manifest
+    /// lists them.
+    pub fn of_scenario(scenario: &crate::scenario::Scenario) -> Vec<ManifestInput> {
+        scenario
+            .inputs
+            .iter()
+            .map(|f| ManifestInput {
+                path: f.path.display().to_string(),
+                sha256: f.sha256.clone(),
+            })
+            .collect()
+    }
+}
+
 /// `value` as pretty JSON with a final newline: the form of every manifest
 /// and record sezsim writes.
 pub fn to_json<T: Serialize>(value: &T) -> String {

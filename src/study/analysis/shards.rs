@@ -16,9 +16,9 @@ use crate::error::Error;
 use crate::output::manifest::{ManifestInput, SensitivityManifest, SensitivityShardInfo};
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
-use crate::scenario::{self, Registry, Scenario, sha256_hex};
+use crate::scenario::{Registry, Scenario, sha256_hex};
 use crate::sensitivity::{MorrisAccumulator, SobolAccumulator};
-use crate::study::files::read_json;
+use crate::study::files::{read_each, read_json, unchanged_scenario};
 use crate::study::merged::{MergeOutcome, MergedKind};
 use crate::study::shard_id::{Shard, coverage_errors, disagreements};
 
@@ -161,17 +161,8 @@ pub(crate) fn merge_analysis(
     registry: &Registry,
 ) -> Result<MergeOutcome, Error> {
     let started = Instant::now();
+    let mut shards = read_each(dirs, read_shard)?;
     let mut errors = Vec::new();
-    let mut shards = Vec::new();
-    for dir in dirs {
-        match read_shard(dir) {
-            Ok(s) => shards.push(s),
-            Err(d) => errors.push(d),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(Diagnostics(errors)));
-    }
     let first = &shards[0];
     let want = identity(&first.manifest, &first.info);
     for s in &shards[1..] {
@@ -199,18 +190,12 @@ pub(crate) fn merge_analysis(
     shards.sort_by_key(|s| s.info.index);
     let first = &shards[0];
     let scenario_file = PathBuf::from(&first.info.scenario_file);
-    let scenario = scenario::load(&scenario_file, registry)?;
-    if scenario.content_hash() != first.manifest.scenario_sha256 {
-        return Err(Error::Input(Diagnostics::from(
-            Diagnostic::new(format!(
-                "the scenario {} (or a file it reads) changed since the shards ran",
-                scenario_file.display()
-            ))
-            .at(Location::file(&first.manifest_path))
-            .key("scenario_sha256")
-            .help("restore the scenario the shards ran, or run the shards again"),
-        )));
-    }
+    let scenario = unchanged_scenario(
+        &scenario_file,
+        &first.manifest.scenario_sha256,
+        &first.manifest_path,
+        registry,
+    )?;
     let m = &first.manifest;
     let method: Method = m.method.parse().map_err(|e: String| {
         Error::Input(Diagnostics::from(
