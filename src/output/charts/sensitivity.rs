@@ -14,7 +14,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use rayon::prelude::*;
 
 use super::axes::{Axis, Grid, chart, y_label_area};
-use super::canvas::{Area, Drawn, TextOut, err};
+use super::canvas::{Area, Drawn, TextOut, err, text_height, text_width};
 use super::fan::with_unit;
 use super::frame::{Key, LegendItem, fit, font, frame};
 use super::{Figure, Picture, render_figure, style};
@@ -297,7 +297,7 @@ impl Figure for MorrisPoints {
             &self.subtitle,
             &[],
             Some(
-                "Right: important factors. High: effects that vary (interactions or non-linear effects).",
+                "Right: important factors. High: effects that vary (interactions or non-linear effects). The top factors are named where there is room.",
             ),
         )?;
         let (w, h) = body.dim_in_pixel();
@@ -334,22 +334,50 @@ impl Figure for MorrisPoints {
                     .map(|&p| Circle::new(p, 10, style::BLUE.filled())),
             )
             .map_err(err)?;
-        chart
-            .draw_series(
-                self.factors
-                    .iter()
-                    .filter(|f| f.1.is_finite() && f.2.is_finite())
-                    .take(NAMED_POINTS)
-                    .map(|f| {
-                        EmptyElement::at((f.1, f.2))
-                            + Text::new(
-                                fit(&f.0, style::NOTE_SIZE, 520.0),
-                                (-14, -14),
-                                font(style::NOTE_SIZE, style::TEXT, HPos::Right, VPos::Bottom),
-                            )
-                    }),
-            )
-            .map_err(err)?;
+        // Name the most important points where a name fits: to the left
+        // of its point, else to the right, else not at all (never over
+        // another name).
+        let size = style::NOTE_SIZE;
+        let height = text_height(size);
+        let mut placed: Vec<[f64; 4]> = Vec::new();
+        let mut labels = Vec::new();
+        for f in self
+            .factors
+            .iter()
+            .filter(|f| f.1.is_finite() && f.2.is_finite())
+            .take(NAMED_POINTS)
+        {
+            let name = fit(&f.0, size, 520.0);
+            let width = text_width(&name, size);
+            let (px, py) = chart.backend_coord(&(f.1, f.2));
+            let (px, py) = (f64::from(px), f64::from(py));
+            let top = py - 14.0 - height;
+            let left = [px - 14.0 - width, top, px - 14.0, py - 14.0];
+            let right = [px + 14.0, top, px + 14.0 + width, py - 14.0];
+            let free = |b: &[f64; 4]| {
+                b[0] >= 0.0
+                    && placed
+                        .iter()
+                        .all(|p| b[2] <= p[0] || p[2] <= b[0] || b[3] <= p[1] || p[3] <= b[1])
+            };
+            let (anchor, dx) = if free(&left) {
+                (left, (HPos::Right, -14))
+            } else if free(&right) {
+                (right, (HPos::Left, 14))
+            } else {
+                continue;
+            };
+            placed.push(anchor);
+            labels.push(
+                EmptyElement::at((f.1, f.2))
+                    + Text::new(
+                        name,
+                        (dx.1, -14),
+                        font(size, style::TEXT, dx.0, VPos::Bottom),
+                    ),
+            );
+        }
+        chart.draw_series(labels).map_err(err)?;
         Ok(())
     }
 }
