@@ -297,7 +297,7 @@ impl Figure for MorrisPoints {
             &self.subtitle,
             &[],
             Some(
-                "Right: important factors. High: effects that vary (interactions or non-linear effects). The top factors are named where there is room.",
+                "Right: important factors. High: effects that vary (interactions, non-linearity). Top factors named where room allows.",
             ),
         )?;
         let (w, h) = body.dim_in_pixel();
