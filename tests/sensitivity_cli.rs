@@ -502,6 +502,14 @@ fn sobol_csv_is_the_same_on_any_thread_count_and_after_shards_merge() {
         .arg(d("s1"))
         .arg(d("s2")));
     assert_eq!(one, bytes(d("merged").join("sobol.csv")));
+    // The merged report says how to reproduce the whole analysis.
+    let report = String::from_utf8(bytes(d("merged").join("report.md"))).unwrap();
+    assert!(report.contains("Merged from 3 shards"), "{report}");
+    let reproduce = report.split("## Reproduce").nth(1).unwrap();
+    assert!(
+        reproduce.contains("sezsim sensitivity ") && reproduce.contains("--samples 16"),
+        "{reproduce}"
+    );
     // The charts are drawn from the results alone: the same bytes too.
     let charts = support::chart_stems(&d("one").join("charts"));
     assert!(

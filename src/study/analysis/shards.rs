@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::write::{publish, shard_manifest};
-use super::{Accumulated, AnalysisSettings, Method, Plan};
+use super::{Accumulated, AnalysisSettings, Method, Plan, reproduce_command};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
 use crate::output::manifest::{ManifestInput, SensitivityManifest, SensitivityShardInfo};
@@ -232,6 +232,7 @@ pub(crate) fn merge_analysis(
     }
     let pending = PendingDir::create(out, Output::Results)?;
     let count = first.info.count;
+    let reproduce = reproduce_command(&scenario_file, &scenario.name, &settings);
     let outcome = publish(
         &scenario,
         &settings,
@@ -239,7 +240,7 @@ pub(crate) fn merge_analysis(
         &acc,
         pending,
         started,
-        Some(count),
+        Some((count, &reproduce)),
     )?;
     Ok(MergeOutcome {
         dir: outcome.dir,

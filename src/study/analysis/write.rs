@@ -561,7 +561,9 @@ fn year_shares(
 }
 
 /// Write the tables, charts, report and manifest of finished results into
-/// `pending` and publish it.
+/// `pending` and publish it. A merge gives its shard count and the command
+/// that reproduces the whole analysis (the report shows it; the manifest
+/// records `settings.command`, the merge's).
 pub(super) fn publish(
     scenario: &Scenario,
     settings: &AnalysisSettings,
@@ -569,8 +571,12 @@ pub(super) fn publish(
     acc: &Accumulated,
     pending: PendingDir,
     started: Instant,
-    merged: Option<u32>,
+    merged: Option<(u32, &str)>,
 ) -> Result<AnalysisOutcome, Error> {
+    let (merged, reproduce) = match merged {
+        Some((count, command)) => (Some(count), command),
+        None => (None, settings.command.as_str()),
+    };
     let results = results(plan, acc, settings.seed)?;
     let mut tables = Vec::new();
     match settings.method {
@@ -606,7 +612,7 @@ pub(super) fn publish(
         settings: report_settings(settings, plan, merged),
         factors: report_factors(scenario, plan),
         sections,
-        reproduce: settings.command.clone(),
+        reproduce: reproduce.to_string(),
     };
     pending.write("report.md", render_report(&report).as_bytes())?;
     let wall_time_seconds = started.elapsed().as_secs_f64();
