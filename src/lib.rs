@@ -48,7 +48,7 @@ pub mod sensitivity;
 mod study;
 pub mod uncertainty;
 
-pub use study::{compare, merge, run, shard, sweep};
+pub use study::{analysis, compare, merge, run, shard, sweep};
 
 /// Read and validate the scenario at `path` with the built-in kinds of
 /// model ([`model::builtin`]); [`scenario::load`] takes a registry of your

@@ -56,6 +56,14 @@ pub enum EngineError {
         /// Length recorded.
         found: usize,
     },
+    /// A hook asked for a series cell the model does not record.
+    #[error("series cell {cell} asked for, but the model records {cells} cells")]
+    SeriesCell {
+        /// The cell asked for.
+        cell: usize,
+        /// Cells the model records.
+        cells: usize,
+    },
     /// The thread pool could not be created.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),

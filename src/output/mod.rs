@@ -14,5 +14,6 @@ pub mod report;
 pub mod reservoir;
 pub mod run_dir;
 pub mod sample;
+pub mod sensitivity;
 pub mod tables;
 pub mod target;

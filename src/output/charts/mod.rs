@@ -21,6 +21,7 @@ mod distribution;
 mod fan;
 mod frame;
 pub mod overlay;
+pub mod sensitivity;
 pub mod style;
 pub mod sweep;
 mod ticks;

@@ -137,14 +137,7 @@ impl Manifest {
             scenario: scenario.name.clone(),
             title: scenario.title.clone(),
             model: scenario.model.kind().into(),
-            inputs: scenario
-                .inputs
-                .iter()
-                .map(|f| ManifestInput {
-                    path: f.path.display().to_string(),
-                    sha256: f.sha256.clone(),
-                })
-                .collect(),
+            inputs: ManifestInput::of_scenario(scenario),
             scenario_sha256: scenario.content_hash(),
             seed: facts.seed,
             replications: facts.replications,

@@ -33,6 +33,7 @@ use crate::scenario::Scenario;
 
 pub use super::paths::default_run_dir;
 pub use command::reproduce_command;
+pub(crate) use command::shell_word;
 pub use folder::quantile_method;
 pub(crate) use folder::{run_manifest, write_charts, write_report, write_results};
 pub(crate) use simulate::simulate;

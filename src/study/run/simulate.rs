@@ -162,6 +162,7 @@ pub(crate) fn simulate(
         let hooks = Hooks {
             on_replication: Some(&mut sink),
             on_progress: Some(&mut report),
+            ..Hooks::default()
         };
         prepared
             .model
@@ -203,6 +204,7 @@ pub fn summarize<'h>(
     let hooks = Hooks {
         on_replication,
         on_progress: progress,
+        ..Hooks::default()
     };
     let chunks = 0..engine::chunk_count(replications);
     Ok(prepared
