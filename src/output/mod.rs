@@ -9,6 +9,8 @@
 pub mod atomic;
 pub mod charts;
 pub mod format;
+pub mod intervals;
+pub mod precision;
 pub mod manifest;
 pub mod report;
 pub mod reservoir;

@@ -24,7 +24,7 @@ mod run;
 mod sweep;
 
 pub use compare::{CompareManifest, ManifestScenario};
-pub use run::{Manifest, ManifestZone, RunFacts, ShardInfo};
+pub use run::{Manifest, ManifestZone, PrecisionRecord, RunFacts, ShardInfo};
 pub use sweep::{SweepManifest, SweepShardInfo};
 
 /// The `tool` of every manifest: how sezsim recognises a folder it wrote.

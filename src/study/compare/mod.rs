@@ -348,6 +348,7 @@ mod tests {
                     min: mean - sd,
                     max: mean + sd,
                     quantiles: vec![mean - sd, mean, mean + sd],
+                    quantile_intervals: vec![(mean - sd, mean + sd); 3],
                     p_target: None,
                 })
                 .collect(),
