@@ -44,21 +44,23 @@ impl RunSummary {
     }
 
     /// The same summary with only the quantiles at `levels`, each of which
-    /// must have been computed. Each quantile depends only on its own level,
-    /// so this equals, bit for bit, a run asked for `levels` alone: a caller
-    /// can compute extra levels (P5 and P95 for a comparison) without
-    /// changing the tables of the levels a scenario asks for.
-    pub fn at_levels(&self, levels: &[f64]) -> Option<RunSummary> {
+    /// must have been computed ([`EngineError::MissingQuantileLevels`]
+    /// otherwise). Each quantile depends only on its own level, so this
+    /// equals, bit for bit, a run asked for `levels` alone: a caller can
+    /// compute extra levels (P5 and P95 for a comparison) without changing
+    /// the tables of the levels a scenario asks for.
+    pub fn at_levels(&self, levels: &[f64]) -> Result<RunSummary, EngineError> {
         let picks: Vec<usize> = levels
             .iter()
             .map(|&l| self.level_index(l))
-            .collect::<Option<_>>()?;
+            .collect::<Option<_>>()
+            .ok_or(EngineError::MissingQuantileLevels)?;
         let pick = |s: &Summary| Summary {
             quantiles: picks.iter().map(|&i| s.quantiles[i]).collect(),
             quantile_intervals: picks.iter().map(|&i| s.quantile_intervals[i]).collect(),
             ..s.clone()
         };
-        Some(RunSummary {
+        Ok(RunSummary {
             layout: self.layout.clone(),
             replications: self.replications,
             quantile_levels: levels.to_vec(),
@@ -234,6 +236,15 @@ impl PartialRun {
     /// invariants.
     pub fn from_bytes(bytes: &[u8]) -> Result<PartialRun, EngineError> {
         decode_partial(bytes).map_err(|e| EngineError::Decode(e.0))
+    }
+
+    /// Summarise a partial run that covers the whole run (the merge of
+    /// every shard); [`EngineError::Incomplete`] when chunks are missing.
+    pub fn finish_whole(self) -> Result<RunSummary, EngineError> {
+        if !self.is_complete() {
+            return Err(EngineError::Incomplete);
+        }
+        Ok(self.finish())
     }
 
     /// Summarise the replications covered (normally all of them: see
@@ -447,8 +458,28 @@ mod tests {
         let a = run(&model, &fewer, Hooks::default()).unwrap();
         let b = run(&model, &more, Hooks::default()).unwrap();
         assert_eq!(bits(&a), bits(&b.at_levels(&[0.1, 0.9]).unwrap()));
-        assert!(b.at_levels(&[0.2]).is_none());
+        assert!(matches!(
+            b.at_levels(&[0.2]),
+            Err(EngineError::MissingQuantileLevels)
+        ));
         assert_eq!(b.level_index(0.5), Some(2));
+    }
+
+    /// A merge that lacks a piece is an error, not the summary of part of
+    /// the run.
+    #[test]
+    fn only_a_whole_run_finishes_whole() {
+        let model = Toy::new(2, 2);
+        let first = run_partial(&model, &options(600, 1), 0..2, Hooks::default()).unwrap();
+        let last = run_partial(&model, &options(600, 1), 2..3, Hooks::default()).unwrap();
+        assert!(matches!(
+            first.clone().finish_whole(),
+            Err(EngineError::Incomplete)
+        ));
+        let mut whole = first;
+        whole.merge(&last).unwrap();
+        let expected = bits(&whole.clone().finish());
+        assert_eq!(bits(&whole.finish_whole().unwrap()), expected);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub(crate) fn write_results(
 ) -> Result<(), Error> {
     let tables = summary
         .at_levels(&scenario.outputs.quantiles)
-        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
+        .map_err(Error::Engine)?;
     pending.write("summary.csv", tables::summary_csv(&tables).as_bytes())?;
     pending.write(
         intervals::INTERVALS_CSV,

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::{MANIFEST_FILE, PARTIAL_FILE, REPLICATIONS_FILE, RESERVOIR_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::engine::{self, PartialRun};
+use crate::engine::{self, EngineError, PartialRun};
 use crate::error::Error;
 use crate::output::charts::Sample;
 use crate::output::manifest::{Manifest, ShardInfo};
@@ -90,10 +90,10 @@ pub fn merge_run(
             Some(m) => m.merge(&part).map_err(|e| damaged(&path, &e.to_string()))?,
         }
     }
-    let merged = merged
-        .filter(PartialRun::is_complete)
-        .ok_or_else(|| Error::Runtime("the shards do not cover the whole run".into()))?;
-    let summary = merged.finish();
+    let summary = merged
+        .ok_or(EngineError::Incomplete)
+        .and_then(PartialRun::finish_whole)
+        .map_err(Error::Engine)?;
 
     // The whole run's reservoir: the union of the shards' samples, cut to
     // the capacity (bottom-k sampling merges exactly; the shards agree on
