@@ -128,6 +128,12 @@ struct RunArgs {
     /// the histograms, CDFs and tornado charts.
     #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
     reservoir: usize,
+    /// Run until a statistic is known to a tolerance: NAME[:STAT]=TOL, e.g.
+    /// exports_final=1% or exports_final:p05=2% (repeatable; replaces the
+    /// scenario's [outputs] precision). -n becomes the cap (default: the
+    /// scenario's replications x 100, at most 10^8).
+    #[arg(long, value_name = "SPEC")]
+    precision: Vec<String>,
 }
 
 // The arguments of `sezsim plot`.
@@ -300,14 +306,37 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
         Some(sh) => shard::default_shard_dir(&s.name, sh),
         None => run::default_run_dir(&s.name, args.deterministic),
     });
+    let requests = if args.precision.is_empty() {
+        s.outputs.precision.clone()
+    } else {
+        args.precision
+            .iter()
+            .map(|text| {
+                sezsim::output::precision::parse(text)
+                    .map_err(|e| Error::usage(format!("--precision {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    if !requests.is_empty() && args.shard.is_some() {
+        return Err(Error::usage(
+            "--precision cannot be used with --shard: a shard holds a fixed share of a run of fixed -n. Run the shards with -n, or run to a precision without sharding",
+        ));
+    }
+    let replications = match args.common.replications {
+        None if !requests.is_empty() => {
+            (s.replications.saturating_mul(100)).min(run::PRECISION_DEFAULT_CAP)
+        }
+        _ => args.common.replications(&s)?,
+    };
     let mut settings = RunSettings::new(&s, out_dir)
-        .with_replications(args.common.replications(&s)?)
+        .with_replications(replications)
         .with_seed(args.common.seed.unwrap_or(s.seed))
         .with_threads(args.common.threads()?)
         .with_deterministic(args.deterministic)
         .with_save_replications(args.save_replications)
         .with_reservoir(args.reservoir)
-        .with_command(command_line());
+        .with_command(command_line())
+        .with_precision(requests);
     let quiet = args.common.quiet;
     if let Some(sh) = args.shard {
         // A shard records how it was called (merge records the command
@@ -334,8 +363,18 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
     settings.command = run::reproduce_command(&args.scenario, &s.name, &settings);
     let bar = progress_bar(settings.effective_replications(), quiet);
     let mut tick = |done: u64| bar.set_position(done);
-    let outcome = run::run(&s, &settings, Some(&mut tick))?;
+    let mut say = |m: &str| bar.set_message(m.to_string());
+    let outcome = run::run_observed(&s, &settings, Some(&mut tick), Some(&mut say))?;
     bar.finish_and_clear();
+    if let Some(p) = outcome.precision.as_ref().filter(|p| !p.met) {
+        // A warning, not an error: the results are written, less precise
+        // than asked.
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}",
+            run::precision_shortfall(p)
+        );
+    }
     if !quiet {
         out!("{}", run::terminal_summary(&s, &outcome))?;
     }
@@ -518,7 +557,7 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}",
+        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}  {msg}",
     );
     if let Ok(style) = style {
         bar.set_style(style);

@@ -63,7 +63,10 @@ pub fn parse(text: &str) -> Result<PrecisionSpec, String> {
     let statistic = match statistic {
         "mean" => Statistic::Mean,
         "p_target" => Statistic::PTarget,
-        s if s.starts_with('p') && s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit() || c == '_') => {
+        s if s.starts_with('p')
+            && s.len() > 1
+            && s[1..].chars().all(|c| c.is_ascii_digit() || c == '_') =>
+        {
             Statistic::Quantile(s.to_string())
         }
         s => {
@@ -77,9 +80,11 @@ pub fn parse(text: &str) -> Result<PrecisionSpec, String> {
         Some(n) => (n.trim(), true),
         None => (tol, false),
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}`: tolerance `{tol}` is not a number; write 1% (relative) or 0.5 (absolute)"))?;
+    let value: f64 = number.parse().map_err(|_| {
+        format!(
+            "`{text}`: tolerance `{tol}` is not a number; write 1% (relative) or 0.5 (absolute)"
+        )
+    })?;
     if !(value.is_finite() && value > 0.0) {
         return Err(format!(
             "`{text}`: the tolerance must be above 0 (a half-width of {tol} can never be reached)"
@@ -245,9 +250,11 @@ impl Resolved {
             Tolerance::Relative(r) => r * interval.estimate.abs(),
         };
         let half_width = interval.half_width();
+        // A relative request on an estimate of 0 is met only by an interval
+        // of width 0; no interval (one replication) never meets one.
         let ratio = match half_width {
             Some(h) if allowed > 0.0 && h.is_finite() => h / allowed,
-            Some(h) if h == 0.0 => 0.0,
+            Some(h) if h <= 0.0 => 0.0,
             _ => f64::INFINITY,
         };
         Achieved {
@@ -273,7 +280,10 @@ mod tests {
         assert_eq!(s.name, "exports.total.2035");
         assert_eq!(s.statistic, Statistic::Quantile("p05".into()));
         assert_eq!(s.tolerance, Tolerance::Absolute(0.5));
-        assert_eq!(parse("x:p_target=0.01").unwrap().statistic, Statistic::PTarget);
+        assert_eq!(
+            parse("x:p_target=0.01").unwrap().statistic,
+            Statistic::PTarget
+        );
     }
 
     #[test]

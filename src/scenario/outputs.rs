@@ -230,7 +230,11 @@ fn check_precision(
     }
     match &spec.statistic {
         precision::Statistic::Quantile(label) => {
-            let labels: Vec<String> = settings.quantiles.iter().map(|&q| quantile_label(q)).collect();
+            let labels: Vec<String> = settings
+                .quantiles
+                .iter()
+                .map(|&q| quantile_label(q))
+                .collect();
             if !labels.contains(label) {
                 return Err(format!(
                     "`{text}`: `{label}` is not one of the scenario's quantiles ({})",

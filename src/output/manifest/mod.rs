@@ -97,6 +97,7 @@ mod tests {
                 save_replications: true,
             }),
             merged_shards: Some(3),
+            precision: None,
             reservoir_capacity: 500,
             zones: vec![ManifestZone {
                 id: "north".into(),

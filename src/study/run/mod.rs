@@ -17,6 +17,7 @@
 mod command;
 mod folder;
 mod precision;
+pub use precision::{FIRST_CHECKPOINT, PRECISION_DEFAULT_CAP, checkpoints, precision_shortfall};
 mod simulate;
 mod terminal;
 
@@ -38,8 +39,8 @@ pub use super::paths::default_run_dir;
 pub use command::reproduce_command;
 pub use folder::quantile_method;
 pub(crate) use folder::{run_manifest, write_charts, write_report, write_results};
-pub(crate) use simulate::{Simulation, simulate};
 pub use simulate::{Prepared, summarize};
+pub(crate) use simulate::{Simulation, simulate};
 pub use terminal::terminal_summary;
 
 /// What to run. Made by [`RunSettings::new`] (a Monte Carlo run of the

@@ -10,17 +10,47 @@
 
 use crate::engine::{PartialRun, chunk_count};
 use crate::error::Error;
+use crate::output::format::significant;
 use crate::output::manifest::PrecisionRecord;
 use crate::output::precision::{self, Resolved};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
-use crate::scenario::{SamplingMethod, Scenario};
+use crate::scenario::Scenario;
+use crate::uncertainty::SamplingMethod;
 
 use super::{RunSettings, Simulation};
 
 /// The first checkpoint; later ones double it. A power of two times the
 /// chunk size, so every checkpoint ends on a whole chunk.
 pub const FIRST_CHECKPOINT: u64 = 4_096;
+
+/// The cap of a run to a precision without `-n`: the scenario's
+/// replications x 100, at most this.
+pub const PRECISION_DEFAULT_CAP: u64 = 100_000_000;
+
+/// What a run that reached its cap without the precision asked lacks, in
+/// one sentence (stderr's warning and report.md).
+pub fn precision_shortfall(record: &PrecisionRecord) -> String {
+    let missed: Vec<String> = record
+        .achieved
+        .iter()
+        .filter(|a| !a.met())
+        .map(|a| match a.half_width {
+            Some(h) => format!(
+                "{} (half-width {}, asked {})",
+                a.request,
+                significant(h, 3),
+                significant(a.allowed, 3)
+            ),
+            None => format!("{} (no interval)", a.request),
+        })
+        .collect();
+    format!(
+        "the run reached its cap of {} replications without the precision asked: {}; the results are written, less precise than asked (raise -n for more)",
+        record.cap,
+        missed.join(", ")
+    )
+}
 
 /// The replication counts at which a run capped at `cap` checks its
 /// precision: 4,096, 8,192, ... below the cap, then the cap.
@@ -96,15 +126,16 @@ pub(crate) fn run_to_precision(
             .and_then(PartialRun::into_prefix_run)
             .ok_or_else(|| Error::Runtime(format!("checkpoint {checkpoint} is not a whole run")))?
             .finish();
-        let tables = so_far.at_levels(&scenario.outputs.quantiles).map_err(Error::Engine)?;
+        let tables = so_far
+            .at_levels(&scenario.outputs.quantiles)
+            .map_err(Error::Engine)?;
         achieved = requests.iter().map(|r| r.achieved(&tables)).collect();
         passed.push(checkpoint);
-        let worst = achieved
-            .iter()
-            .map(|a| a.ratio)
-            .fold(0.0f64, f64::max);
+        let worst = achieved.iter().map(|a| a.ratio).fold(0.0f64, f64::max);
         if let Some(m) = message.as_mut() {
-            m(&format!("precision: worst half-width {worst:.2} x requested at {checkpoint}"));
+            m(&format!(
+                "precision: worst half-width {worst:.2} x requested at {checkpoint}"
+            ));
         }
         if worst <= 1.0 {
             break;
