@@ -176,6 +176,12 @@ struct CompareArgs {
     /// replaced atomically if sezsim wrote it.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Run until the paired difference of a scalar's mean is known to a
+    /// tolerance for every variant: NAME=TOL, e.g. fiscal_npv=0.5 or
+    /// exports_cumulative=5% (repeatable). -n becomes the cap (default:
+    /// the base's replications x 100, at most 10^8).
+    #[arg(long, value_name = "SPEC")]
+    precision: Vec<String>,
 }
 
 // The arguments of `sezsim sweep`.
@@ -309,13 +315,7 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
     let requests = if args.precision.is_empty() {
         s.outputs.precision.clone()
     } else {
-        args.precision
-            .iter()
-            .map(|text| {
-                sezsim::output::precision::parse(text)
-                    .map_err(|e| Error::usage(format!("--precision {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?
+        parse_precision(&args.precision)?
     };
     if !requests.is_empty() && args.shard.is_some() {
         return Err(Error::usage(
@@ -413,8 +413,16 @@ fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> 
     let loaded = compare::load_scenarios(&args.scenarios, registry)?;
     let base = &loaded[0];
     let variants: Vec<&str> = loaded[1..].iter().map(|s| s.name.as_str()).collect();
+    let requests = parse_precision(&args.precision)?;
+    let replications = match args.common.replications {
+        None if !requests.is_empty() => base
+            .replications
+            .saturating_mul(100)
+            .min(run::PRECISION_DEFAULT_CAP),
+        _ => args.common.replications(base)?,
+    };
     let settings = CompareSettings {
-        replications: args.common.replications(base)?,
+        replications,
         seed: args.common.seed.unwrap_or(base.seed),
         threads: args.common.threads()?,
         out_dir: args
@@ -426,7 +434,26 @@ fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> 
     let per = settings.replications;
     let bar = progress_bar(per * loaded.len() as u64, quiet);
     let mut tick = |i: usize, done: u64| bar.set_position(i as u64 * per + done);
-    let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
+    let outcome = if requests.is_empty() {
+        compare::compare(&loaded, &settings, Some(&mut tick))?
+    } else {
+        let mut say = |m: &str| bar.set_message(m.to_string());
+        let (outcome, record) = compare::compare_to_precision(
+            &loaded,
+            &settings,
+            &requests,
+            Some(&mut tick),
+            Some(&mut say),
+        )?;
+        if !record.met {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: {}",
+                run::precision_shortfall(&record)
+            );
+        }
+        outcome
+    };
     bar.finish_and_clear();
     if !quiet {
         out!("{}", compare::terminal_summary(&outcome))?;
@@ -550,6 +577,19 @@ fn sample_command(args: SampleArgs, registry: &Registry) -> Result<(), Error> {
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or with
 /// `--quiet`.
+/// `--precision` requests, read (a bad one is a usage error).
+fn parse_precision(
+    texts: &[String],
+) -> Result<Vec<sezsim::output::precision::PrecisionSpec>, Error> {
+    texts
+        .iter()
+        .map(|text| {
+            sezsim::output::precision::parse(text)
+                .map_err(|e| Error::usage(format!("--precision {e}")))
+        })
+        .collect()
+}
+
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {

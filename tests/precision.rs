@@ -268,3 +268,69 @@ fn the_scenario_can_ask_for_precision_and_the_flag_replaces_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_comparison_stops_when_the_paired_differences_are_known() {
+    // The variant raises Ishigami's a from 7 to 7.2: E[y] rises by 0.1;
+    // with common random numbers the paired difference is
+    // 0.2 x sin^2(x2) - mean, whose sd (about 0.07) needs some 20,000
+    // pairs for a half-width of 0.001: the run passes 4,096 to 16,384 and
+    // stops at 32,768.
+    let (dir, path) = support::scenario_dir(&ishigami("random"), &[]);
+    let variant = dir.path().join("variant.toml");
+    std::fs::write(
+        &variant,
+        ishigami("random")
+            .replace("a = 7\n", "a = 7.2\n")
+            .replace("ishigami_precision", "ishigami_variant"),
+    )
+    .unwrap();
+    let compare = |args: &[&str], out: &str| {
+        Command::cargo_bin("sezsim")
+            .unwrap()
+            .arg("compare")
+            .arg(&path)
+            .arg(&variant)
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .arg("-q")
+            .output()
+            .unwrap()
+    };
+    let o = compare(&["--precision", "y=0.001"], "precise");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m = manifest(&dir.path().join("precise"));
+    let n = m["replications"].as_u64().unwrap();
+    assert_eq!(n, 32_768, "{m}");
+    assert_eq!(m["precision"]["met"], true);
+    let a = &m["precision"]["achieved"][0];
+    assert!(a["half_width"].as_f64().unwrap() <= 0.001);
+    // Within 4 standard errors (half-width / 1.96) of the true 0.1.
+    assert!((a["estimate"].as_f64().unwrap() - 0.1).abs() < 4.0 * 0.001 / 1.96);
+    let o = compare(&["-n", "32768"], "plain");
+    assert!(o.status.success());
+    for file in ["compare.csv", "compare.md", "ishigami_variant/summary.csv"] {
+        assert_eq!(
+            std::fs::read(dir.path().join("precise").join(file)).unwrap(),
+            std::fs::read(dir.path().join("plain").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Out of reach: the cap, with the warning.
+    let o = compare(&["-n", "5000", "--precision", "y=1e-9"], "capped");
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("warning: the run reached its cap of 5000")
+    );
+    assert_eq!(
+        manifest(&dir.path().join("capped"))["precision"]["met"],
+        false
+    );
+    // Only means of paired differences, of scalars that exist.
+    let o = compare(&["--precision", "y:p95=0.1"], "x");
+    assert_eq!(o.status.code(), Some(2));
+    let o = compare(&["--precision", "yy=0.1"], "x");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `y`?"));
+}
