@@ -157,6 +157,7 @@ mod tests {
                 .collect(),
             wall_time_seconds: 0.5,
             command: "sezsim compare a b".into(),
+            precision: None,
         };
         assert_eq!(compare.to_json(), COMPARE_JSON);
     }
