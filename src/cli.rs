@@ -141,6 +141,12 @@ struct RunArgs {
     /// the histograms, CDFs and tornado charts.
     #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
     reservoir: usize,
+    /// Run until a statistic is known to a tolerance: NAME[:STAT]=TOL, e.g.
+    /// exports_final=1% or exports_final:p05=2% (repeatable; replaces the
+    /// scenario's [outputs] precision). -n becomes the cap (default: the
+    /// scenario's replications x 100, at most 10^8).
+    #[arg(long, value_name = "SPEC")]
+    precision: Vec<String>,
 }
 
 // The arguments of `sezsim plot`.
@@ -183,6 +189,12 @@ struct CompareArgs {
     /// replaced atomically if sezsim wrote it.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Run until the paired difference of a scalar's mean is known to a
+    /// tolerance for every variant: NAME=TOL, e.g. fiscal_npv=0.5 or
+    /// exports_cumulative=5% (repeatable). -n becomes the cap (default:
+    /// the base's replications x 100, at most 10^8).
+    #[arg(long, value_name = "SPEC")]
+    precision: Vec<String>,
 }
 
 // The arguments of `sezsim sweep`.
@@ -372,14 +384,31 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
         Some(sh) => shard::default_shard_dir(&s.name, sh),
         None => run::default_run_dir(&s.name, args.deterministic),
     });
+    let requests = if args.precision.is_empty() {
+        s.outputs.precision.clone()
+    } else {
+        parse_precision(&args.precision)?
+    };
+    if !requests.is_empty() && args.shard.is_some() {
+        return Err(Error::usage(
+            "--precision cannot be used with --shard: a shard holds a fixed share of a run of fixed -n. Run the shards with -n, or run to a precision without sharding",
+        ));
+    }
+    let replications = match args.common.replications {
+        None if !requests.is_empty() => {
+            (s.replications.saturating_mul(100)).min(run::PRECISION_DEFAULT_CAP)
+        }
+        _ => args.common.replications(&s)?,
+    };
     let mut settings = RunSettings::new(&s, out_dir)
-        .with_replications(args.common.replications(&s)?)
+        .with_replications(replications)
         .with_seed(args.common.seed.unwrap_or(s.seed))
         .with_threads(args.common.threads()?)
         .with_deterministic(args.deterministic)
         .with_save_replications(args.save_replications)
         .with_reservoir(args.reservoir)
-        .with_command(command_line());
+        .with_command(command_line())
+        .with_precision(requests);
     let quiet = args.common.quiet;
     if let Some(sh) = args.shard {
         // A shard records how it was called (merge records the command
@@ -406,8 +435,18 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
     settings.command = run::reproduce_command(&args.scenario, &s.name, &settings);
     let bar = progress_bar(settings.effective_replications(), quiet);
     let mut tick = |done: u64| bar.set_position(done);
-    let outcome = run::run(&s, &settings, Some(&mut tick))?;
+    let mut say = |m: &str| bar.set_message(m.to_string());
+    let outcome = run::run_observed(&s, &settings, Some(&mut tick), Some(&mut say))?;
     bar.finish_and_clear();
+    if let Some(p) = outcome.precision.as_ref().filter(|p| !p.met) {
+        // A warning, not an error: the results are written, less precise
+        // than asked.
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}",
+            run::precision_shortfall(p)
+        );
+    }
     if !quiet {
         out!("{}", run::terminal_summary(&s, &outcome))?;
     }
@@ -446,8 +485,16 @@ fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> 
     let loaded = compare::load_scenarios(&args.scenarios, registry)?;
     let base = &loaded[0];
     let variants: Vec<&str> = loaded[1..].iter().map(|s| s.name.as_str()).collect();
+    let requests = parse_precision(&args.precision)?;
+    let replications = match args.common.replications {
+        None if !requests.is_empty() => base
+            .replications
+            .saturating_mul(100)
+            .min(run::PRECISION_DEFAULT_CAP),
+        _ => args.common.replications(base)?,
+    };
     let settings = CompareSettings {
-        replications: args.common.replications(base)?,
+        replications,
         seed: args.common.seed.unwrap_or(base.seed),
         threads: args.common.threads()?,
         out_dir: args
@@ -459,7 +506,26 @@ fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> 
     let per = settings.replications;
     let bar = progress_bar(per * loaded.len() as u64, quiet);
     let mut tick = |i: usize, done: u64| bar.set_position(i as u64 * per + done);
-    let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
+    let outcome = if requests.is_empty() {
+        compare::compare(&loaded, &settings, Some(&mut tick))?
+    } else {
+        let mut say = |m: &str| bar.set_message(m.to_string());
+        let (outcome, record) = compare::compare_to_precision(
+            &loaded,
+            &settings,
+            &requests,
+            Some(&mut tick),
+            Some(&mut say),
+        )?;
+        if !record.met {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: {}",
+                run::precision_shortfall(&record)
+            );
+        }
+        outcome
+    };
     bar.finish_and_clear();
     if !quiet {
         out!("{}", compare::terminal_summary(&outcome))?;
@@ -671,6 +737,19 @@ fn sample_command(args: SampleArgs, registry: &Registry) -> Result<(), Error> {
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or with
 /// `--quiet`.
+/// `--precision` requests, read (a bad one is a usage error).
+fn parse_precision(
+    texts: &[String],
+) -> Result<Vec<sezsim::output::precision::PrecisionSpec>, Error> {
+    texts
+        .iter()
+        .map(|text| {
+            sezsim::output::precision::parse(text)
+                .map_err(|e| Error::usage(format!("--precision {e}")))
+        })
+        .collect()
+}
+
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {
@@ -678,7 +757,7 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}",
+        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}  {msg}",
     );
     if let Ok(style) = style {
         bar.set_style(style);

@@ -57,6 +57,7 @@ impl RunSummary {
             .ok_or(EngineError::MissingQuantileLevels)?;
         let pick = |s: &Summary| Summary {
             quantiles: picks.iter().map(|&i| s.quantiles[i]).collect(),
+            quantile_intervals: picks.iter().map(|&i| s.quantile_intervals[i]).collect(),
             ..s.clone()
         };
         Ok(RunSummary {
@@ -152,6 +153,24 @@ impl PartialRun {
         self.chunks.end = next.chunks.end;
         self.replications += next.replications;
         Ok(())
+    }
+
+    /// This partial run, which starts at chunk 0, as the whole run of the
+    /// replications it holds: exactly the statistics `run` gives when asked
+    /// for that many (a run that stops early, as `run --precision` does).
+    /// `None` unless it is complete, or holds whole chunks only and its
+    /// sketches are in the mode a run of that size uses (bucketed from the
+    /// first value above the exact limit).
+    pub fn into_prefix_run(mut self) -> Option<PartialRun> {
+        let exact_limit = super::stats::EXACT_QUANTILE_LIMIT as u64;
+        let whole_chunks = self.replications.is_multiple_of(super::CHUNK_SIZE as u64)
+            && (self.replications > exact_limit) == (self.options.replications > exact_limit);
+        if self.chunks.start != 0 || self.replications == 0 || !(self.is_complete() || whole_chunks)
+        {
+            return None;
+        }
+        self.options.replications = self.replications;
+        Some(self)
     }
 
     /// The options of the run this is part of (`threads` is not kept: it

@@ -9,7 +9,9 @@
 pub mod atomic;
 pub mod charts;
 pub mod format;
+pub mod intervals;
 pub mod manifest;
+pub mod precision;
 pub mod report;
 pub mod reservoir;
 pub mod run_dir;

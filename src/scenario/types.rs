@@ -170,6 +170,9 @@ pub struct OutputSettings {
     pub charts: Vec<String>,
     /// Targets by scalar name, in file order.
     pub targets: Vec<(String, f64)>,
+    /// Precision requests (`precision = ["exports_final=1%"]`), checked
+    /// against the model's outputs when a run starts.
+    pub precision: Vec<crate::output::precision::PrecisionSpec>,
 }
 
 /// `[sensitivity]`.

@@ -27,7 +27,7 @@ mod sensitivity;
 mod sweep;
 
 pub use compare::{CompareManifest, ManifestScenario};
-pub use run::{Manifest, ManifestZone, RunFacts, ShardInfo};
+pub use run::{Manifest, ManifestZone, PrecisionRecord, RunFacts, ShardInfo};
 pub use sensitivity::{ManifestFactor, SensitivityManifest, SensitivityShardInfo};
 pub use sweep::{SweepManifest, SweepShardInfo};
 
@@ -116,6 +116,7 @@ mod tests {
                 save_replications: true,
             }),
             merged_shards: Some(3),
+            precision: None,
             reservoir_capacity: 500,
             zones: vec![ManifestZone {
                 id: "north".into(),
@@ -175,6 +176,7 @@ mod tests {
                 .collect(),
             wall_time_seconds: 0.5,
             command: "sezsim compare a b".into(),
+            precision: None,
         };
         assert_eq!(compare.to_json(), COMPARE_JSON);
     }

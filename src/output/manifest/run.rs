@@ -58,6 +58,10 @@ pub struct Manifest {
     /// For a run merged from shards: how many.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u32>,
+    /// For a run to a stated precision (`run --precision`): what was asked,
+    /// what was achieved, and where it stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionRecord>,
     /// Most replications kept in `reservoir.csv` (the sample the histograms,
     /// CDFs and tornado charts are drawn from).
     #[serde(default = "default_reservoir_capacity")]
@@ -74,6 +78,21 @@ pub struct Manifest {
 
 fn default_reservoir_capacity() -> usize {
     crate::output::reservoir::DEFAULT_CAPACITY
+}
+
+/// What a run to a stated precision asked and achieved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionRecord {
+    /// The requests, as written.
+    pub requested: Vec<String>,
+    /// Most replications allowed (`-n`).
+    pub cap: u64,
+    /// Replication counts at which the intervals were checked.
+    pub checkpoints: Vec<u64>,
+    /// Whether every request was met (false: the run reached the cap).
+    pub met: bool,
+    /// Each request's state where the run stopped.
+    pub achieved: Vec<crate::output::precision::Achieved>,
 }
 
 /// A zone's id and name.
@@ -154,6 +173,7 @@ impl Manifest {
             command: facts.command,
             shard: None,
             merged_shards: None,
+            precision: None,
             reservoir_capacity: default_reservoir_capacity(),
             zones: scenario
                 .model

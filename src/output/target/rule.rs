@@ -25,6 +25,7 @@ pub const SEZSIM_NAMES: &[&str] = &[
     "fan.csv",
     "reservoir.csv",
     "replications.csv",
+    "intervals.csv",
     CHARTS,
     // A run shard (`run --shard`).
     "partial.bin",
