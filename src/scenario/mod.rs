@@ -17,6 +17,7 @@ mod correlations;
 pub mod csvdata;
 mod header;
 mod kind;
+pub mod labels;
 mod outputs;
 pub mod raw;
 pub mod reader;
@@ -30,7 +31,7 @@ use std::path::Path;
 pub(crate) use header::is_safe_name;
 pub use header::{DEFAULT_KIND, MAX_REPLICATIONS, MAX_SEED, MAX_YEAR, MAX_YEARS, MIN_YEAR};
 pub use kind::{KindInput, MergeRules, ModelKind, ModelOptions, ModelSpec, Registry};
-pub use schema::{Horizon, Schema};
+pub use schema::{Horizon, MAX_LABEL_CHARS, Schema};
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
 

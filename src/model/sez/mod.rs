@@ -9,6 +9,7 @@
 
 mod draws;
 mod io;
+mod labels;
 pub mod outputs;
 pub mod power;
 mod projects;
@@ -96,6 +97,10 @@ impl ModelKind for SezKind {
 impl ModelSpec for SezSpec {
     fn kind(&self) -> &'static str {
         "sez"
+    }
+
+    fn parameter_label(&self, path: &str) -> String {
+        labels::parameter_label(self, path)
     }
 
     fn catalogue(&self) -> Catalogue {

@@ -362,6 +362,10 @@ pub struct RunInfo {
     /// Label and unit of every output and scalar; empty in folders written
     /// before manifests recorded them (`sezsim plot` then asks the kind).
     pub catalogue: Catalogue,
+    /// What people call each uncertain input, as (path, label); empty in
+    /// folders written before manifests recorded them (charts then show
+    /// the paths).
+    pub input_labels: Vec<(String, String)>,
 }
 
 impl RunInfo {
@@ -399,6 +403,22 @@ impl RunInfo {
                 .map_err(|e| bad(file, None, format!("`outputs` is not a catalogue: {e}")))?,
             None => Catalogue::default(),
         };
+        // Optional: absent from older folders and from runs without
+        // uncertain parameters.
+        let input_labels = v
+            .get("parameters")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.get("path")?.as_str()?.to_string(),
+                            p.get("label")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(RunInfo {
             scenario: string("scenario")?,
             title: string("title")?,
@@ -407,6 +427,7 @@ impl RunInfo {
             zones,
             model: string("model")?,
             catalogue,
+            input_labels,
         })
     }
 }
@@ -500,6 +521,16 @@ impl ChartData {
             .iter()
             .find(|z| z.id == id)
             .map_or(id, |z| z.name.as_str())
+    }
+
+    /// What people call the uncertain input `path` (the path itself when
+    /// the manifest does not say).
+    pub fn input_label<'a>(&'a self, path: &'a str) -> &'a str {
+        self.run
+            .input_labels
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or(path, |(_, label)| label.as_str())
     }
 
     /// The target and probability of scalar `name`.

@@ -378,6 +378,10 @@ mod tests {
                         false,
                     )],
                 },
+                input_labels: vec![(
+                    "zones.north.exports.export_share".into(),
+                    "The north special economic zone: export share of output, a long label".into(),
+                )],
             },
             fan: FanData { years, series },
             scalars: vec![ScalarInfo {

@@ -24,7 +24,7 @@ mod run;
 mod sweep;
 
 pub use compare::{CompareManifest, ManifestScenario};
-pub use run::{Manifest, ManifestZone, RunFacts, ShardInfo};
+pub use run::{Manifest, ManifestParameter, ManifestZone, RunFacts, ShardInfo};
 pub use sweep::{SweepManifest, SweepShardInfo};
 
 /// The `tool` of every manifest: how sezsim recognises a folder it wrote.
@@ -100,6 +100,7 @@ mod tests {
                 name: "North".into(),
             }],
             outputs: Catalogue::default(),
+            parameters: Vec::new(),
         };
         assert_eq!(run.to_json(), RUN_JSON);
         let mut sweep = SweepManifest {
