@@ -11,8 +11,12 @@ use std::path::{Path, PathBuf};
 /// has a line and no column.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
+    /// The file, as opened (a path from the command line, or joined to the
+    /// folder of the file that names it).
     pub file: PathBuf,
+    /// Line, from 1; `None` when the problem is with the whole file.
     pub line: Option<usize>,
+    /// Column, from 1, in characters; `None` for a whole line or file.
     pub column: Option<usize>,
 }
 

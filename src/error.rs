@@ -19,7 +19,9 @@ pub enum Error {
     /// A file could not be written or read at run time (exit code 1).
     #[error("error: {}: {source}", path.display())]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },

@@ -33,6 +33,8 @@
 //! `src/study/`; each is used from the crate root, `sezsim::run` and so
 //! on).
 
+#![warn(missing_docs)]
+
 pub mod diagnostics;
 pub mod engine;
 pub mod error;

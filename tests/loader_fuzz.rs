@@ -8,8 +8,8 @@ mod support;
 
 use proptest::prelude::*;
 use sezsim::model::sez::{HolidayBasis, Land, PowerMode, ProjectKind, SezSpec};
-use sezsim::scenario::{Scenario, ValueRange};
-use sezsim::uncertainty::{Distribution, DistributionError};
+use sezsim::scenario::Scenario;
+use sezsim::uncertainty::{Distribution, DistributionError, ValueRange};
 
 const BASE: &str = include_str!("fixtures/full/base.toml");
 /// The version-2 fixtures: power in hours, and its child with every key of

@@ -24,6 +24,36 @@ pub struct OutputLayout {
 }
 
 impl OutputLayout {
+    /// What a model records when it records every output of `catalogue`
+    /// over `years`: each series output for every group of `groups` in
+    /// turn, then as [`TOTAL`] if its entry says the groups add up (the
+    /// model sums them), or once as [`NATIONAL`] when there are no groups;
+    /// and every scalar. Series come in catalogue order, each output's
+    /// groups in the order given and its total last. Inputs are left to the
+    /// engine.
+    pub fn from_catalogue(catalogue: Catalogue, groups: &[&str], years: Vec<i32>) -> Self {
+        let mut series = Vec::new();
+        for output in &catalogue.series {
+            let mut zones: Vec<&str> = groups.to_vec();
+            if groups.is_empty() {
+                zones.push(NATIONAL);
+            } else if output.total {
+                zones.push(TOTAL);
+            }
+            series.extend(zones.into_iter().map(|zone| SeriesName {
+                output: output.name.clone(),
+                zone: zone.to_string(),
+            }));
+        }
+        OutputLayout {
+            series,
+            years,
+            scalars: catalogue.scalars.iter().map(|d| d.name.clone()).collect(),
+            inputs: Vec::new(),
+            catalogue,
+        }
+    }
+
     /// The catalogue entry of an output or scalar named `name`.
     pub fn describe(&self, name: &str) -> Option<&Described> {
         self.catalogue.describe(name)
@@ -162,5 +192,48 @@ impl Unit {
     /// Whether values add up, so their axes start at zero.
     pub fn is_amount(&self) -> bool {
         matches!(self, Unit::Amount(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue {
+            series: vec![
+                Described::new("jobs", "Jobs", Unit::persons(), true),
+                Described::new("share", "Share", Unit::Share, false),
+            ],
+            scalars: vec![Described::new("npv", "NPV", Unit::usd_million(), false)],
+        }
+    }
+
+    fn rows(layout: &OutputLayout) -> Vec<(&str, &str)> {
+        let rows = layout.series.iter();
+        rows.map(|s| (s.output.as_str(), s.zone.as_str())).collect()
+    }
+
+    /// Groups in the order given, a total only where the outputs add up;
+    /// without groups, one national row per output.
+    #[test]
+    fn a_catalogue_lays_out_groups_then_totals_or_national_rows() {
+        let layout = OutputLayout::from_catalogue(catalogue(), &["a", "b"], vec![2030, 2031]);
+        assert_eq!(
+            rows(&layout),
+            [
+                ("jobs", "a"),
+                ("jobs", "b"),
+                ("jobs", TOTAL),
+                ("share", "a"),
+                ("share", "b")
+            ]
+        );
+        assert_eq!(layout.scalars, ["npv"]);
+        assert_eq!(layout.years, [2030, 2031]);
+        assert!(layout.inputs.is_empty());
+        assert_eq!(layout.describe("npv").unwrap().label, "NPV");
+        let national = OutputLayout::from_catalogue(catalogue(), &[], Vec::new());
+        assert_eq!(rows(&national), [("jobs", NATIONAL), ("share", NATIONAL)]);
     }
 }

@@ -21,20 +21,33 @@ use crate::scenario::Scenario;
 /// The settings of a run, as shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSettings {
+    /// `[scenario].name`.
     pub scenario: String,
+    /// The kind of model (`sez`, `ishigami`...).
     pub model: String,
+    /// The run's base seed.
     pub seed: u64,
+    /// Replications run.
     pub replications: u64,
+    /// Whether the run was deterministic (parameters at their means, no
+    /// shocks).
     pub deterministic: bool,
+    /// How static parameters were sampled (`random` or `lhs`).
     pub sampling: String,
+    /// First simulated calendar year.
     pub start_year: i32,
+    /// Number of simulated years.
     pub years: u32,
     /// Whether the model records yearly series (a benchmark has none, and
     /// so no horizon).
     pub yearly: bool,
+    /// Worker threads used (results never depend on them).
     pub threads: usize,
+    /// Seconds the run took.
     pub wall_time_seconds: f64,
+    /// How the quantile columns were computed.
     pub quantile_method: String,
+    /// The version of sezsim that wrote the report.
     pub tool_version: String,
 }
 
@@ -44,10 +57,16 @@ pub struct ReportSettings {
 pub struct KeyTotal {
     /// "Exports, total of 4 zones (USD million per year)".
     pub label: String,
+    /// The calendar year.
     pub year: i32,
+    /// The output's unit, for number formats; `None` when the catalogue does
+    /// not know it.
     pub unit: Option<Unit>,
+    /// 5th percentile across replications.
     pub p5: f64,
+    /// Median across replications.
     pub p50: f64,
+    /// 95th percentile across replications.
     pub p95: f64,
 }
 
@@ -56,18 +75,27 @@ pub struct KeyTotal {
 pub struct ScalarRow {
     /// "Exports in the final year (USD million per year)".
     pub label: String,
+    /// The scalar's unit, for number formats; `None` when the catalogue does
+    /// not know it.
     pub unit: Option<Unit>,
+    /// Mean across replications.
     pub mean: f64,
+    /// 5th percentile across replications.
     pub p5: f64,
+    /// Median across replications.
     pub p50: f64,
+    /// 95th percentile across replications.
     pub p95: f64,
+    /// Its target from `[outputs.targets]`, if any.
     pub target: Option<f64>,
+    /// Share of replications that reach the target, if there is one.
     pub p_target: Option<f64>,
 }
 
 /// One chart, as the report embeds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartEntry {
+    /// What kind of chart.
     pub kind: ChartKind,
     /// The output or scalar it shows.
     pub subject: String,
@@ -75,8 +103,9 @@ pub struct ChartEntry {
     pub heading: String,
     /// Alternative text: the chart's subject in words.
     pub alt: String,
-    /// Paths relative to the run folder.
+    /// The PNG's path, relative to the run folder.
     pub png: String,
+    /// The SVG's path, relative to the run folder.
     pub svg: String,
     /// How to read it, one line.
     pub caption: String,
@@ -85,14 +114,22 @@ pub struct ChartEntry {
 /// Everything `report.md` shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// The scenario's title.
     pub title: String,
+    /// The scenario's description, if any.
     pub description: Option<String>,
+    /// The run's settings.
     pub settings: ReportSettings,
+    /// Years shown in the tables (`[outputs].table_years`).
     pub table_years: Vec<i32>,
+    /// P5, P50 and P95 of each charted output's total (or national value) in
+    /// the table years.
     pub key_totals: Vec<KeyTotal>,
+    /// Every scalar outcome.
     pub scalars: Vec<ScalarRow>,
     /// Replications in the reservoir the distribution charts use.
     pub reservoir_rows: u64,
+    /// The charts, in report order.
     pub charts: Vec<ChartEntry>,
     /// Why a kind of chart was not drawn, one sentence each.
     pub charts_not_drawn: Vec<String>,

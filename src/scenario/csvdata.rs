@@ -12,7 +12,9 @@ use super::raw::read_text;
 /// A CSV file read into memory, headers trimmed.
 #[derive(Debug, Clone)]
 pub struct CsvTable {
+    /// The file, joined to the folder of the scenario file that names it.
     pub path: PathBuf,
+    /// Column names, trimmed, in file order.
     pub headers: Vec<String>,
     /// (line number, cells) per data row.
     pub rows: Vec<(usize, Vec<String>)>,

@@ -109,6 +109,7 @@ pub trait ModelKind: Send + Sync {
 
 /// The validated description of a model, read by its kind: what the model
 /// is built from, and what the rest of the tool may ask of it.
+/// [`Scenario::spec`] gives the concrete type back.
 pub trait ModelSpec: Debug + Send + Sync + Any {
     /// The kind's name.
     fn kind(&self) -> &'static str;
@@ -132,8 +133,11 @@ pub trait ModelSpec: Debug + Send + Sync + Any {
         super::labels::generic_label(path)
     }
 
-    /// Its part of what `sezsim check` prints, after the scenario's header.
-    fn describe(&self, scenario: &Scenario) -> String;
+    /// Its part of what `sezsim check` prints, after the scenario's header
+    /// (nothing by default).
+    fn describe(&self, _scenario: &Scenario) -> String {
+        String::new()
+    }
 
     /// Its yearly series, as (path, series, valid range): listed by
     /// `check`, and settable to a constant by sweeps.
@@ -142,8 +146,11 @@ pub trait ModelSpec: Debug + Send + Sync + Any {
     }
 
     /// The spec with the series at `path` set to `value` every year.
-    /// `None` when `path` is not one of [`ModelSpec::series`].
-    fn with_series(&self, path: &str, value: f64) -> Option<Arc<dyn ModelSpec>>;
+    /// `None` when `path` is not one of [`ModelSpec::series`] (the default,
+    /// for a kind without series).
+    fn with_series(&self, _path: &str, _value: f64) -> Option<Arc<dyn ModelSpec>> {
+        None
+    }
 
     /// Why the parameter at `path` cannot be set by a sweep or variant
     /// (message, help), if it cannot.
@@ -157,10 +164,6 @@ pub trait ModelSpec: Debug + Send + Sync + Any {
         scenario: &Scenario,
         options: ModelOptions,
     ) -> Result<Box<dyn RunnableModel>, Error>;
-
-    /// The spec as `Any`, to get the concrete spec back
-    /// ([`Scenario::spec`]).
-    fn as_any(&self) -> &dyn Any;
 }
 
 /// How to build a model for a run.

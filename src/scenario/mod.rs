@@ -35,8 +35,6 @@ pub use schema::{Horizon, MAX_LABEL_CHARS, Schema};
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
 
-pub use crate::uncertainty::ValueRange;
-
 use crate::diagnostics::Diagnostics;
 
 /// Read and validate the scenario at `path`, with every file it extends and

@@ -71,26 +71,37 @@ impl SourceMap {
 /// Where a value was written: file and byte offset of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Origin {
+    /// The file, in the source map.
     pub file: FileId,
+    /// Byte offset in the file.
     pub offset: usize,
 }
 
 /// A TOML value with its origin.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// The value.
     pub value: Value,
+    /// Where it was written.
     pub origin: Origin,
 }
 
 /// A TOML value; tables keep their keys' origins.
 #[derive(Debug, Clone)]
 pub enum Value {
+    /// A string.
     String(String),
+    /// An integer.
     Integer(i64),
+    /// A float.
     Float(f64),
+    /// A boolean.
     Boolean(bool),
+    /// A date-time, as written (no scenario key takes one).
     Datetime(String),
+    /// An array.
     Array(Vec<Node>),
+    /// A table.
     Table(Table),
 }
 
@@ -112,14 +123,18 @@ impl Value {
 /// A key of a table, with where it was written.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The key.
     pub key: String,
+    /// Where the key was written.
     pub key_origin: Origin,
+    /// Its value.
     pub value: Node,
 }
 
 /// A table, keys in file order.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// The keys and their values, in file order.
     pub entries: Vec<Entry>,
 }
 
@@ -142,6 +157,7 @@ impl Table {
 /// The merged document of a scenario and its ancestors.
 #[derive(Debug, Clone)]
 pub struct RawScenario {
+    /// Every file read, by [`FileId`].
     pub sources: SourceMap,
     /// The merged top-level table.
     pub root: Table,

@@ -13,7 +13,9 @@ use crate::diagnostics::{Diagnostic, Location};
 
 /// Error collection and the record of valid keys per section.
 pub struct Ctx<'s> {
+    /// The files read, to turn origins into locations.
     pub sources: &'s SourceMap,
+    /// Errors found so far.
     pub errors: Vec<Diagnostic>,
     /// (section label, key) for every key any reader asked for.
     known: Vec<(String, String)>,
@@ -29,6 +31,7 @@ struct UnknownKey {
 }
 
 impl<'s> Ctx<'s> {
+    /// A context with no errors yet, over the files of `sources`.
     pub fn new(sources: &'s SourceMap) -> Self {
         Ctx {
             sources,
@@ -38,6 +41,7 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// File, line and column of `origin`.
     pub fn location(&self, origin: Origin) -> Location {
         self.sources.location(origin.file, origin.offset)
     }
@@ -143,6 +147,8 @@ pub struct TableReader<'t> {
 }
 
 impl<'t> TableReader<'t> {
+    /// A reader of `table` at key path `path` (prefix of its keys' paths),
+    /// labelled `section` in messages, written at `origin`.
     pub fn new(
         table: &'t Table,
         path: impl Into<String>,

@@ -104,6 +104,7 @@ impl<'s> Schema<'s> {
         value
     }
 
+    /// File, line and column of `origin`.
     pub fn location(&self, origin: Origin) -> Location {
         self.ctx.location(origin)
     }
@@ -187,6 +188,7 @@ impl<'s> Schema<'s> {
         reader::plain_number(&mut self.ctx, node, &r.key_path(key))
     }
 
+    /// An optional string.
     pub fn opt_string(&mut self, r: &mut TableReader, key: &'static str) -> Option<String> {
         let node = r.get(key)?;
         let path = r.key_path(key);
@@ -217,6 +219,8 @@ impl<'s> Schema<'s> {
         self.param_node(node, path, range)
     }
 
+    /// A parameter written as `node` (a number or a distribution table),
+    /// registered as `path` with its valid `range`.
     pub fn param_node(&mut self, node: &Node, path: String, range: ValueRange) -> Option<ParamId> {
         let mut label = None;
         let dist = match &node.value {
@@ -573,6 +577,8 @@ impl<'s> Schema<'s> {
         }
     }
 
+    /// The CSV file at `path` (named at `origin`, under `key_path`), read once
+    /// and kept; a problem is reported.
     pub fn load_csv(&mut self, path: &Path, origin: Origin, key_path: &str) -> Option<CsvTable> {
         let at = self.location(origin);
         match self.csv.load(path, &at, key_path) {

@@ -6,6 +6,7 @@
 //! receives a slice of values indexed by them, so the hot loop never looks a
 //! parameter up by name.
 
+use std::any::Any;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -77,7 +78,8 @@ impl Scenario {
     /// The model's spec as its concrete type `T` (a kind's own spec), or
     /// `None` when the scenario is of another kind.
     pub fn spec<T: ModelSpec>(&self) -> Option<&T> {
-        self.model.as_any().downcast_ref::<T>()
+        let spec: &dyn Any = self.model.as_ref();
+        spec.downcast_ref::<T>()
     }
 
     /// Calendar years of the horizon.
@@ -89,6 +91,7 @@ impl Scenario {
 /// A file the scenario was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
+    /// The file, as read.
     pub path: PathBuf,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
@@ -112,8 +115,11 @@ pub struct ReplacedList {
 /// A Spearman rank-correlation target between two uncertain parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Correlation {
+    /// One parameter.
     pub a: ParamId,
+    /// The other parameter.
     pub b: ParamId,
+    /// Spearman's rank correlation wanted between them, in [-1, 1].
     pub spearman: f64,
 }
 
@@ -142,7 +148,12 @@ pub enum SeriesSource {
     /// A single number, the same every year.
     Constant(f64),
     /// A CSV column (a step function of year).
-    Csv { path: PathBuf, column: String },
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// The column read.
+        column: String,
+    },
 }
 
 /// `[outputs]`.

@@ -25,5 +25,8 @@ pub enum MergedKind {
     /// A run; its summary.
     Run(Box<RunSummary>),
     /// A sweep of this many points.
-    Sweep { points: usize },
+    Sweep {
+        /// Points in the sweep.
+        points: usize,
+    },
 }

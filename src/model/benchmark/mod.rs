@@ -5,7 +5,6 @@
 
 mod schema;
 
-use std::any::Any;
 use std::sync::Arc;
 
 use crate::engine::{Catalogue, Described, Model, OutputLayout, Record, RunnableModel, Unit};
@@ -164,20 +163,12 @@ impl ModelSpec for Benchmark {
         }
     }
 
-    fn with_series(&self, _path: &str, _value: f64) -> Option<Arc<dyn ModelSpec>> {
-        None
-    }
-
     fn build(
         &self,
         _scenario: &Scenario,
         _options: ModelOptions,
     ) -> Result<Box<dyn RunnableModel>, Error> {
         Ok(Box::new(BenchmarkModel::new(self.function.clone())))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -191,18 +182,9 @@ pub struct BenchmarkModel {
 impl BenchmarkModel {
     /// The model of `function`.
     pub fn new(function: Function) -> Self {
-        let catalogue = catalogue();
         BenchmarkModel {
             function,
-            layout: OutputLayout {
-                scalars: catalogue
-                    .scalar_names()
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                catalogue,
-                ..OutputLayout::default()
-            },
+            layout: OutputLayout::from_catalogue(catalogue(), &[], Vec::new()),
         }
     }
 }

@@ -1,13 +1,17 @@
 //! The SEZ growth model, everything about it in one folder: how a scenario
 //! describes it (`schema`, `io`, `projects`, read into the `spec` types),
 //! what it records (`outputs`), what `sezsim check` says of it, which
-//! series a sweep may set, and the simulation itself (`simulate`, with the
-//! power kernel in `power`).
+//! series a sweep may set, and the simulation itself (`setup` builds the
+//! model, `draws` what holds for a replication, `simulate` the year loop,
+//! with a zone-year's energy in `energy`, the power kernel in `power` and
+//! the tax and policy-cost helpers in `fiscal`).
 //!
 //! docs/model.md explains every equation with its scenario key and
 //! output; docs/scenario-format.md every key with its range.
 
 mod draws;
+mod energy;
+mod fiscal;
 mod io;
 mod labels;
 pub mod outputs;
@@ -15,15 +19,13 @@ pub mod power;
 mod projects;
 mod schema;
 mod setup;
-pub mod simulate;
-pub mod spec;
+mod simulate;
+mod spec;
 mod zone;
 
-use std::any::Any;
 use std::fmt::Write;
 use std::sync::Arc;
 
-pub use outputs::{NationalOutput, Scalar, ZoneOutput};
 pub use simulate::{Mode, SezModel, SezWorkspace};
 pub use spec::*;
 
@@ -216,10 +218,6 @@ impl ModelSpec for SezSpec {
             Mode::Random
         };
         Ok(Box::new(SezModel::new(scenario, self, options.seed, mode)?))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -7,12 +7,15 @@
 //!
 //! The model is built once (`setup`), draws what holds for a whole
 //! replication first (`draws`), then steps through the years with no
-//! allocation and no lookup by name. docs/model.md explains every equation
-//! with its scenario key and output name; symbols in comments follow it.
+//! allocation and no lookup by name: a zone-year's energy in `energy`, its
+//! tax holidays and policy costs in `fiscal`, the rest here. docs/model.md
+//! explains every equation with its scenario key and output name; symbols
+//! in comments follow it.
 
 use super::draws::MIN_CAPACITY_MUSD;
+use super::energy::{GridDraws, ws_cells};
+use super::fiscal::taxable_share;
 use super::outputs::{NationalOutput, Scalar, ZoneOutput};
-use super::power::{self, Exposure, HOURS_PER_YEAR, Prices, Supply};
 use super::setup::{CommittedSpec, PhaseSpec, PowerSetup, ProjectSpec, ZoneSpec};
 use crate::engine::{Model, OutputLayout, Record};
 use crate::uncertainty::{ParamId, StreamKey};
@@ -155,30 +158,6 @@ mod out {
     pub const MARGIN: usize = O::Margin as usize;
     pub const POLICY_COST: usize = O::PolicyCost as usize;
     pub const COUNT: usize = O::COUNT;
-}
-
-/// The national power conditions of a year.
-#[derive(Debug, Clone, Copy)]
-struct Grid {
-    /// a_t: share of the year the grid delivers.
-    availability: f64,
-    /// hu_t, hp_t: outage hours a day (0 in `"balance"` mode).
-    unplanned: f64,
-    planned: f64,
-    /// USD/MWh (`"hours"` mode).
-    tariff: f64,
-}
-
-/// A zone-year of energy, whatever the power mode.
-#[derive(Debug, Clone, Copy)]
-struct EnergyYear {
-    served_share: f64,
-    /// MWh served (version 1's served energy).
-    served: f64,
-    backup: f64,
-    cost_musd: f64,
-    relief_musd: f64,
-    outage_hours: f64,
 }
 
 impl Model for SezModel {
@@ -532,225 +511,6 @@ impl Model for SezModel {
         sc[Scalar::FiscalNpv as usize] = npv;
         sc[Scalar::PublicCostPv as usize] = cost_pv;
         sc[Scalar::JobYears as usize] = job_years;
-    }
-}
-
-/// What a zone has in year t: the workspace's per-cell arrays at `cell`.
-#[derive(Debug, Clone, Copy)]
-struct Cells {
-    project_mw: f64,
-    phase_grid_mw: f64,
-    captive_mw: f64,
-    islanding_mw: f64,
-    captive_cost: f64,
-}
-
-fn ws_cells(ws: &SezWorkspace, cell: usize) -> Cells {
-    Cells {
-        project_mw: ws.project_mw[cell],
-        phase_grid_mw: ws.phase_grid_mw[cell],
-        captive_mw: ws.captive_mw[cell],
-        islanding_mw: ws.islanding_mw[cell],
-        captive_cost: ws.captive_cost[cell],
-    }
-}
-
-impl SezModel {
-    /// The share of the holiday's entry uplift an entrant of `year` gets:
-    /// by zone, all of it while the zone is in its holiday (and before the
-    /// sunset); by enterprise, the share of its holiday years it will get
-    /// before the sunset, `min(H, max(0, sunset - y - 1)) / H`.
-    fn uplift_share(&self, enterprise: bool, age: f64, holiday: f64, year: f64) -> f64 {
-        if !enterprise {
-            let open = (0.0..holiday).contains(&age) && self.sunset.is_none_or(|s| year < s);
-            return if open { 1.0 } else { 0.0 };
-        }
-        if holiday == 0.0 {
-            return 0.0;
-        }
-        match self.sunset {
-            Some(s) => holiday.min((s - year - 1.0).max(0.0)) / holiday,
-            None => 1.0,
-        }
-    }
-
-    /// The zone's energy in year t: an annual balance, or hours and prices.
-    fn energy(
-        &self,
-        zone: &ZoneSpec,
-        cells: Cells,
-        grid: &Grid,
-        demand: f64,
-        year: f64,
-        v: Values,
-    ) -> EnergyYear {
-        let en = &zone.zone.energy;
-        // Cg: the zone's own connection, its delivered phases', and online
-        // grid projects'.
-        let connection = v.get(en.grid_mw) + cells.phase_grid_mw + cells.project_mw;
-        let backup_mw = v.get(en.backup_mw) * v.get(en.backup_availability);
-        let Some(hours) = &zone.hours else {
-            // Version 1's balance, with captive plants outside the grid.
-            let supply =
-                HOURS_PER_YEAR * grid.availability * connection + HOURS_PER_YEAR * cells.captive_mw;
-            let backup_capacity =
-                HOURS_PER_YEAR * v.get(en.backup_mw) * v.get(en.backup_availability);
-            let backup = backup_capacity.min((demand - supply).max(0.0));
-            let served = demand.min(supply + backup_capacity);
-            return EnergyYear {
-                served_share: if demand > 0.0 { served / demand } else { 1.0 },
-                served,
-                backup,
-                cost_musd: 0.0,
-                relief_musd: 0.0,
-                outage_hours: 24.0 * (1.0 - grid.availability),
-            };
-        };
-        let (fu, fp) = match zone.feeder {
-            Some(f) if year >= f64::from(f.year) => {
-                (v.get(f.unplanned_factor), v.get(f.planned_factor))
-            }
-            _ => (1.0, 1.0),
-        };
-        let supply = Supply {
-            grid_mw: connection,
-            captive_mw: cells.captive_mw,
-            islanding_mw: cells.islanding_mw,
-            backup_mw,
-            unplanned_hours: fu * grid.unplanned,
-            planned_hours: fp * grid.planned,
-        };
-        let exposure = Exposure {
-            load_factor: v.get(hours.load_factor),
-            loss_unplanned: v.get(hours.outage_loss_unplanned),
-            loss_planned: v.get(hours.outage_loss_planned),
-        };
-        let t = (year - self.start_year as f64) as usize;
-        let prices = Prices {
-            tariff: grid.tariff,
-            relief: zone.tariff_relief[t],
-            backup: v.get(hours.backup_cost),
-            captive: if cells.captive_mw > 0.0 {
-                cells.captive_cost / cells.captive_mw
-            } else {
-                0.0
-            },
-        };
-        let y = power::hours_mode(demand, &supply, &exposure, &prices);
-        EnergyYear {
-            served_share: y.served_share,
-            served: y.served_mwh,
-            backup: y.backup_mwh,
-            cost_musd: y.cost_musd,
-            relief_musd: y.relief_musd * v.get(hours.relief_budget_share),
-            outage_hours: supply.unplanned_hours + supply.planned_hours,
-        }
-    }
-
-    /// What the zone's levers cost the budget in year t, besides tariff
-    /// relief: its trainees and its dedicated feeder.
-    fn policy_cost(&self, zone: &ZoneSpec, t: usize, year: f64, v: Values) -> f64 {
-        let training = zone.trainees[t] * v.get(zone.zone.workforce.training_cost) / 1e6;
-        let feeder = match zone.feeder {
-            Some(f) if year >= f64::from(f.year) => {
-                let capex = if year == f64::from(f.year) {
-                    f.capex
-                } else {
-                    0.0
-                };
-                capex + f.om
-            }
-            _ => 0.0,
-        };
-        training + feeder
-    }
-}
-
-/// The share of a zone's capital that pays tax under enterprise holidays:
-/// the vintages at least `holiday` years old, or all of it from the sunset
-/// on (all of it when there is no capital).
-fn taxable_share(
-    s: &ZoneState,
-    vintages: &[f64],
-    year: f64,
-    holiday: f64,
-    sunset: bool,
-    start_year: f64,
-) -> f64 {
-    if sunset {
-        return 1.0;
-    }
-    let (mut all, mut taxed) = (0.0, 0.0);
-    for (k, &c) in vintages.iter().enumerate() {
-        all += c;
-        if year - s.vintage_year(k, start_year) >= holiday {
-            taxed += c;
-        }
-    }
-    if all > 0.0 { taxed / all } else { 1.0 }
-}
-
-/// National outage draws, year by year, from their streams.
-struct GridDraws {
-    first: Option<crate::uncertainty::StreamRng>,
-    second: Option<crate::uncertainty::StreamRng>,
-}
-
-impl GridDraws {
-    fn new(power: &PowerSetup, replication: u64, random: bool) -> Self {
-        if !random {
-            return GridDraws {
-                first: None,
-                second: None,
-            };
-        }
-        match power {
-            PowerSetup::Balance { stream, .. } => GridDraws {
-                first: Some(stream.rng(replication)),
-                second: None,
-            },
-            PowerSetup::Hours(h) => GridDraws {
-                first: Some(h.unplanned_stream.rng(replication)),
-                second: Some(h.planned_stream.rng(replication)),
-            },
-        }
-    }
-
-    /// Year t's grid: one standard normal a year from each stream (0 in
-    /// deterministic mode).
-    fn year(&mut self, power: &PowerSetup, t: usize, v: Values) -> Grid {
-        let normal = |rng: &mut Option<crate::uncertainty::StreamRng>| {
-            rng.as_mut().map_or(0.0, |r| r.standard_normal())
-        };
-        match power {
-            PowerSetup::Balance {
-                logit_median,
-                logit_sd,
-                ..
-            } => {
-                let xi = normal(&mut self.first);
-                Grid {
-                    availability: 1.0 / (1.0 + (-(logit_median[t] + v.get(*logit_sd) * xi)).exp()),
-                    unplanned: 0.0,
-                    planned: 0.0,
-                    tariff: 0.0,
-                }
-            }
-            PowerSetup::Hours(h) => {
-                let (xu, xp) = (normal(&mut self.first), normal(&mut self.second));
-                // hu_t = min(24, mu_t e^(su xi)); hp_t = min(24 - hu_t, mp_t e^(sp xi))
-                let unplanned =
-                    (h.unplanned_median[t] * (v.get(h.unplanned_logsd) * xu).exp()).min(24.0);
-                let planned = (h.planned_median[t] * (v.get(h.planned_logsd) * xp).exp())
-                    .min(24.0 - unplanned);
-                Grid {
-                    availability: 1.0 - (unplanned + planned) / 24.0,
-                    unplanned,
-                    planned,
-                    tariff: h.tariff[t],
-                }
-            }
-        }
     }
 }
 

@@ -341,7 +341,9 @@ impl Sample {
 /// A zone's id and its name from the scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoneName {
+    /// The zone's id (`zone` in the tables).
     pub id: String,
+    /// Its name, for chart titles.
     pub name: String,
 }
 
@@ -352,6 +354,7 @@ pub struct RunInfo {
     pub scenario: String,
     /// Scenario title.
     pub title: String,
+    /// The run's base seed.
     pub seed: u64,
     /// Replications in the run (not in the reservoir).
     pub replications: u64,
@@ -435,18 +438,26 @@ impl RunInfo {
 /// Everything the charts are drawn from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartData {
+    /// What `manifest.json` says of the run.
     pub run: RunInfo,
+    /// The fan charts' quantiles (`fan.csv`).
     pub fan: FanData,
+    /// The scalars and their targets (`scalars.csv`).
     pub scalars: Vec<ScalarInfo>,
+    /// The sampled replications (`reservoir.csv`).
     pub sample: Sample,
 }
 
 /// The texts of the files a run saves for its charts.
 #[derive(Debug, Clone, Copy)]
 pub struct RunFiles<'a> {
+    /// `manifest.json`.
     pub manifest: &'a str,
+    /// `fan.csv`.
     pub fan: &'a str,
+    /// `scalars.csv`.
     pub scalars: &'a str,
+    /// `reservoir.csv`.
     pub reservoir: &'a str,
 }
 

@@ -63,7 +63,9 @@ pub enum ChartKind {
 /// name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChartSpec {
+    /// What kind of chart.
     pub kind: ChartKind,
+    /// The output or scalar it shows.
     pub subject: String,
 }
 
@@ -178,6 +180,7 @@ pub fn chart_list(data: &ChartData) -> Vec<ChartSpec> {
 /// A drawn chart.
 #[derive(Debug, Clone)]
 pub struct RenderedChart {
+    /// Which chart.
     pub spec: ChartSpec,
     /// PNG bytes: [`WIDTH`] x [`HEIGHT`], 8-bit RGB.
     pub png: Vec<u8>,
@@ -227,8 +230,11 @@ pub(crate) trait Figure: Sync {
 /// extension, PNG bytes ([`WIDTH`] x [`HEIGHT`], 8-bit RGB) and SVG text.
 #[derive(Debug, Clone)]
 pub struct Picture {
+    /// File name without extension (`compare_exports`, `sweep_fiscal_npv`).
     pub stem: String,
+    /// PNG bytes.
     pub png: Vec<u8>,
+    /// SVG text.
     pub svg: String,
 }
 

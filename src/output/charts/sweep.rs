@@ -28,10 +28,15 @@ use crate::output::format;
 /// One scalar's statistics at every point (columns of `points.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScalarColumns {
+    /// The scalar's name.
     pub name: String,
+    /// Its mean at each point.
     pub mean: Vec<f64>,
+    /// Its 5th percentile at each point.
     pub p05: Vec<f64>,
+    /// Its median at each point.
     pub p50: Vec<f64>,
+    /// Its 95th percentile at each point.
     pub p95: Vec<f64>,
     /// Whether the scalar has a target (its `p_target` column is filled).
     pub has_target: bool,
@@ -44,6 +49,7 @@ pub struct PointsTable {
     pub parameters: Vec<String>,
     /// `values[k][p]`: parameter `k` at point `p`.
     pub values: Vec<Vec<f64>>,
+    /// Statistics per scalar, in column order.
     pub scalars: Vec<ScalarColumns>,
 }
 

@@ -18,11 +18,13 @@ pub struct CompareManifest {
     pub seed: u64,
     /// Replications of every scenario.
     pub replications: u64,
+    /// Worker threads used (results never depend on them).
     pub threads: usize,
     /// How the paired intervals are computed.
     pub interval: String,
     /// The base, then the variants.
     pub scenarios: Vec<ManifestScenario>,
+    /// Seconds the comparison took, all scenarios included.
     pub wall_time_seconds: f64,
     /// The command line.
     pub command: String,

@@ -37,7 +37,10 @@ pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// or a sweep point vouches for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestInput {
+    /// The file's path: as given for an input, relative to the folder for a
+    /// result file.
     pub path: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
 }
 

@@ -15,10 +15,15 @@ use crate::uncertainty::SamplingMethod;
 /// The run manifest (docs/outputs.md). Field names are a public interface.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
+    /// [`TOOL`]: how sezsim recognises a folder it wrote.
     pub tool: String,
+    /// [`TOOL_VERSION`] of the build that wrote it.
     pub tool_version: String,
+    /// `[scenario].name`.
     pub scenario: String,
+    /// `[scenario].title`.
     pub title: String,
+    /// The kind of model (`[model].kind`: `sez`, `ishigami`...).
     pub model: String,
     /// Every input file read, with its SHA-256.
     pub inputs: Vec<ManifestInput>,
@@ -26,13 +31,22 @@ pub struct Manifest {
     /// [`Scenario::content_hash`]): equal for runs of the same files
     /// wherever they lie.
     pub scenario_sha256: String,
+    /// The run's base seed.
     pub seed: u64,
+    /// Replications run (1 in deterministic mode).
     pub replications: u64,
+    /// Whether the run was deterministic (parameters at their means, no
+    /// shocks).
     pub deterministic: bool,
+    /// Worker threads used (results never depend on them).
     pub threads: usize,
+    /// How static parameters were sampled (`random` or `lhs`).
     pub sampling: String,
+    /// First simulated calendar year.
     pub start_year: i32,
+    /// Number of simulated years.
     pub years: u32,
+    /// Seconds the run took, charts included.
     pub wall_time_seconds: f64,
     /// How the quantile columns were computed.
     pub quantile_method: String,
@@ -86,7 +100,9 @@ fn default_reservoir_capacity() -> usize {
 /// A zone's id and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestZone {
+    /// The zone's id (`zone` in the tables).
     pub id: String,
+    /// Its `name`.
     pub name: String,
 }
 
@@ -116,12 +132,20 @@ pub struct ShardInfo {
 /// The settings of one run, as recorded.
 #[derive(Debug, Clone)]
 pub struct RunFacts {
+    /// The run's base seed.
     pub seed: u64,
+    /// Replications run.
     pub replications: u64,
+    /// Whether the run was deterministic.
     pub deterministic: bool,
+    /// Worker threads used.
     pub threads: usize,
+    /// Seconds the run took.
     pub wall_time_seconds: f64,
+    /// How the quantile columns were computed
+    /// ([`quantile_method`](crate::run::quantile_method)).
     pub quantile_method: String,
+    /// The command that reproduces the run.
     pub command: String,
 }
 

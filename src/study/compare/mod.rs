@@ -127,7 +127,9 @@ pub struct Comparison {
 pub struct CompareOutcome {
     /// The published comparison folder.
     pub dir: PathBuf,
+    /// Every scenario's results and the paired differences.
     pub comparison: Comparison,
+    /// Seconds the comparison took.
     pub wall_time_seconds: f64,
 }
 

@@ -48,6 +48,7 @@ pub use terminal::terminal_summary;
 pub struct RunSettings {
     /// Replications (ignored in deterministic mode, which runs one).
     pub replications: u64,
+    /// The base seed of every random stream.
     pub seed: u64,
     /// Worker threads (at least 1). Results never depend on it.
     pub threads: usize,
@@ -74,6 +75,7 @@ pub struct RunOutcome {
     /// The engine's summary. Its quantile levels are the scenario's plus the
     /// fan levels (summary.csv shows only the scenario's).
     pub summary: RunSummary,
+    /// Seconds the run took, charts included.
     pub wall_time_seconds: f64,
     /// The charts drawn, in report order.
     pub charts: Vec<ChartSpec>,

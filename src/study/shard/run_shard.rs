@@ -25,6 +25,7 @@ pub struct ShardOutcome {
     pub chunks: Range<u64>,
     /// The replications run.
     pub replications: Range<u64>,
+    /// Seconds the shard took.
     pub wall_time_seconds: f64,
 }
 

@@ -89,6 +89,7 @@ const POINT_FILES: [&str; 4] = ["summary.csv", "scalars.csv", "manifest.json", P
 /// A sweep file read and checked against its base scenario, with its points.
 #[derive(Debug, Clone)]
 pub struct Sweep {
+    /// The sweep file, read.
     pub spec: SweepSpec,
     /// The base scenario, from which points are made.
     pub template: ScenarioTemplate,
@@ -343,6 +344,7 @@ pub struct SweepSettings {
 /// A finished sweep (or shard of one).
 #[derive(Debug)]
 pub struct SweepOutcome {
+    /// The published sweep folder (or shard folder).
     pub dir: PathBuf,
     /// Points this command was responsible for.
     pub points: usize,
@@ -350,5 +352,6 @@ pub struct SweepOutcome {
     pub points_run: usize,
     /// Of those, points whose earlier results were kept.
     pub points_reused: usize,
+    /// Seconds the command took.
     pub wall_time_seconds: f64,
 }

@@ -22,7 +22,10 @@ pub enum Design {
     Grid,
     /// A Latin hypercube of this many points over each parameter's
     /// `[min, max]`.
-    Lhs { points: usize },
+    Lhs {
+        /// How many points.
+        points: usize,
+    },
 }
 
 impl Design {
@@ -41,7 +44,14 @@ pub enum Values {
     /// Grid: the listed values, each with the byte offset it was written at.
     List(Vec<(f64, usize)>),
     /// Latin hypercube: the interval, and where `min` was written.
-    Interval { min: f64, max: f64, offset: usize },
+    Interval {
+        /// The lowest value.
+        min: f64,
+        /// The highest value.
+        max: f64,
+        /// Byte offset in the sweep file where `min` was written.
+        offset: usize,
+    },
 }
 
 /// One swept parameter.
@@ -53,6 +63,7 @@ pub struct SweptParameter {
     pub path_offset: usize,
     /// Its key path in the sweep file (`parameters[0].path`).
     pub key: String,
+    /// The values it takes.
     pub values: Values,
 }
 
@@ -79,17 +90,23 @@ pub struct SweepSpec {
     pub file: PathBuf,
     /// Its text (values are located in it).
     pub text: String,
+    /// `[sweep].name`: also the sweep folder's name.
     pub name: String,
+    /// `[sweep].title` (defaults to the name).
     pub title: String,
     /// The base scenario, relative to the working folder.
     pub base: PathBuf,
     /// Where the base's path was written.
     pub base_offset: usize,
+    /// How the points are laid out.
     pub design: Design,
+    /// Replications of every point; `None`: the base scenario's.
     pub replications: Option<u64>,
+    /// Seed of every point; `None`: the base scenario's.
     pub seed: Option<u64>,
     /// The heatmap's scalar, and where it was written.
     pub chart_scalar: Option<(String, usize)>,
+    /// The swept parameters, in file order.
     pub parameters: Vec<SweptParameter>,
 }
 
