@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use sezsim::compare::{self, CompareSettings};
 use sezsim::error::Error;
+use sezsim::output::charts::ChartSize;
 use sezsim::output::{atomic, charts, reservoir, sample};
 use sezsim::run::{self, RunSettings};
 use sezsim::scenario::{self, MAX_REPLICATIONS, MAX_SEED, Registry, Scenario};
@@ -128,6 +129,11 @@ struct RunArgs {
     /// the histograms, CDFs and tornado charts.
     #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
     reservoir: usize,
+    /// Chart size: slide (1600 x 1000 pixels, the default), a4 (16 x 11
+    /// cm) or a5 (11.8 x 8 cm), all at 250 dpi with the same text size;
+    /// overrides `[outputs].chart_size`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
+    chart_size: Option<ChartSize>,
 }
 
 // The arguments of `sezsim plot`.
@@ -135,6 +141,10 @@ struct RunArgs {
 struct PlotArgs {
     /// The run folder `sezsim run` wrote.
     run_dir: PathBuf,
+    /// Chart size: slide, a4 or a5 (default: the size the run was drawn
+    /// at, in its manifest.json).
+    #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
+    chart_size: Option<ChartSize>,
     /// Worker threads (default: all cores). The charts never depend on it.
     #[arg(long, value_name = "T")]
     threads: Option<usize>,
@@ -170,6 +180,11 @@ struct CompareArgs {
     /// replaced atomically if sezsim wrote it.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Chart size: slide (1600 x 1000 pixels, the default), a4 (16 x 11
+    /// cm) or a5 (11.8 x 8 cm), all at 250 dpi with the same text size;
+    /// overrides `[outputs].chart_size`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
+    chart_size: Option<ChartSize>,
 }
 
 // The arguments of `sezsim sweep`.
@@ -271,6 +286,14 @@ fn threads(requested: Option<usize>) -> Result<usize, Error> {
     }
 }
 
+/// `--chart-size`: a size's name.
+fn parse_chart_size(name: &str) -> Result<ChartSize, String> {
+    ChartSize::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ChartSize::ALL.iter().map(|s| s.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
 /// The command line, for manifests.
 fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
@@ -292,7 +315,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 /// `sezsim run`: a run, or with `--shard` one shard of it.
 fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
-    let s = scenario::load(&args.scenario, registry)?;
+    let mut s = scenario::load(&args.scenario, registry)?;
+    if let Some(size) = args.chart_size {
+        s.outputs.chart_size = size;
+    }
     if args.reservoir == 0 {
         return Err(Error::usage("--reservoir must be at least 1"));
     }
@@ -344,7 +370,12 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
 
 /// `sezsim plot`: redraw a run folder's charts.
 fn plot_command(args: PlotArgs, registry: &Registry) -> Result<(), Error> {
-    let drawn = charts::redraw(&args.run_dir, threads(args.threads)?, registry)?;
+    let drawn = charts::redraw(
+        &args.run_dir,
+        threads(args.threads)?,
+        args.chart_size,
+        registry,
+    )?;
     if !args.quiet {
         outln!(
             "{} charts (PNG and SVG) -> {}",
@@ -371,7 +402,12 @@ fn merge_command(args: MergeArgs, registry: &Registry) -> Result<(), Error> {
 /// `sezsim compare`: a base and its variants with common random numbers.
 fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> {
     // Every file is read and checked before anything runs.
-    let loaded = compare::load_scenarios(&args.scenarios, registry)?;
+    let mut loaded = compare::load_scenarios(&args.scenarios, registry)?;
+    if let Some(size) = args.chart_size {
+        for s in &mut loaded {
+            s.outputs.chart_size = size;
+        }
+    }
     let base = &loaded[0];
     let variants: Vec<&str> = loaded[1..].iter().map(|s| s.name.as_str()).collect();
     let settings = CompareSettings {

@@ -171,10 +171,15 @@ pub fn png_stats(bytes: &[u8]) -> (u32, u32, f64) {
 /// Assert that `dir/<stem>.png` is a print-sized (1600 x 1000), non-blank
 /// PNG and `dir/<stem>.svg` a well-formed SVG of the same size with text.
 pub fn assert_good_chart(dir: &Path, stem: &str) {
+    assert_good_chart_sized(dir, stem, (1600, 1000));
+}
+
+/// [`assert_good_chart`] for a chart of `size` pixels.
+pub fn assert_good_chart_sized(dir: &Path, stem: &str, size: (u32, u32)) {
     let png = std::fs::read(dir.join(format!("{stem}.png")))
         .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
     let (w, h, var) = png_stats(&png);
-    assert_eq!((w, h), (1600, 1000), "{stem}.png");
+    assert_eq!((w, h), size, "{stem}.png");
     // A blank image has variance 0; a chart with text, axes and data on
     // white has several hundred.
     assert!(var > 100.0, "{stem}.png looks blank: variance {var}");
@@ -184,7 +189,7 @@ pub fn assert_good_chart(dir: &Path, stem: &str) {
         .unwrap_or_else(|e| panic!("{stem}.svg is not well-formed XML: {e}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.attribute("width"), Some("1600"));
+    assert_eq!(root.attribute("width"), Some(size.0.to_string().as_str()));
     assert!(
         root.descendants()
             .filter(|n| n.has_tag_name("text"))

@@ -16,6 +16,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::style::ChartSize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{Catalogue, RunSummary};
 use crate::error::Error;
@@ -369,6 +370,9 @@ pub struct RunInfo {
     /// folders written before manifests recorded them (charts then show
     /// the paths).
     pub input_labels: Vec<(String, String)>,
+    /// The size the charts are drawn at (the default in folders whose
+    /// manifest does not say).
+    pub chart_size: ChartSize,
 }
 
 impl RunInfo {
@@ -422,6 +426,16 @@ impl RunInfo {
                     .collect()
             })
             .unwrap_or_default();
+        let chart_size = match v.get("chart_size") {
+            Some(c) => serde_json::from_value(c.clone()).map_err(|_| {
+                bad(
+                    file,
+                    None,
+                    format!("`chart_size` is {c}, expected \"slide\", \"a4\" or \"a5\""),
+                )
+            })?,
+            None => ChartSize::default(),
+        };
         Ok(RunInfo {
             scenario: string("scenario")?,
             title: string("title")?,
@@ -431,6 +445,7 @@ impl RunInfo {
             model: string("model")?,
             catalogue,
             input_labels,
+            chart_size,
         })
     }
 }

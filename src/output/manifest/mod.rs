@@ -104,6 +104,7 @@ mod tests {
             }],
             outputs: Catalogue::default(),
             parameters: Vec::new(),
+            chart_size: Default::default(),
         };
         assert_eq!(run.to_json(), RUN_JSON);
         let mut sweep = SweepManifest {

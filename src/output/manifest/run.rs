@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ManifestInput, TOOL, TOOL_VERSION};
 use crate::engine::Catalogue;
+use crate::output::charts::ChartSize;
 use crate::scenario::Scenario;
 use crate::uncertainty::SamplingMethod;
 
@@ -77,6 +78,11 @@ pub struct Manifest {
     /// it was recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<ManifestParameter>,
+    /// The size the charts are drawn at (`[outputs].chart_size`); left out
+    /// at the default size, and absent from folders written before sizes
+    /// existed.
+    #[serde(default, skip_serializing_if = "ChartSize::is_default")]
+    pub chart_size: ChartSize,
 }
 
 /// An uncertain parameter, as the run manifest records it.
@@ -200,6 +206,7 @@ impl Manifest {
                     mean: p.distribution.mean(),
                 })
                 .collect(),
+            chart_size: scenario.outputs.chart_size,
         }
     }
 

@@ -141,6 +141,7 @@ fn overlay_data(
     replications: u64,
 ) -> Result<OverlayData, Error> {
     let base_catalogue = scenarios[0].model.catalogue();
+    let base_size = scenarios[0].outputs.chart_size;
     let scenarios = scenarios
         .iter()
         .map(|s| {
@@ -156,6 +157,7 @@ fn overlay_data(
         replications,
         scenarios,
         catalogue: base_catalogue,
+        chart_size: base_size,
     })
 }
 
