@@ -280,6 +280,72 @@ fn report_md() {
         assert!(out.join(spec.png_path()).is_file());
     }
     insta::assert_snapshot!(text);
+
+    // report.html: report.md as one page, every chart inline.
+    let written = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let svgs: Vec<(String, String)> = outcome
+        .report
+        .charts
+        .iter()
+        .map(|c| {
+            let svg = std::fs::read_to_string(out.join(&c.svg)).unwrap();
+            (c.png.clone(), svg)
+        })
+        .collect();
+    let html = sezsim::output::html::render(&outcome.report.title, &text, &svgs);
+    assert_eq!(html.lines().count(), written.lines().count());
+    for (a, b) in html.lines().zip(written.lines()) {
+        assert!(
+            a == b
+                || a.starts_with("<tr><td>Threads</td>")
+                || a.starts_with("<tr><td>Wall time</td>"),
+            "{a}\n{b}"
+        );
+    }
+    for needle in [
+        "http://",
+        "https://",
+        "src=",
+        "<script",
+        "stylesheet",
+        "@import",
+        "url(",
+    ] {
+        assert!(!written.contains(needle), "report.html holds `{needle}`");
+    }
+    // Every chart of report.md is inline, in report.md's order.
+    let inline: Vec<&str> = written
+        .match_indices("<figure class=\"chart\"><svg")
+        .map(|(i, _)| &written[i..])
+        .collect();
+    assert_eq!(inline.len(), outcome.charts.len());
+    for ((_, svg), at) in svgs.iter().zip(&inline) {
+        let first_text = svg.lines().find(|l| l.starts_with("<text")).unwrap();
+        let next_chart = at[1..].find("<figure").unwrap_or(at.len() - 1);
+        assert!(at[..next_chart].contains(first_text), "{first_text}");
+    }
+    // The snapshot: the page with each chart's SVG (pinned by the chart
+    // tests) cut to its first line.
+    let mut short = String::new();
+    let mut in_svg = false;
+    for line in html.lines() {
+        if let Some(at) = line.find("<svg") {
+            short.push_str(&line[..at]);
+            short.push_str("<svg …>");
+            in_svg = !line.contains("</svg>");
+            short.push('\n');
+        } else if in_svg {
+            if let Some(end) = line.find("</svg>") {
+                short.push_str(&line[end + "</svg>".len()..]);
+                short.push('\n');
+                in_svg = false;
+            }
+        } else {
+            short.push_str(line);
+            short.push('\n');
+        }
+    }
+    insta::assert_snapshot!("report_html", short);
 }
 
 /// The charts' text comes from the font compiled into the binary: no

@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod format;
+pub mod html;
 pub mod manifest;
 pub mod report;
 pub mod reservoir;

@@ -168,6 +168,27 @@ pub fn png_stats(bytes: &[u8]) -> (u32, u32, f64) {
     (info.width, info.height, var)
 }
 
+/// Width, height and variance of the luminance of a PNG of any 8-bit
+/// colour type (a browser's screenshot).
+pub fn png_stats_any(bytes: &[u8]) -> (u32, u32, f64) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let lum: Vec<f64> = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|p| match p.len() {
+            1 | 2 => p[0] as f64,
+            _ => 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64,
+        })
+        .collect();
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let var = lum.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+    (info.width, info.height, var)
+}
+
 /// Assert that `dir/<stem>.png` is a print-sized (1600 x 1000), non-blank
 /// PNG and `dir/<stem>.svg` a well-formed SVG of the same size with text.
 pub fn assert_good_chart(dir: &Path, stem: &str) {

@@ -21,6 +21,7 @@ pub const SEZSIM_NAMES: &[&str] = &[
     "scalars.csv",
     "manifest.json",
     "report.md",
+    crate::output::html::REPORT_HTML,
     "fan.csv",
     "reservoir.csv",
     "replications.csv",

@@ -8,6 +8,7 @@
 use crate::engine::{self, RunSummary};
 use crate::error::Error;
 use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
+use crate::output::html;
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::report::{self, Report};
 use crate::output::reservoir::Reservoir;
@@ -70,7 +71,8 @@ pub(crate) fn write_charts(
     Ok((data, drawn.into_iter().map(|c| c.spec).collect()))
 }
 
-/// `report.md` of a run folder (see [`report`]); returns what it shows.
+/// `report.md` of a run folder (see [`report`]) and the same as one page,
+/// `report.html` (see [`html`]); returns what they show.
 pub(crate) fn write_report(
     pending: &PendingDir,
     scenario: &Scenario,
@@ -79,7 +81,17 @@ pub(crate) fn write_report(
     manifest: &Manifest,
 ) -> Result<Report, Error> {
     let report = Report::new(scenario, summary, data, manifest);
-    pending.write("report.md", report::render(&report).as_bytes())?;
+    let markdown = report::render(&report);
+    pending.write("report.md", markdown.as_bytes())?;
+    // The charts as written (write_charts came first), inlined in the page.
+    let mut svgs = Vec::with_capacity(report.charts.len());
+    for c in &report.charts {
+        let path = pending.path(&c.svg);
+        let svg = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        svgs.push((c.png.clone(), svg));
+    }
+    let page = html::render(&report.title, &markdown, &svgs);
+    pending.write(html::REPORT_HTML, page.as_bytes())?;
     Ok(report)
 }
 
