@@ -62,6 +62,11 @@ enum Command {
     /// re-running the model.
     #[command(after_help = "Example:\n  sezsim plot output/cpec_baseline")]
     Plot(PlotArgs),
+    /// Write results.xlsx (the folder's tables as an Excel workbook, fan
+    /// charts as native charts) into an existing run, comparison or sweep
+    /// folder.
+    #[command(after_help = "Example:\n  sezsim export output/cpec_baseline --xlsx")]
+    Export(ExportArgs),
     /// Merge the partial results of `run --shard I/N` (or `sweep --shard I/N`)
     /// into exactly the folder the unsharded command writes.
     #[command(
@@ -148,6 +153,19 @@ struct PlotArgs {
     /// Worker threads (default: all cores). The charts never depend on it.
     #[arg(long, value_name = "T")]
     threads: Option<usize>,
+    /// Print nothing on success.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+// The arguments of `sezsim export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The run, comparison or sweep folder sezsim wrote.
+    dir: PathBuf,
+    /// Write results.xlsx (the only format so far, so required).
+    #[arg(long, required = true)]
+    xlsx: bool,
     /// Print nothing on success.
     #[arg(short, long)]
     quiet: bool,
@@ -305,6 +323,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run_command(args, &registry),
         Command::Plot(args) => plot_command(args, &registry),
+        Command::Export(args) => export_command(args),
         Command::Merge(args) => merge_command(args, &registry),
         Command::Compare(args) => compare_command(args, &registry),
         Command::Sweep(args) => sweep_command(args, &registry),
@@ -382,6 +401,16 @@ fn plot_command(args: PlotArgs, registry: &Registry) -> Result<(), Error> {
             drawn.len(),
             args.run_dir.join(charts::CHARTS_DIR).display()
         )?;
+    }
+    Ok(())
+}
+
+/// `sezsim export`: a result folder's tables as results.xlsx.
+fn export_command(args: ExportArgs) -> Result<(), Error> {
+    debug_assert!(args.xlsx);
+    let path = sezsim::output::xlsx::export(&args.dir)?;
+    if !args.quiet {
+        outln!("{}", path.display())?;
     }
     Ok(())
 }

@@ -17,3 +17,4 @@ pub mod run_dir;
 pub mod sample;
 pub mod tables;
 pub mod target;
+pub mod xlsx;

@@ -8,12 +8,12 @@
 use crate::engine::{self, RunSummary};
 use crate::error::Error;
 use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
-use crate::output::html;
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::report::{self, Report};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
+use crate::output::{html, xlsx};
 use crate::scenario::Scenario;
 
 use super::RunSettings;
@@ -71,8 +71,9 @@ pub(crate) fn write_charts(
     Ok((data, drawn.into_iter().map(|c| c.spec).collect()))
 }
 
-/// `report.md` of a run folder (see [`report`]) and the same as one page,
-/// `report.html` (see [`html`]); returns what they show.
+/// `report.md` of a run folder (see [`report`]), the same as one page,
+/// `report.html` (see [`html`]), and the tables as a workbook,
+/// `results.xlsx` (see [`xlsx`]); returns what the reports show.
 pub(crate) fn write_report(
     pending: &PendingDir,
     scenario: &Scenario,
@@ -92,6 +93,24 @@ pub(crate) fn write_report(
     }
     let page = html::render(&report.title, &markdown, &svgs);
     pending.write(html::REPORT_HTML, page.as_bytes())?;
+    // The workbook, from the tables as written (export reads the same).
+    let read = |name: &str| {
+        let path = pending.path(name);
+        std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
+    };
+    let (summary_csv, scalars_csv, fan_csv) = (
+        read("summary.csv")?,
+        read(charts::data::SCALARS_CSV)?,
+        read(charts::FAN_CSV)?,
+    );
+    let book = xlsx::workbook(&xlsx::FolderTables {
+        manifest: &manifest.to_json(),
+        summary: Some(&summary_csv),
+        scalars: Some(&scalars_csv),
+        fan: Some(&fan_csv),
+        ..Default::default()
+    })?;
+    pending.write(xlsx::RESULTS_XLSX, &book)?;
     Ok(report)
 }
 
