@@ -65,6 +65,24 @@ fn zip_text(path: &Path, name: &str) -> String {
     text
 }
 
+/// `sezsim export DIR --xlsx` writes the bytes the command wrote into
+/// `out` (`what` names the folder in messages).
+fn assert_export_rewrites_the_workbook(out: &Path, what: &str) {
+    let path = out.join("results.xlsx");
+    let before = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    sezsim()
+        .arg("export")
+        .arg(out)
+        .args(["--xlsx", "-q"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "export differs from the workbook of the {what}"
+    );
+}
+
 #[test]
 fn a_run_folder_has_a_workbook_that_a_second_reader_reads_as_the_csv_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,19 +190,7 @@ fn a_run_folder_has_a_workbook_that_a_second_reader_reads_as_the_csv_files() {
         assert_eq!(f(8), f(4) - f(2));
     }
 
-    // export writes the same bytes, into the folder.
-    let before = std::fs::read(&path).unwrap();
-    std::fs::remove_file(&path).unwrap();
-    sezsim()
-        .arg("export")
-        .arg(&out)
-        .args(["--xlsx", "-q"])
-        .assert()
-        .success();
-    assert!(
-        std::fs::read(&path).unwrap() == before,
-        "export differs from the run's workbook"
-    );
+    assert_export_rewrites_the_workbook(&out, "run");
 }
 
 #[test]
@@ -222,17 +228,7 @@ fn comparison_and_sweep_folders_have_workbooks_and_export_rewrites_them() {
     }
     // Each scenario's run folder has its own.
     assert!(out.join("calmer/results.xlsx").is_file());
-    let before = std::fs::read(&path).unwrap();
-    sezsim()
-        .arg("export")
-        .arg(&out)
-        .args(["--xlsx", "-q"])
-        .assert()
-        .success();
-    assert!(
-        std::fs::read(&path).unwrap() == before,
-        "export differs (compare)"
-    );
+    assert_export_rewrites_the_workbook(&out, "comparison");
 
     let sweep = support::sweep_file(dir.path(), "grid", 100, support::GRID);
     let out = dir.path().join("sweep");
@@ -251,17 +247,7 @@ fn comparison_and_sweep_folders_have_workbooks_and_export_rewrites_them() {
         "Points",
         &std::fs::read_to_string(out.join("points.csv")).unwrap(),
     );
-    let before = std::fs::read(&path).unwrap();
-    sezsim()
-        .arg("export")
-        .arg(&out)
-        .args(["--xlsx", "-q"])
-        .assert()
-        .success();
-    assert!(
-        std::fs::read(&path).unwrap() == before,
-        "export differs (sweep)"
-    );
+    assert_export_rewrites_the_workbook(&out, "sweep");
 }
 
 #[test]
