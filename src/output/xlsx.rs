@@ -9,7 +9,7 @@
 //! sized to fit:
 //!
 //! - **Settings**: the manifest's settings (scenario, seed, replications,
-//!   sampling, version...) and every input file with its SHA-256; not the
+//!   sampling, version...) and every input file's name with its SHA-256; not the
 //!   wall time, thread count or command line, which vary between
 //!   machines;
 //! - **Scalars** and **Summary**: `scalars.csv` and `summary.csv`, cell for
@@ -277,7 +277,13 @@ fn settings_sheet(
                 input.get("path").and_then(|p| p.as_str()),
                 input.get("sha256"),
             ) {
-                put(sheet, &format!("input file {path}: SHA-256"), sha)?;
+                // The file's name, not its path: the path depends on where
+                // the command was called from (a merge reads the scenario
+                // by its absolute path), the name and hash do not.
+                let name = Path::new(path)
+                    .file_name()
+                    .map_or(path.into(), |n| n.to_string_lossy());
+                put(sheet, &format!("input file {name}: SHA-256"), sha)?;
             }
         }
     }
