@@ -188,6 +188,7 @@ fn memory_probe(replications: u64) {
     let hooks = Hooks {
         on_replication: if with_sink { Some(&mut sink) } else { None },
         on_progress: None,
+        ..Hooks::default()
     };
     let start = Instant::now();
     let summary = run(

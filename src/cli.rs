@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use sezsim::analysis::{self, AnalysisSettings, Method};
 use sezsim::compare::{self, CompareSettings};
 use sezsim::error::Error;
 use sezsim::output::charts::ChartSize;
@@ -94,6 +95,18 @@ enum Command {
         sezsim merge shards/1 shards/2 shards/3 shards/4 --out output/skills_grid"
     )]
     Sweep(SweepArgs),
+    /// Global sensitivity analysis: Sobol' indices (first order, total,
+    /// second order) or Morris elementary effects of every uncertain input
+    /// (correlated blocks and [sensitivity] groups as one factor); writes
+    /// sobol.csv or morris.csv, report.md, charts/ and manifest.json to
+    /// output/<scenario name>_<method>/ (or --out DIR), atomically.
+    #[command(
+        after_help = "Examples:\n  sezsim sensitivity scenarios/cpec_baseline.toml\n  \
+        sezsim sensitivity scenarios/cpec_baseline.toml --samples 4096 --outputs exports,fiscal_npv\n  \
+        sezsim sensitivity scenarios/cpec_baseline.toml --method morris --samples 40\n  \
+        sezsim sensitivity scenarios/cpec_baseline.toml --shard 2/4 --out shards/2"
+    )]
+    Sensitivity(SensitivityArgs),
     /// Parse and validate a scenario; print its zones, uncertain parameters,
     /// correlations and series.
     #[command(after_help = "Example:\n  sezsim check scenarios/cpec_baseline.toml")]
@@ -139,6 +152,12 @@ struct RunArgs {
     /// overrides `[outputs].chart_size`.
     #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
     chart_size: Option<ChartSize>,
+    /// Run until a statistic is known to a tolerance: NAME[:STAT]=TOL, e.g.
+    /// exports_final=1% or exports_final:p05=2% (repeatable; replaces the
+    /// scenario's [outputs] precision). -n becomes the cap (default: the
+    /// scenario's replications x 100, at most 10^8).
+    #[arg(long, value_name = "SPEC")]
+    precision: Vec<String>,
 }
 
 // The arguments of `sezsim plot`.
@@ -203,6 +222,12 @@ struct CompareArgs {
     /// overrides `[outputs].chart_size`.
     #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
     chart_size: Option<ChartSize>,
+    /// Run until the paired difference of a scalar's mean is known to a
+    /// tolerance for every variant: NAME=TOL, e.g. fiscal_npv=0.5 or
+    /// exports_cumulative=5% (repeatable). -n becomes the cap (default:
+    /// the base's replications x 100, at most 10^8).
+    #[arg(long, value_name = "SPEC")]
+    precision: Vec<String>,
 }
 
 // The arguments of `sezsim sweep`.
@@ -235,6 +260,64 @@ struct SweepArgs {
     emit_slurm: Option<OsString>,
     /// With --emit-slurm: N, the number of shards (array tasks); default:
     /// one per point, at most 64.
+    #[arg(long, value_name = "N", requires = "emit_slurm")]
+    shards: Option<u32>,
+}
+
+// The arguments of `sezsim sensitivity`.
+#[derive(Debug, Args)]
+struct SensitivityArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// sobol (variance-based indices) or morris (elementary effects, a
+    /// cheap screening).
+    #[arg(long, value_name = "METHOD", default_value = "sobol", value_parser = ["sobol", "morris"])]
+    method: String,
+    /// Sobol': base sample N over all replicates, rounded up to a power of
+    /// two per replicate (default 1024; N(k+2) model runs for k factors).
+    /// Morris: trajectories r (default 20; r(k+1) runs).
+    #[arg(long, value_name = "N")]
+    samples: Option<u64>,
+    /// Outputs to analyse, comma-separated: scalar names, and yearly
+    /// outputs (their total, every year). Default: every scalar and every
+    /// charted output.
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    outputs: Vec<String>,
+    /// Also second-order (pair) indices, in sobol_s2.csv (Sobol' only;
+    /// N(2k+2) runs).
+    #[arg(long)]
+    second_order: bool,
+    /// Independent scramblings of the Sobol' design, whose spread gives
+    /// the confidence intervals (at least 2).
+    #[arg(long, value_name = "R", default_value_t = sezsim::sensitivity::DEFAULT_REPLICATES)]
+    replicates: u32,
+    /// Seed of the design and of the model's shocks (overrides the
+    /// scenario's `seed`).
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(..=MAX_SEED))]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores; with --emit-slurm: 1 per task).
+    /// Results never depend on it.
+    #[arg(long, value_name = "T")]
+    threads: Option<usize>,
+    /// The analysis folder (default: output/<scenario name>_<method>), or
+    /// with --shard the shard's folder; replaced atomically if sezsim
+    /// wrote it, anything else is refused.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Run only shard I of N (I from 1 to N) of the design (default
+    /// folder: output/<scenario name>_<method>-shards/I-of-N); `sezsim
+    /// merge` combines the N shards into the unsharded result.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// No progress bar or summary on the terminal.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Run nothing; write a Slurm submission script (default
+    /// output/<scenario name>_<method>-slurm.sh): a job array running the
+    /// shards, and a merge job that depends on it (afterok).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    emit_slurm: Option<OsString>,
+    /// With --emit-slurm: N, the number of shards (array tasks); default 16.
     #[arg(long, value_name = "N", requires = "emit_slurm")]
     shards: Option<u32>,
 }
@@ -327,6 +410,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Merge(args) => merge_command(args, &registry),
         Command::Compare(args) => compare_command(args, &registry),
         Command::Sweep(args) => sweep_command(args, &registry),
+        Command::Sensitivity(args) => sensitivity_command(args, &registry),
         Command::Check(args) => check_command(args, &registry),
         Command::Sample(args) => sample_command(args, &registry),
     }
@@ -345,14 +429,31 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
         Some(sh) => shard::default_shard_dir(&s.name, sh),
         None => run::default_run_dir(&s.name, args.deterministic),
     });
+    let requests = if args.precision.is_empty() {
+        s.outputs.precision.clone()
+    } else {
+        parse_precision(&args.precision)?
+    };
+    if !requests.is_empty() && args.shard.is_some() {
+        return Err(Error::usage(
+            "--precision cannot be used with --shard: a shard holds a fixed share of a run of fixed -n. Run the shards with -n, or run to a precision without sharding",
+        ));
+    }
+    let replications = match args.common.replications {
+        None if !requests.is_empty() => {
+            (s.replications.saturating_mul(100)).min(run::PRECISION_DEFAULT_CAP)
+        }
+        _ => args.common.replications(&s)?,
+    };
     let mut settings = RunSettings::new(&s, out_dir)
-        .with_replications(args.common.replications(&s)?)
+        .with_replications(replications)
         .with_seed(args.common.seed.unwrap_or(s.seed))
         .with_threads(args.common.threads()?)
         .with_deterministic(args.deterministic)
         .with_save_replications(args.save_replications)
         .with_reservoir(args.reservoir)
-        .with_command(command_line());
+        .with_command(command_line())
+        .with_precision(requests);
     let quiet = args.common.quiet;
     if let Some(sh) = args.shard {
         // A shard records how it was called (merge records the command
@@ -379,8 +480,18 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
     settings.command = run::reproduce_command(&args.scenario, &s.name, &settings);
     let bar = progress_bar(settings.effective_replications(), quiet);
     let mut tick = |done: u64| bar.set_position(done);
-    let outcome = run::run(&s, &settings, Some(&mut tick))?;
+    let mut say = |m: &str| bar.set_message(m.to_string());
+    let outcome = run::run_observed(&s, &settings, Some(&mut tick), Some(&mut say))?;
     bar.finish_and_clear();
+    if let Some(p) = outcome.precision.as_ref().filter(|p| !p.met) {
+        // A warning, not an error: the results are written, less precise
+        // than asked.
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}",
+            run::precision_shortfall(p)
+        );
+    }
     if !quiet {
         out!("{}", run::terminal_summary(&s, &outcome))?;
     }
@@ -439,8 +550,16 @@ fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> 
     }
     let base = &loaded[0];
     let variants: Vec<&str> = loaded[1..].iter().map(|s| s.name.as_str()).collect();
+    let requests = parse_precision(&args.precision)?;
+    let replications = match args.common.replications {
+        None if !requests.is_empty() => base
+            .replications
+            .saturating_mul(100)
+            .min(run::PRECISION_DEFAULT_CAP),
+        _ => args.common.replications(base)?,
+    };
     let settings = CompareSettings {
-        replications: args.common.replications(base)?,
+        replications,
         seed: args.common.seed.unwrap_or(base.seed),
         threads: args.common.threads()?,
         out_dir: args
@@ -452,7 +571,26 @@ fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> 
     let per = settings.replications;
     let bar = progress_bar(per * loaded.len() as u64, quiet);
     let mut tick = |i: usize, done: u64| bar.set_position(i as u64 * per + done);
-    let outcome = compare::compare(&loaded, &settings, Some(&mut tick))?;
+    let outcome = if requests.is_empty() {
+        compare::compare(&loaded, &settings, Some(&mut tick))?
+    } else {
+        let mut say = |m: &str| bar.set_message(m.to_string());
+        let (outcome, record) = compare::compare_to_precision(
+            &loaded,
+            &settings,
+            &requests,
+            Some(&mut tick),
+            Some(&mut say),
+        )?;
+        if !record.met {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: {}",
+                run::precision_shortfall(&record)
+            );
+        }
+        outcome
+    };
     bar.finish_and_clear();
     if !quiet {
         out!("{}", compare::terminal_summary(&outcome))?;
@@ -548,6 +686,94 @@ fn emit_slurm(
     Ok(())
 }
 
+/// `sezsim sensitivity`: an analysis, one shard of it, or with
+/// `--emit-slurm` the script that runs it on a Slurm cluster.
+fn sensitivity_command(args: SensitivityArgs, registry: &Registry) -> Result<(), Error> {
+    let method: Method = args.method.parse().map_err(Error::usage)?;
+    let s = scenario::load(&args.scenario, registry)?;
+    let name = format!("{}_{}", s.name, method.name());
+    let out_dir = args.out.clone().unwrap_or_else(|| match args.shard {
+        Some(sh) => shard::default_shard_dir(&name, sh),
+        None => analysis::default_analysis_dir(&s.name, method.name()),
+    });
+    let mut settings = AnalysisSettings::new(&s, method, out_dir);
+    if let Some(n) = args.samples {
+        settings.samples = n;
+    }
+    settings.replicates = args.replicates;
+    settings.second_order = args.second_order;
+    settings.outputs = args.outputs.clone();
+    settings.seed = args.seed.unwrap_or(s.seed);
+    settings.threads = threads(args.threads)?;
+    if let Some(script) = args.emit_slurm {
+        if args.shard.is_some() {
+            return Err(Error::usage(
+                "--emit-slurm writes the script of every shard: drop --shard",
+            ));
+        }
+        let exe = std::env::current_exe().map_err(|e| Error::io("sezsim", e))?;
+        let plan = analysis::slurm_plan(
+            &s,
+            &args.scenario,
+            &settings,
+            args.out.as_deref(),
+            args.shards,
+            args.threads,
+            &exe,
+        )?;
+        let path = if script.is_empty() {
+            analysis::default_slurm_script(&name)
+        } else {
+            PathBuf::from(script)
+        };
+        analysis::write_script(&plan, &path)?;
+        if !args.quiet {
+            outln!(
+                "{name}: {} shards -> {}\nsubmit with: bash {}",
+                plan.shards,
+                path.display(),
+                path.display()
+            )?;
+        }
+        return Ok(());
+    }
+    let quiet = args.quiet;
+    let bar = progress_bar(0, quiet);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} model runs  {per_sec}  eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    let mut tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    if let Some(sh) = args.shard {
+        settings.command = command_line();
+        let outcome =
+            analysis::run_analysis_shard(&s, &args.scenario, &settings, sh, Some(&mut tick))?;
+        bar.finish_and_clear();
+        if !quiet {
+            outln!(
+                "{name} shard {sh}: design part {}..{}, {} model runs in {:.1} s -> {}",
+                outcome.units.start,
+                outcome.units.end,
+                outcome.evaluations,
+                outcome.wall_time_seconds,
+                outcome.dir.display()
+            )?;
+        }
+        return Ok(());
+    }
+    settings.command = analysis::reproduce_command(&args.scenario, &s.name, &settings);
+    let outcome = analysis::analyse(&s, &settings, Some(&mut tick))?;
+    bar.finish_and_clear();
+    if !quiet {
+        out!("{}", analysis::terminal_summary(&s, &settings, &outcome))?;
+    }
+    Ok(())
+}
+
 /// `sezsim check`: validate a scenario and describe it.
 fn check_command(args: CheckArgs, registry: &Registry) -> Result<(), Error> {
     let s = scenario::load(&args.scenario, registry)?;
@@ -576,6 +802,19 @@ fn sample_command(args: SampleArgs, registry: &Registry) -> Result<(), Error> {
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or with
 /// `--quiet`.
+/// `--precision` requests, read (a bad one is a usage error).
+fn parse_precision(
+    texts: &[String],
+) -> Result<Vec<sezsim::output::precision::PrecisionSpec>, Error> {
+    texts
+        .iter()
+        .map(|text| {
+            sezsim::output::precision::parse(text)
+                .map_err(|e| Error::usage(format!("--precision {e}")))
+        })
+        .collect()
+}
+
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {
@@ -583,7 +822,7 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}",
+        "{bar:40} {pos}/{len} replications  {per_sec}  eta {eta}  {msg}",
     );
     if let Ok(style) = style {
         bar.set_style(style);

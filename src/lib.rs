@@ -10,7 +10,10 @@
 //!   hypercube sampling of static parameters.
 //! - [`engine`]: runs any [`engine::Model`] over replications in parallel and
 //!   summarises the results.
-//! - [`model`]: the models (SEZ growth, benchmarks) and their output names.
+//! - [`model`]: the built-in kinds of model (SEZ growth, benchmarks), each
+//!   in its own folder, and [`model::builtin`], their registry. A kind of
+//!   your own implements [`scenario::ModelKind`] and joins a
+//!   [`scenario::Registry`]; `examples/custom_model.rs` shows one.
 //! - [`run`]: a whole run of a scenario: model, engine, run folder.
 //! - [`shard`]: a run split into shards (`--shard I/N`) and the merge of
 //!   their partial results into exactly what one run writes.
@@ -45,7 +48,7 @@ pub mod sensitivity;
 mod study;
 pub mod uncertainty;
 
-pub use study::{compare, merge, run, shard, sweep};
+pub use study::{analysis, compare, merge, run, shard, sweep};
 
 /// Read and validate the scenario at `path` with the built-in kinds of
 /// model ([`model::builtin`]); [`scenario::load`] takes a registry of your

@@ -587,10 +587,41 @@ fn every_name_a_command_writes_is_one_the_safety_rule_knows() {
         .arg("-q")
         .arg("--out")
         .arg(d("sweep")));
-    // Two shards of a run and of a sweep, each pair merged.
+    let sensitivity = [
+        "sensitivity",
+        base(),
+        "--samples",
+        "8",
+        "--replicates",
+        "2",
+        "--outputs",
+        "exports,fiscal_npv",
+        "--second-order",
+    ];
+    ok(sezsim()
+        .args(sensitivity)
+        .arg("-q")
+        .arg("--out")
+        .arg(d("sobol")));
+    ok(sezsim()
+        .args([
+            "sensitivity",
+            base(),
+            "--method",
+            "morris",
+            "--samples",
+            "4",
+        ])
+        .args(["--outputs", "fiscal_npv", "-q", "--out"])
+        .arg(d("morris")));
+    // Two shards of a run, a sweep and an analysis, each pair merged.
     let run = ["run", base(), "-n", "600", "--save-replications"];
     let sweep = ["sweep", file.to_str().unwrap()];
-    for (name, command) in [("shard", &run[..]), ("sweep_shard", &sweep[..])] {
+    for (name, command) in [
+        ("shard", &run[..]),
+        ("sweep_shard", &sweep[..]),
+        ("sobol_shard", &sensitivity[..]),
+    ] {
         let shard = |i: u32| d(&format!("{name}{i}"));
         for i in 1..=2 {
             ok(sezsim()
@@ -614,6 +645,10 @@ fn every_name_a_command_writes_is_one_the_safety_rule_knows() {
         "sweep",
         "sweep_shard1",
         "sweep_shard_merged",
+        "sobol",
+        "morris",
+        "sobol_shard1",
+        "sobol_shard_merged",
     ] {
         names_written(&d(folder), &mut names);
     }

@@ -294,6 +294,7 @@ x3 = { dist = "uniform", min = -3.141592653589793, max = 3.141592653589793 }
             Hooks {
                 on_replication: Some(&mut sink),
                 on_progress: None,
+                ..Hooks::default()
             },
         )
         .unwrap()

@@ -10,7 +10,11 @@
 //! deterministic; the figures each measures are printed (run with
 //! `--nocapture`) and recorded in docs/sensitivity.md.
 
+mod support;
+
 use std::f64::consts::PI;
+
+use support::g_analytic;
 
 use sezsim::sensitivity::{
     DEFAULT_RESAMPLES, DeclaredGroup, Estimate, Factors, MorrisAccumulator, MorrisDesign,
@@ -249,26 +253,6 @@ fn g_function(a: &[f64]) -> impl Fn(&ParameterDraw) -> f64 + '_ {
             .map(|(i, &ai)| ((4.0 * draw.get(id(i as u32)) - 2.0).abs() + ai) / (1.0 + ai))
             .product()
     }
-}
-
-/// Analytic first-order and total indices of Sobol's G function.
-fn g_analytic(a: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let partial: Vec<f64> = a
-        .iter()
-        .map(|ai| 1.0 / (3.0 * (1.0 + ai).powi(2)))
-        .collect();
-    let v = partial.iter().map(|vi| 1.0 + vi).product::<f64>() - 1.0;
-    let first = partial.iter().map(|vi| vi / v).collect();
-    let total = (0..a.len())
-        .map(|i| {
-            let others: f64 = (0..a.len())
-                .filter(|&j| j != i)
-                .map(|j| 1.0 + partial[j])
-                .product();
-            partial[i] * others / v
-        })
-        .collect();
-    (first, total)
 }
 
 #[test]

@@ -8,11 +8,25 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// Every `.toml` file of `scenarios/`, with whether it is a sweep file.
+/// Every `.toml` file of `scenarios/` and its subfolders (the what-if
+/// scenarios of docs/policy.md), with whether it is a sweep file.
 fn shipped() -> Vec<(PathBuf, bool)> {
-    let mut files: Vec<(PathBuf, bool)> = std::fs::read_dir("scenarios")
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    let mut paths = Vec::new();
+    let mut folders = vec![PathBuf::from("scenarios")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "data") {
+                    folders.push(path);
+                }
+            } else {
+                paths.push(path);
+            }
+        }
+    }
+    let mut files: Vec<(PathBuf, bool)> = paths
+        .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
@@ -33,6 +47,10 @@ fn every_shipped_scenario_checks_and_runs() {
         .map(|(p, _)| p)
         .collect();
     assert!(scenarios.len() >= 10, "{scenarios:?}");
+    assert!(
+        scenarios.iter().any(|p| p.starts_with("scenarios/what_if")),
+        "{scenarios:?}"
+    );
     for path in &scenarios {
         let o = Command::cargo_bin("sezsim")
             .unwrap()
@@ -46,7 +64,13 @@ fn every_shipped_scenario_checks_and_runs() {
             path.display(),
             String::from_utf8_lossy(&o.stderr)
         );
-        let out = dir.path().join(path.file_stem().unwrap());
+        let name = path
+            .strip_prefix("scenarios")
+            .unwrap()
+            .with_extension("")
+            .to_string_lossy()
+            .replace('/', "_");
+        let out = dir.path().join(name);
         let o = Command::cargo_bin("sezsim")
             .unwrap()
             .args(["run", "-q", "-n", "300"])

@@ -1,5 +1,5 @@
 //! results.xlsx, read back by a second, independent reader (calamine):
-//! every sheet is there, Scalars and Summary (and Compare, Points) hold
+//! every sheet is there, Scalars, Summary, Intervals (and Compare, Points) hold
 //! the CSV files' values to the last digit, numbers as numbers; the fan
 //! charts are native charts over the right cells; `sezsim export` writes
 //! the same bytes the run wrote, for run, comparison and sweep folders,
@@ -104,10 +104,20 @@ fn a_run_folder_has_a_workbook_that_a_second_reader_reads_as_the_csv_files() {
     assert_eq!(
         book.sheet_names(),
         [
-            "Settings", "Scalars", "Summary", "exports", "capital", "Inputs"
+            "Settings",
+            "Scalars",
+            "Summary",
+            "Intervals",
+            "exports",
+            "capital",
+            "Inputs"
         ]
     );
-    for (sheet, file) in [("Scalars", "scalars.csv"), ("Summary", "summary.csv")] {
+    for (sheet, file) in [
+        ("Scalars", "scalars.csv"),
+        ("Summary", "summary.csv"),
+        ("Intervals", "intervals.csv"),
+    ] {
         let csv = std::fs::read_to_string(out.join(file)).unwrap();
         assert_sheet_is_csv(&mut book, sheet, &csv);
     }

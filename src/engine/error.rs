@@ -4,7 +4,7 @@
 
 use super::OutputLayout;
 #[cfg(doc)]
-use super::{MAX_REPLICATIONS, PartialRun, Record};
+use super::{MAX_REPLICATIONS, PartialRun, Record, RunSummary};
 
 /// Why a run could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -56,12 +56,28 @@ pub enum EngineError {
         /// Length recorded.
         found: usize,
     },
+    /// A hook asked for a series cell the model does not record.
+    #[error("series cell {cell} asked for, but the model records {cells} cells")]
+    SeriesCell {
+        /// The cell asked for.
+        cell: usize,
+        /// Cells the model records.
+        cells: usize,
+    },
     /// The thread pool could not be created.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
     /// Two partial runs that do not follow each other in the same run.
     #[error("cannot merge partial runs: {0}")]
     Merge(&'static str),
+    /// Partial runs merged into fewer chunks than the run has
+    /// ([`PartialRun::finish_whole`]): a piece is missing.
+    #[error("the shards do not cover the whole run")]
+    Incomplete,
+    /// A summary asked for quantile levels it was not computed at
+    /// ([`RunSummary::at_levels`]).
+    #[error("the summary lacks the scenario's quantile levels")]
+    MissingQuantileLevels,
     /// Bytes that are not a valid [`PartialRun::to_bytes`] encoding.
     #[error("not a valid partial run: {0}")]
     Decode(String),

@@ -65,7 +65,7 @@
 //! [`ChunkSums`]: stats::ChunkSums
 //! [`EXACT_QUANTILE_LIMIT`]: stats::EXACT_QUANTILE_LIMIT
 
-mod codec;
+pub(crate) mod codec;
 mod error;
 mod layout;
 mod options;
@@ -96,6 +96,8 @@ pub trait Model: Sync {
     /// Run replication `replication` with the static parameter values
     /// `parameters` (from the run's [`ParameterSource`]), writing every
     /// series and scalar into `record` (the engine fills its inputs).
+    /// `replication` numbers the streams of the replication's shocks
+    /// ([`ParameterSource::shocks`]).
     fn run(
         &self,
         replication: u64,
@@ -103,6 +105,14 @@ pub trait Model: Sync {
         workspace: &mut Self::Workspace,
         record: &mut Record,
     );
+
+    /// Whether [`Model::run`] draws random shocks, that is whether its
+    /// result depends on `replication` as well as on `parameters`. True
+    /// unless a model says otherwise (an analytic function): a sensitivity
+    /// analysis then counts the shocks as one more factor.
+    fn draws_shocks(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

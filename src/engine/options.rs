@@ -60,6 +60,9 @@ pub struct ReplicationValues<'a> {
     pub scalars: &'a [f64],
     /// `layout.inputs` values.
     pub inputs: &'a [f64],
+    /// The values of the series cells named in [`Hooks::series_cells`], in
+    /// that order (empty when none are named).
+    pub series: &'a [f64],
 }
 
 /// Optional callbacks, both called on the thread that called [`run`] (so
@@ -73,6 +76,11 @@ pub struct Hooks<'a> {
     /// Called after each chunk is merged with the number of replications
     /// merged so far by this call (for a progress bar).
     pub on_progress: Option<&'a mut dyn FnMut(u64)>,
+    /// Series cells (`s * years + t`, as in [`Record::series`]) whose
+    /// values `on_replication` receives in [`ReplicationValues::series`]:
+    /// a sensitivity analysis follows a few yearly totals this way. Empty
+    /// (the default) keeps nothing, so a plain run pays nothing for it.
+    pub series_cells: &'a [usize],
 }
 
 /// Sizes of a model's record.
@@ -117,6 +125,17 @@ impl Dims {
             }
         }
         Ok(())
+    }
+}
+
+/// Check that every cell `hooks` asks for exists.
+pub(super) fn validate_cells(cells: &[usize], dims: &Dims) -> Result<(), EngineError> {
+    match cells.iter().find(|&&c| c >= dims.cells) {
+        Some(&cell) => Err(EngineError::SeriesCell {
+            cell,
+            cells: dims.cells,
+        }),
+        None => Ok(()),
     }
 }
 

@@ -44,20 +44,23 @@ impl RunSummary {
     }
 
     /// The same summary with only the quantiles at `levels`, each of which
-    /// must have been computed. Each quantile depends only on its own level,
-    /// so this equals, bit for bit, a run asked for `levels` alone: a caller
-    /// can compute extra levels (P5 and P95 for a comparison) without
-    /// changing the tables of the levels a scenario asks for.
-    pub fn at_levels(&self, levels: &[f64]) -> Option<RunSummary> {
+    /// must have been computed ([`EngineError::MissingQuantileLevels`]
+    /// otherwise). Each quantile depends only on its own level, so this
+    /// equals, bit for bit, a run asked for `levels` alone: a caller can
+    /// compute extra levels (P5 and P95 for a comparison) without changing
+    /// the tables of the levels a scenario asks for.
+    pub fn at_levels(&self, levels: &[f64]) -> Result<RunSummary, EngineError> {
         let picks: Vec<usize> = levels
             .iter()
             .map(|&l| self.level_index(l))
-            .collect::<Option<_>>()?;
+            .collect::<Option<_>>()
+            .ok_or(EngineError::MissingQuantileLevels)?;
         let pick = |s: &Summary| Summary {
             quantiles: picks.iter().map(|&i| s.quantiles[i]).collect(),
+            quantile_intervals: picks.iter().map(|&i| s.quantile_intervals[i]).collect(),
             ..s.clone()
         };
-        Some(RunSummary {
+        Ok(RunSummary {
             layout: self.layout.clone(),
             replications: self.replications,
             quantile_levels: levels.to_vec(),
@@ -152,6 +155,24 @@ impl PartialRun {
         Ok(())
     }
 
+    /// This partial run, which starts at chunk 0, as the whole run of the
+    /// replications it holds: exactly the statistics `run` gives when asked
+    /// for that many (a run that stops early, as `run --precision` does).
+    /// `None` unless it is complete, or holds whole chunks only and its
+    /// sketches are in the mode a run of that size uses (bucketed from the
+    /// first value above the exact limit).
+    pub fn into_prefix_run(mut self) -> Option<PartialRun> {
+        let exact_limit = super::stats::EXACT_QUANTILE_LIMIT as u64;
+        let whole_chunks = self.replications.is_multiple_of(super::CHUNK_SIZE as u64)
+            && (self.replications > exact_limit) == (self.options.replications > exact_limit);
+        if self.chunks.start != 0 || self.replications == 0 || !(self.is_complete() || whole_chunks)
+        {
+            return None;
+        }
+        self.options.replications = self.replications;
+        Some(self)
+    }
+
     /// The options of the run this is part of (`threads` is not kept: it
     /// does not affect results, and reads back as 0).
     pub fn options(&self) -> &RunOptions {
@@ -215,6 +236,15 @@ impl PartialRun {
     /// invariants.
     pub fn from_bytes(bytes: &[u8]) -> Result<PartialRun, EngineError> {
         decode_partial(bytes).map_err(|e| EngineError::Decode(e.0))
+    }
+
+    /// Summarise a partial run that covers the whole run (the merge of
+    /// every shard); [`EngineError::Incomplete`] when chunks are missing.
+    pub fn finish_whole(self) -> Result<RunSummary, EngineError> {
+        if !self.is_complete() {
+            return Err(EngineError::Incomplete);
+        }
+        Ok(self.finish())
     }
 
     /// Summarise the replications covered (normally all of them: see
@@ -428,8 +458,28 @@ mod tests {
         let a = run(&model, &fewer, Hooks::default()).unwrap();
         let b = run(&model, &more, Hooks::default()).unwrap();
         assert_eq!(bits(&a), bits(&b.at_levels(&[0.1, 0.9]).unwrap()));
-        assert!(b.at_levels(&[0.2]).is_none());
+        assert!(matches!(
+            b.at_levels(&[0.2]),
+            Err(EngineError::MissingQuantileLevels)
+        ));
         assert_eq!(b.level_index(0.5), Some(2));
+    }
+
+    /// A merge that lacks a piece is an error, not the summary of part of
+    /// the run.
+    #[test]
+    fn only_a_whole_run_finishes_whole() {
+        let model = Toy::new(2, 2);
+        let first = run_partial(&model, &options(600, 1), 0..2, Hooks::default()).unwrap();
+        let last = run_partial(&model, &options(600, 1), 2..3, Hooks::default()).unwrap();
+        assert!(matches!(
+            first.clone().finish_whole(),
+            Err(EngineError::Incomplete)
+        ));
+        let mut whole = first;
+        whole.merge(&last).unwrap();
+        let expected = bits(&whole.clone().finish());
+        assert_eq!(bits(&whole.finish_whole().unwrap()), expected);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::options::{Dims, validate};
+use super::options::{Dims, validate, validate_cells};
 use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, bucket_codes, non_finite_of_code};
 use super::{
     CHUNK_SIZE, EngineError, Hooks, Model, OutputLayout, ParameterSource, PartialRun,
@@ -59,6 +59,7 @@ pub fn run_partial<M: Model>(
     let layout = &layout;
     let dims = Dims::of(layout);
     validate(options, &dims)?;
+    validate_cells(hooks.series_cells, &dims)?;
     let total_chunks = chunk_count(options.replications);
     if chunks.start >= chunks.end || chunks.end > total_chunks {
         return Err(EngineError::ChunkRange {
@@ -78,7 +79,12 @@ pub fn run_partial<M: Model>(
     let mut record = dims.record();
     let mut values = vec![0.0; source.len()];
     source.worker().fill(0, &mut values, &mut record.inputs);
-    model.run(0, &values, &mut model.workspace(), &mut record);
+    model.run(
+        source.shocks(0),
+        &values,
+        &mut model.workspace(),
+        &mut record,
+    );
     dims.check(&record, 0)?;
     let mut partial = PartialRun {
         layout: layout.clone(),
@@ -107,11 +113,12 @@ pub fn run_partial<M: Model>(
     };
 
     let keep_inputs = hooks.on_replication.is_some();
+    let series_cells: &[usize] = if keep_inputs { hooks.series_cells } else { &[] };
     let wave = (WAVE_CHUNKS_PER_THREAD * pool.current_num_threads())
         .min((chunks.end - chunks.start) as usize);
     let shifts: Vec<f64> = partial.series.iter().map(|c| c.moments.shift()).collect();
     let mut slots: Vec<ChunkSlot> = (0..wave)
-        .map(|_| ChunkSlot::new(&dims, keep_inputs, bucketed))
+        .map(|_| ChunkSlot::new(&dims, keep_inputs, series_cells.len(), bucketed))
         .collect();
     let mut scalars_scratch = vec![0.0; dims.scalars];
 
@@ -126,7 +133,7 @@ pub fn run_partial<M: Model>(
             active
                 .par_iter_mut()
                 .with_max_len(1)
-                .try_for_each(|slot| slot.simulate(model, source, &dims, &shifts))
+                .try_for_each(|slot| slot.simulate(model, source, &dims, &shifts, series_cells))
         })?;
         let active = &*active;
         pool.install(|| partial.absorb_wave(active, &targets));
@@ -143,10 +150,12 @@ pub fn run_partial<M: Model>(
                     for (s, x) in scalars_scratch.iter_mut().enumerate() {
                         *x = slot.scalar_col[s * VALUE_STRIDE + i];
                     }
+                    let picked = series_cells.len();
                     sink(ReplicationValues {
                         replication: slot.first + i as u64,
                         scalars: &scalars_scratch,
                         inputs: &slot.input_rows[i * dims.inputs..(i + 1) * dims.inputs],
+                        series: &slot.series_rows[i * picked..(i + 1) * picked],
                     });
                 }
             }
@@ -339,6 +348,9 @@ struct ChunkSlot {
     scalar_col: Vec<f64>,
     /// `input_rows[i * inputs + k]`; empty without a sink.
     input_rows: Vec<f64>,
+    /// `series_rows[i * picked + k]`: the series cells the hooks asked
+    /// for; empty when none are.
+    series_rows: Vec<f64>,
     /// Row-major bucket codes of up to [`TRANSPOSE_BLOCK`] replications
     /// (empty for runs within the exact limit).
     code_block: Vec<u32>,
@@ -349,7 +361,7 @@ struct ChunkSlot {
 }
 
 impl ChunkSlot {
-    fn new(dims: &Dims, keep_inputs: bool, bucketed: bool) -> Self {
+    fn new(dims: &Dims, keep_inputs: bool, picked: usize, bucketed: bool) -> Self {
         let block = dims.cells * TRANSPOSE_BLOCK;
         let (codes, code_block, series_col, value_block) = if bucketed {
             (
@@ -379,6 +391,7 @@ impl ChunkSlot {
             } else {
                 Vec::new()
             },
+            series_rows: vec![0.0; picked * CHUNK_SIZE],
             code_block,
             value_block,
             keep_inputs,
@@ -410,8 +423,10 @@ impl ChunkSlot {
         source: &dyn ParameterSource,
         dims: &Dims,
         shifts: &[f64],
+        series_cells: &[usize],
     ) -> Result<(), EngineError> {
         let mut workspace = model.workspace();
+        let picked = series_cells.len();
         let mut parameters = source.worker();
         let mut values = vec![0.0; source.len()];
         let mut record = dims.record();
@@ -423,7 +438,8 @@ impl ChunkSlot {
                 let i = block_start + b;
                 let replication = self.first + i as u64;
                 parameters.fill(replication, &mut values, &mut record.inputs);
-                model.run(replication, &values, &mut workspace, &mut record);
+                let shocks = source.shocks(replication);
+                model.run(shocks, &values, &mut workspace, &mut record);
                 dims.check(&record, replication)?;
                 self.sums.add_row(&record.series, shifts);
                 if self.codes.is_empty() {
@@ -437,6 +453,12 @@ impl ChunkSlot {
                 if self.keep_inputs {
                     self.input_rows[i * dims.inputs..(i + 1) * dims.inputs]
                         .copy_from_slice(&record.inputs);
+                }
+                for (slot, &cell) in self.series_rows[i * picked..(i + 1) * picked]
+                    .iter_mut()
+                    .zip(series_cells)
+                {
+                    *slot = record.series[cell];
                 }
             }
             if cells == 0 {
@@ -612,6 +634,7 @@ mod tests {
         let hooks = Hooks {
             on_replication: Some(&mut sink),
             on_progress: Some(&mut on_progress),
+            ..Hooks::default()
         };
         run(&model, &options(n, 2), hooks).unwrap();
         assert_eq!(seen.len() as u64, n);
@@ -624,6 +647,66 @@ mod tests {
             .map(|c| (c * CHUNK_SIZE as u64).min(n))
             .collect();
         assert_eq!(progress, expected);
+    }
+
+    /// The toy's inputs, with the shocks of replication `r` taken from
+    /// stream `r / 3` (three replications share their shocks).
+    struct SharedShocks;
+
+    impl ParameterSource for SharedShocks {
+        fn len(&self) -> usize {
+            super::super::toy::ToyInputs.len()
+        }
+        fn inputs(&self) -> &[String] {
+            super::super::toy::ToyInputs.inputs()
+        }
+        fn worker(&self) -> Box<dyn super::super::SourceWorker + '_> {
+            super::super::toy::ToyInputs.worker()
+        }
+        fn shocks(&self, replication: u64) -> u64 {
+            replication / 3
+        }
+    }
+
+    /// The sink gets the series cells asked for, in the order asked; a
+    /// source that chooses the shock streams changes what the model sees
+    /// (and nothing else), on any thread count.
+    #[test]
+    fn the_sink_sees_chosen_series_cells_and_the_sources_shocks() {
+        let model = Toy::new(3, 4);
+        let n = CHUNK_SIZE as u64 + 40;
+        let cells = [11, 0, 5];
+        for threads in [1, 3] {
+            let mut seen: Vec<(u64, Vec<f64>)> = Vec::new();
+            let mut sink = |v: ReplicationValues<'_>| seen.push((v.replication, v.series.to_vec()));
+            let hooks = Hooks {
+                on_replication: Some(&mut sink),
+                series_cells: &cells,
+                ..Hooks::default()
+            };
+            super::run(&model, &SharedShocks, &options(n, threads), hooks).unwrap();
+            assert_eq!(seen.len() as u64, n);
+            for (r, series) in &seen {
+                let mut direct = super::super::RunnableModel::run_one(&model, &SharedShocks, *r);
+                assert_eq!(series, &cells.map(|c| direct.series[c]).to_vec(), "{r}");
+                // The same parameters with the replication's own shocks
+                // differ unless the streams coincide.
+                direct = record_of(&model, *r);
+                let own = cells.map(|c| direct.series[c]).to_vec();
+                assert_eq!(series == &own, *r / 3 == *r, "{r}");
+            }
+        }
+        let hooks = Hooks {
+            series_cells: &[12],
+            ..Hooks::default()
+        };
+        assert!(matches!(
+            run(&model, &options(10, 1), hooks),
+            Err(EngineError::SeriesCell {
+                cell: 12,
+                cells: 12
+            })
+        ));
     }
 
     #[test]
@@ -827,6 +910,7 @@ mod tests {
         let hooks = Hooks {
             on_replication: Some(&mut sink),
             on_progress: None,
+            ..Hooks::default()
         };
         let e = run(&model, &RunOptions::new(10 * CHUNK_SIZE as u64, 1), hooks).unwrap_err();
         assert!(matches!(e, EngineError::NonFinite { .. }), "{e}");

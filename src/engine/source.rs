@@ -30,6 +30,15 @@ pub trait ParameterSource: Sync {
     /// A worker that fills replications one after another (it may keep
     /// cursors that make consecutive replications cheap).
     fn worker(&self) -> Box<dyn SourceWorker + '_>;
+
+    /// The number of the shock streams replication `replication` runs
+    /// with: the `replication` its model sees in [`Model::run`]. A run
+    /// draws each replication's shocks from its own streams (the identity,
+    /// the default); a sensitivity design chooses them, so that the rows
+    /// of one design block share their shocks.
+    fn shocks(&self, replication: u64) -> u64 {
+        replication
+    }
 }
 
 /// One worker's view of a [`ParameterSource`].
@@ -94,6 +103,9 @@ pub trait RunnableModel: Send + Sync {
 
     /// One replication's record (tests, replays).
     fn run_one(&self, source: &dyn ParameterSource, replication: u64) -> Record;
+
+    /// [`Model::draws_shocks`] of this model.
+    fn draws_shocks(&self) -> bool;
 }
 
 impl<M: Model + Send> RunnableModel for M {
@@ -123,7 +135,16 @@ impl<M: Model + Send> RunnableModel for M {
             .worker()
             .fill(replication, &mut values, &mut record.inputs);
         let mut workspace = self.workspace();
-        self.run(replication, &values, &mut workspace, &mut record);
+        self.run(
+            source.shocks(replication),
+            &values,
+            &mut workspace,
+            &mut record,
+        );
         record
+    }
+
+    fn draws_shocks(&self) -> bool {
+        Model::draws_shocks(self)
     }
 }

@@ -15,6 +15,7 @@ use crate::engine::RunSummary;
 use crate::engine::{Catalogue, Unit};
 use crate::output::charts::{ChartData, ChartKind, ChartSpec, chart_list};
 use crate::output::format;
+use crate::output::intervals;
 use crate::output::manifest::Manifest;
 use crate::scenario::Scenario;
 
@@ -49,6 +50,8 @@ pub struct ReportSettings {
     pub quantile_method: String,
     /// The version of sezsim that wrote the report.
     pub tool_version: String,
+    /// For a run to a stated precision: what was asked and achieved.
+    pub precision: Option<crate::output::manifest::PrecisionRecord>,
 }
 
 /// One row of the key-totals table: P5, P50, P95 of an output's total in
@@ -90,6 +93,13 @@ pub struct ScalarRow {
     pub target: Option<f64>,
     /// Share of replications that reach the target, if there is one.
     pub p_target: Option<f64>,
+    /// 95% intervals of the mean, P5 and P95 (intervals.csv), where a
+    /// run has them.
+    pub mean_interval: Option<(f64, f64)>,
+    /// See `mean_interval`.
+    pub p5_interval: Option<(f64, f64)>,
+    /// See `mean_interval`.
+    pub p95_interval: Option<(f64, f64)>,
 }
 
 /// One chart, as the report embeds it.
@@ -192,6 +202,7 @@ impl Report {
             wall_time_seconds: manifest.wall_time_seconds,
             quantile_method: manifest.quantile_method.clone(),
             tool_version: manifest.tool_version.to_string(),
+            precision: manifest.precision.clone(),
         };
         let mut key_totals = Vec::new();
         for output in data.fan.outputs() {
@@ -238,7 +249,14 @@ impl Report {
             .map(|(name, s)| {
                 let (label, unit) = label_with_unit(&data.run.catalogue, name);
                 let q = |i: Option<usize>| i.map_or(f64::NAN, |i| s.quantiles[i]);
+                let bounds = |i: Option<usize>| {
+                    i.and_then(|i| s.quantile_intervals.get(i).copied())
+                        .filter(|(lo, hi)| lo.is_finite() && hi.is_finite() && s.n > 1)
+                };
                 ScalarRow {
+                    mean_interval: intervals::mean_interval(s),
+                    p5_interval: bounds(i5),
+                    p95_interval: bounds(i95),
                     label,
                     unit,
                     mean: s.mean,
@@ -375,6 +393,33 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = writeln!(out, "| Replications | {} |", count(s.replications));
     }
+    if let Some(p) = &s.precision {
+        let each: Vec<String> = p
+            .achieved
+            .iter()
+            .map(|a| {
+                format!(
+                    "`{}`: 95% half-width {} (asked {})",
+                    a.request,
+                    a.half_width
+                        .map_or("none".into(), |h| format::significant(h, 3)),
+                    format::significant(a.allowed, 3)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| Precision | {} at {} replications (cap {}): {} |",
+            if p.met {
+                "met"
+            } else {
+                "**not met**, the cap reached"
+            },
+            count(s.replications),
+            count(p.cap),
+            each.join("; ")
+        );
+    }
     let _ = writeln!(out, "| Seed | {} |", s.seed);
     let _ = writeln!(
         out,
@@ -454,14 +499,25 @@ pub fn render(r: &Report) -> String {
         }
         out.push('\n');
         for sc in &r.scalars {
+            // An interval that reads as the value itself at the table's
+            // precision says nothing: leave it out.
+            let with = |v: f64, ci: Option<(f64, f64)>| {
+                let [v, lo, hi] = [v, ci.map_or(v, |c| c.0), ci.map_or(v, |c| c.1)]
+                    .map(|x| format::value(x, sc.unit.as_ref()));
+                if lo == v && hi == v {
+                    v
+                } else {
+                    format!("{v} ({lo} to {hi})")
+                }
+            };
             let _ = write!(
                 out,
                 "| {} | {} | {} | {} | {} |",
                 sc.label,
-                format::value(sc.mean, sc.unit.as_ref()),
-                format::value(sc.p5, sc.unit.as_ref()),
+                with(sc.mean, sc.mean_interval),
+                with(sc.p5, sc.p5_interval),
                 format::value(sc.p50, sc.unit.as_ref()),
-                format::value(sc.p95, sc.unit.as_ref())
+                with(sc.p95, sc.p95_interval)
             );
             if targets {
                 match (sc.target, sc.p_target) {
@@ -479,6 +535,11 @@ pub fn render(r: &Report) -> String {
             out.push('\n');
         }
         out.push('\n');
+        if r.scalars.iter().any(|sc| sc.mean_interval.is_some()) {
+            out.push_str(
+                "In brackets, 95% intervals of the estimates (how far more replications could move them; `intervals.csv` has them for every statistic): Student's t for the mean, the distribution-free order-statistic interval for P5 and P95.\n\n",
+            );
+        }
         if targets && !s.deterministic {
             // The standard error of a proportion is at most 0.5 / sqrt(N).
             let se = 0.5 / (s.replications as f64).sqrt() * 100.0;

@@ -2,7 +2,7 @@
 //! reports assembled in Excel and Word.
 //!
 //! The workbook is made from the folder's own files, as written (the
-//! manifest, `summary.csv`, `scalars.csv`, `fan.csv`, `compare.csv`,
+//! manifest, `summary.csv`, `scalars.csv`, `intervals.csv`, `fan.csv`, `compare.csv`,
 //! `cost_effectiveness.csv`, `points.csv`): no statistic is computed again,
 //! and `sezsim export DIR --xlsx` on a finished folder writes the bytes the
 //! run wrote. Sheets, each with a frozen, filtered header row and columns
@@ -12,8 +12,9 @@
 //!   sampling, version...) and every input file's name with its SHA-256; not the
 //!   wall time, thread count or command line, which vary between
 //!   machines;
-//! - **Scalars** and **Summary**: `scalars.csv` and `summary.csv`, cell for
-//!   cell, numbers as numbers with every digit;
+//! - **Scalars**, **Summary** and **Intervals**: `scalars.csv`,
+//!   `summary.csv` and `intervals.csv` (in a run folder), cell for cell,
+//!   numbers as numbers with every digit;
 //! - one sheet per charted output (named after it): years as rows, P5 to
 //!   P95 of its total (or national value) as columns, and a native Excel
 //!   fan chart, editable in the user's house style: the median a line,
@@ -39,6 +40,7 @@ use rust_xlsxwriter::{
 use crate::engine::{Catalogue, Unit};
 use crate::error::Error;
 use crate::output::charts::{FAN_CSV, FanData};
+use crate::output::intervals::INTERVALS_CSV;
 
 /// The file name, in run, comparison and sweep folders.
 pub const RESULTS_XLSX: &str = "results.xlsx";
@@ -53,6 +55,8 @@ pub struct FolderTables<'a> {
     pub summary: Option<&'a str>,
     /// `scalars.csv`.
     pub scalars: Option<&'a str>,
+    /// `intervals.csv`.
+    pub intervals: Option<&'a str>,
     /// `fan.csv`.
     pub fan: Option<&'a str>,
     /// `compare.csv`.
@@ -65,9 +69,10 @@ pub struct FolderTables<'a> {
 
 /// The files of a folder a workbook is made from, by name, and the sheet
 /// each becomes.
-const TABLE_FILES: [(&str, &str); 5] = [
+const TABLE_FILES: [(&str, &str); 6] = [
     ("scalars.csv", "Scalars"),
     ("summary.csv", "Summary"),
+    ("intervals.csv", "Intervals"),
     ("compare.csv", "Compare"),
     ("cost_effectiveness.csv", "Cost-effectiveness"),
     ("points.csv", "Points"),
@@ -465,6 +470,7 @@ pub fn workbook(tables: &FolderTables) -> Result<Vec<u8>, Error> {
     let texts = [
         tables.scalars,
         tables.summary,
+        tables.intervals,
         tables.compare,
         tables.cost_effectiveness,
         tables.points,
@@ -541,6 +547,7 @@ pub fn workbook_of_folder(dir: &Path) -> Result<Vec<u8>, Error> {
         })?,
     };
     let (summary, scalars, fan) = (read("summary.csv")?, read("scalars.csv")?, read(FAN_CSV)?);
+    let intervals = read(INTERVALS_CSV)?;
     let (compare, cost, points) = (
         read("compare.csv")?,
         read("cost_effectiveness.csv")?,
@@ -550,6 +557,7 @@ pub fn workbook_of_folder(dir: &Path) -> Result<Vec<u8>, Error> {
         manifest: &manifest,
         summary: summary.as_deref(),
         scalars: scalars.as_deref(),
+        intervals: intervals.as_deref(),
         fan: fan.as_deref(),
         compare: compare.as_deref(),
         cost_effectiveness: cost.as_deref(),

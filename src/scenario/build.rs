@@ -34,6 +34,7 @@ pub(crate) fn build(raw: &RawScenario, registry: &Registry) -> Result<Scenario, 
         others_sections(&mut b, &mut top, registry, k.name());
     }
     let correlations = b.correlations(&mut top);
+    let sensitivity = b.sensitivity(&mut top, &correlations);
     let outputs = b.outputs(&mut top, kind, &header);
     top.finish(&mut b.ctx);
 
@@ -91,6 +92,7 @@ pub(crate) fn build(raw: &RawScenario, registry: &Registry) -> Result<Scenario, 
         correlations,
         model,
         outputs,
+        sensitivity,
         inputs,
         replaced_lists: raw
             .replaced

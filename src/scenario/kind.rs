@@ -95,9 +95,14 @@ pub trait ModelKind: Send + Sync {
     /// Every series output and scalar it records, with labels and units.
     fn catalogue(&self) -> Catalogue;
 
-    /// Outputs drawn as fan charts when `[outputs].charts` is not given.
+    /// Outputs drawn as fan charts when `[outputs].charts` is not given:
+    /// by default every series output of its catalogue.
     fn default_charts(&self) -> Vec<String> {
-        Vec::new()
+        self.catalogue()
+            .series
+            .into_iter()
+            .map(|d| d.name)
+            .collect()
     }
 
     /// Read its sections into a spec, registering every parameter with

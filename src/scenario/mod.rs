@@ -4,7 +4,7 @@
 //!    each value's file and position, merged child over parent.
 //! 2. `build`: the merged tree read into a validated [`Scenario`]: the
 //!    header, the sections of its kind of model (read by the kind, through
-//!    a [`Schema`]), correlations and `[outputs]`; defaults applied, series
+//!    a [`Schema`]), correlations, `[sensitivity]` groups and `[outputs]`; defaults applied, series
 //!    loaded, parameters registered by path with their valid range, every
 //!    value checked. All problems are reported together, each with its
 //!    file, line, column and key path.
@@ -22,6 +22,7 @@ mod outputs;
 pub mod raw;
 pub mod reader;
 mod schema;
+mod sensitivity;
 pub mod summary;
 mod types;
 mod variant;
@@ -32,6 +33,7 @@ pub(crate) use header::is_safe_name;
 pub use header::{DEFAULT_KIND, MAX_REPLICATIONS, MAX_SEED, MAX_YEAR, MAX_YEARS, MIN_YEAR};
 pub use kind::{KindInput, MergeRules, ModelKind, ModelOptions, ModelSpec, Registry};
 pub use schema::{Horizon, MAX_LABEL_CHARS, Schema};
+pub use sensitivity::SHOCKS_FACTOR;
 pub use types::*;
 pub use variant::{Override, ScenarioTemplate};
 

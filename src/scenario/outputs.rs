@@ -10,6 +10,7 @@ use super::schema::Schema;
 use super::types::OutputSettings;
 use crate::output::charts::ChartSize;
 use crate::output::format::quantile_label;
+use crate::output::precision;
 
 impl Schema<'_> {
     /// `[outputs]`, checked against what `kind` records.
@@ -27,6 +28,7 @@ impl Schema<'_> {
             charts: kind.map(|k| k.default_charts()).unwrap_or_default(),
             targets: Vec::new(),
             chart_size: ChartSize::default(),
+            precision: Vec::new(),
         };
         let Some(mut o) = self.section(top, "outputs", "[outputs]", false) else {
             return Some(settings);
@@ -178,9 +180,102 @@ impl Schema<'_> {
                 None => ok = false,
             }
         }
+        if let Some(n) = o.get("precision") {
+            if let Some(items) = reader::array(&mut self.ctx, n, "outputs.precision") {
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("outputs.precision[{i}]");
+                    let Some(text) = reader::string(&mut self.ctx, item, &path) else {
+                        ok = false;
+                        continue;
+                    };
+                    match precision::parse(text).and_then(|spec| {
+                        check_precision(&spec, &catalogue, &settings, h).map(|()| spec)
+                    }) {
+                        Ok(spec) => settings.precision.push(spec),
+                        Err(message) => {
+                            self.ctx.error(item.origin, &path, message).help = Some(
+                                "write NAME[:STAT]=TOL: a scalar or OUTPUT.total.YEAR, mean, a quantile such as p05 or p_target, and 1% or 0.5".into(),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+            } else {
+                ok = false;
+            }
+        }
         o.finish(&mut self.ctx);
         ok.then_some(settings)
     }
+}
+
+/// What can be checked of a precision request before the model is built:
+/// the scalar or output exists, the year is simulated, the quantile is
+/// one of the scenario's, a `p_target` has a target. (The zone of a cell
+/// is checked when the run starts.)
+fn check_precision(
+    spec: &precision::PrecisionSpec,
+    catalogue: &crate::engine::Catalogue,
+    settings: &OutputSettings,
+    h: &Header,
+) -> Result<(), String> {
+    let scalars = catalogue.scalar_names();
+    let text = &spec.text;
+    if !scalars.contains(&spec.name.as_str()) {
+        let parts: Vec<&str> = spec.name.split('.').collect();
+        let series = catalogue.series_names();
+        let hint = |name: &str, valid: &[&str]| {
+            nearest(name, valid).map_or(String::new(), |b| format!(" (did you mean `{b}`?)"))
+        };
+        let [output, _zone, year] = parts[..] else {
+            return Err(format!(
+                "`{text}`: unknown scalar `{}`{}",
+                spec.name,
+                hint(&spec.name, &scalars)
+            ));
+        };
+        if !series.contains(&output) {
+            return Err(format!(
+                "`{text}`: unknown output `{output}`{}",
+                hint(output, &series)
+            ));
+        }
+        let last = h.start_year + h.years as i32 - 1;
+        if !year
+            .parse::<i32>()
+            .is_ok_and(|y| (h.start_year..=last).contains(&y))
+        {
+            return Err(format!(
+                "`{text}`: year `{year}` is not simulated ({} to {last})",
+                h.start_year
+            ));
+        }
+    }
+    match &spec.statistic {
+        precision::Statistic::Quantile(label) => {
+            let labels: Vec<String> = settings
+                .quantiles
+                .iter()
+                .map(|&q| quantile_label(q))
+                .collect();
+            if !labels.contains(label) {
+                return Err(format!(
+                    "`{text}`: `{label}` is not one of the scenario's quantiles ({})",
+                    labels.join(", ")
+                ));
+            }
+        }
+        precision::Statistic::PTarget => {
+            if !settings.targets.iter().any(|(n, _)| n == &spec.name) {
+                return Err(format!(
+                    "`{text}`: p_target needs a target for `{}` in [outputs] targets",
+                    spec.name
+                ));
+            }
+        }
+        precision::Statistic::Mean => {}
+    }
+    Ok(())
 }
 
 /// Every fifth year from the start, plus the final year.

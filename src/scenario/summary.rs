@@ -81,6 +81,28 @@ fn write_summary(out: &mut String, s: &Scenario) -> std::fmt::Result {
         )?;
     }
 
+    if !s.sensitivity.groups.is_empty() {
+        writeln!(
+            out,
+            "\nsensitivity groups ({}): each moves as one factor",
+            s.sensitivity.groups.len()
+        )?;
+        for g in &s.sensitivity.groups {
+            writeln!(
+                out,
+                "  {}  {} -> {} uncertain parameter(s): {}",
+                g.name,
+                g.patterns.join(", "),
+                g.members.len(),
+                g.members
+                    .iter()
+                    .map(|&id| s.parameters.get(id).path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+    }
+
     let series = s.model.series();
     if !series.is_empty() {
         writeln!(out, "\nseries")?;

@@ -44,6 +44,9 @@ pub struct Scenario {
     pub model: Arc<dyn ModelSpec>,
     /// Table and chart settings.
     pub outputs: OutputSettings,
+    /// `[sensitivity]`: groups of parameters a sensitivity analysis treats
+    /// as one factor.
+    pub sensitivity: SensitivitySettings,
     /// Every input file read (TOML chain and CSVs), for the manifest.
     pub inputs: Vec<InputFile>,
     /// Inherited lists of tables that a file of the `extends` chain
@@ -170,4 +173,26 @@ pub struct OutputSettings {
     pub targets: Vec<(String, f64)>,
     /// The size charts are drawn at (`chart_size`; `slide` by default).
     pub chart_size: ChartSize,
+    /// Precision requests (`precision = ["exports_final=1%"]`), checked
+    /// against the model's outputs when a run starts.
+    pub precision: Vec<crate::output::precision::PrecisionSpec>,
+}
+
+/// `[sensitivity]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SensitivitySettings {
+    /// Declared groups, in file order.
+    pub groups: Vec<SensitivityGroup>,
+}
+
+/// A declared group of parameters: one factor of a sensitivity analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityGroup {
+    /// Its name (`[A-Za-z0-9_-]+`, not `shocks`), which names the factor.
+    pub name: String,
+    /// Its glob patterns over parameter paths, as written.
+    pub patterns: Vec<String>,
+    /// The uncertain parameters they match, in registration order (at
+    /// least one).
+    pub members: Vec<ParamId>,
 }

@@ -8,6 +8,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::SensitivityError;
 use super::design::SobolDesign;
+use crate::engine::codec::{DecodeError, Decoder, Encoder, invalid};
 use crate::engine::stats::ExactSum;
 
 /// Why one output's indices cannot be computed.
@@ -203,6 +204,55 @@ impl Sums {
                 x.merge(y);
             }
         }
+    }
+
+    fn encode(&self, e: &mut Encoder) {
+        e.u64(self.blocks);
+        e.u64(self.non_finite);
+        for sum in [&self.a, &self.b, &self.squares] {
+            sum.encode(e);
+        }
+        e.f64(self.min);
+        e.f64(self.max);
+        for list in [
+            &self.diff,
+            &self.first,
+            &self.total,
+            &self.back_diff,
+            &self.second,
+        ] {
+            e.len(list.len());
+            list.iter().for_each(|s| s.encode(e));
+        }
+    }
+
+    /// Sums written by [`Self::encode`] for `factors` factors, with or
+    /// without second order (the list lengths must be those).
+    fn decode(d: &mut Decoder, factors: usize, second_order: bool) -> Result<Self, DecodeError> {
+        let mut sums = Sums::new(factors, second_order);
+        sums.blocks = d.u64()?;
+        sums.non_finite = d.u64()?;
+        sums.a = ExactSum::decode(d)?;
+        sums.b = ExactSum::decode(d)?;
+        sums.squares = ExactSum::decode(d)?;
+        sums.min = d.f64()?;
+        sums.max = d.f64()?;
+        for list in [
+            &mut sums.diff,
+            &mut sums.first,
+            &mut sums.total,
+            &mut sums.back_diff,
+            &mut sums.second,
+        ] {
+            // Every sum takes at least 11 bytes.
+            if d.len(11)? != list.len() {
+                return invalid("a list of sums has the wrong length for the design");
+            }
+            for sum in list.iter_mut() {
+                *sum = ExactSum::decode(d)?;
+            }
+        }
+        Ok(sums)
     }
 
     /// The estimates of these sums (see [`SobolAccumulator`]), or why there are
@@ -531,6 +581,63 @@ impl SobolAccumulator {
             second: list(&point.second, &|p, j| p.second[j]),
             mean: point.mean,
             variance: point.variance,
+        })
+    }
+}
+
+impl SobolAccumulator {
+    /// Append this accumulator's exact state (see `super::encoding`).
+    pub(super) fn encode(&self, e: &mut Encoder) {
+        e.len(self.factors);
+        e.bool(self.second_order);
+        e.len(self.rows);
+        e.u64(self.per_replicate);
+        e.u64(u64::from(self.replicates));
+        e.f64s(&self.shifts);
+        e.len(self.sums.len());
+        self.sums.iter().for_each(|s| s.encode(e));
+    }
+
+    /// An accumulator written by [`Self::encode`], checked against the
+    /// invariants [`Self::merge`] and [`Self::finish`] rely on.
+    pub(super) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let factors = d.len(1)?;
+        let second_order = d.bool()?;
+        let rows = d.len(0)?;
+        let per_replicate = d.u64()?;
+        let replicates = d.u32()?;
+        let shifts = d.f64s()?;
+        if factors == 0
+            || rows
+                != if second_order {
+                    2 * factors + 2
+                } else {
+                    factors + 2
+                }
+        {
+            return invalid("the rows per block do not match the factors");
+        }
+        if replicates < 2 || per_replicate == 0 {
+            return invalid("the design has too few replicates or rows");
+        }
+        let count = d.len(1)?;
+        if Some(count) != (replicates as usize).checked_mul(shifts.len()) {
+            return invalid("the sums do not match the replicates and outputs");
+        }
+        let sums = (0..count)
+            .map(|_| Sums::decode(d, factors, second_order))
+            .collect::<Result<Vec<_>, _>>()?;
+        if sums.iter().any(|s| s.blocks > per_replicate) {
+            return invalid("a replicate holds more blocks than the design has");
+        }
+        Ok(SobolAccumulator {
+            factors,
+            second_order,
+            rows,
+            per_replicate,
+            replicates,
+            shifts,
+            sums,
         })
     }
 }

@@ -25,12 +25,14 @@
 //! AB_j, BA_j rows: [`SobolDesign`]); `estimators.rs` exact streaming sums,
 //! first, total and second-order indices, replicate t-intervals
 //! ([`SobolAccumulator`]); `morris.rs` trajectories, elementary effects,
-//! mu, mu*, sigma ([`MorrisDesign`], [`MorrisAccumulator`]). Every item is
-//! used from here, `sezsim::sensitivity::*`.
+//! mu, mu*, sigma ([`MorrisDesign`], [`MorrisAccumulator`]); `encoding.rs`
+//! the accumulators' binary form, for shards. Every item is used from
+//! here, `sezsim::sensitivity::*`.
 
 use std::fmt;
 
 mod design;
+mod encoding;
 mod estimators;
 mod factors;
 mod joe_kuo;
@@ -38,6 +40,7 @@ mod morris;
 mod sobol_sequence;
 
 pub use design::{DEFAULT_REPLICATES, DesignRow, SobolDesign, SobolOptions};
+pub use encoding::SENSITIVITY_FORMAT_VERSION;
 pub use estimators::{
     Estimate, EstimateProblem, PointIndices, SobolAccumulator, SobolIndices, pairs, point_indices,
 };
@@ -120,6 +123,9 @@ pub enum SensitivityError {
         /// How many the design has.
         expected: u64,
     },
+    /// Bytes that are not an accumulator's binary form (a damaged or
+    /// foreign shard file).
+    Decode(String),
     /// Outputs of the wrong length were given for a block or trajectory.
     OutputLength {
         /// Values given.
@@ -193,6 +199,7 @@ impl fmt::Display for SensitivityError {
                 "the sensitivity results cover {have} of the design's {expected} parts; \
                  merge every shard before computing indices"
             ),
+            Decode(why) => write!(f, "not a valid sensitivity partial result: {why}"),
             OutputLength { got, expected } => write!(
                 f,
                 "{got} output values were given where the design needs {expected}"

@@ -9,6 +9,7 @@ use rand::seq::SliceRandom;
 
 use super::SensitivityError;
 use super::factors::Factors;
+use crate::engine::codec::{DecodeError, Decoder, Encoder, invalid};
 use crate::uncertainty::StreamKey;
 
 /// Grid levels per dimension.
@@ -418,6 +419,55 @@ impl MorrisAccumulator {
                 Ok(MorrisSummary { factors })
             })
             .collect())
+    }
+}
+
+impl MorrisAccumulator {
+    /// Append this accumulator's state (see `super::encoding`).
+    pub(super) fn encode(&self, e: &mut Encoder) {
+        e.len(self.factors);
+        e.len(self.outputs);
+        e.u64(self.trajectories);
+        e.len(self.effects.len());
+        for (&t, effects) in &self.effects {
+            e.u64(t);
+            e.f64s(effects);
+        }
+    }
+
+    /// An accumulator written by [`Self::encode`], checked.
+    pub(super) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
+        let factors = d.len(1)?;
+        let outputs = d.len(0)?;
+        let trajectories = d.u64()?;
+        let width = factors
+            .checked_mul(outputs)
+            .ok_or_else(|| DecodeError("too many factors and outputs".into()))?;
+        let mut effects = BTreeMap::new();
+        for _ in 0..d.len(2)? {
+            let t = d.u64()?;
+            let values = d.f64s()?;
+            if t >= trajectories || values.len() != width {
+                return invalid("a trajectory is beyond the design or of the wrong size");
+            }
+            if effects.insert(t, values).is_some() {
+                return invalid("a trajectory is held twice");
+            }
+        }
+        if factors == 0 || trajectories < 2 {
+            return invalid("the design has no factor or too few trajectories");
+        }
+        Ok(MorrisAccumulator {
+            factors,
+            outputs,
+            trajectories,
+            effects,
+        })
+    }
+
+    /// The trajectories held, in order.
+    pub fn trajectory_numbers(&self) -> impl Iterator<Item = u64> + '_ {
+        self.effects.keys().copied()
     }
 }
 

@@ -1,14 +1,17 @@
 //! Reading back what sezsim wrote, to merge or resume it: manifests
-//! ([`read_json`], errors located at line and column) and checksums of
-//! result files ([`sha256_file`]).
+//! ([`read_json`], errors located at line and column), every shard folder
+//! of a merge ([`read_each`]), the check that a shard's scenario has not
+//! changed ([`unchanged_scenario`]) and checksums of result files
+//! ([`sha256_file`]).
 //!
 //! A leaf of the study layer: `shard` and `sweep` both use it, and it uses
 //! neither.
 
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
+use crate::scenario::{self, Registry, Scenario};
 
 /// Read a JSON file, locating a syntax or shape error at its line and
 /// column.
@@ -32,6 +35,51 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T
             column: Some(e.column()),
         })
     })
+}
+
+/// `read` applied to every folder of `dirs`; every problem of every folder
+/// reported together.
+pub(crate) fn read_each<T, P: AsRef<Path>>(
+    dirs: &[P],
+    read: impl Fn(&Path) -> Result<T, Diagnostic>,
+) -> Result<Vec<T>, Error> {
+    let mut errors = Vec::new();
+    let mut read_ok = Vec::new();
+    for dir in dirs {
+        match read(dir.as_ref()) {
+            Ok(x) => read_ok.push(x),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(read_ok)
+    } else {
+        Err(Error::Input(Diagnostics(errors)))
+    }
+}
+
+/// The scenario at `scenario_file` (read again by a merge), refused if
+/// its contents no longer have the SHA-256 `expected` that the shard
+/// manifest at `manifest_path` recorded.
+pub(crate) fn unchanged_scenario(
+    scenario_file: &Path,
+    expected: &str,
+    manifest_path: &Path,
+    registry: &Registry,
+) -> Result<Scenario, Error> {
+    let scenario = scenario::load(scenario_file, registry)?;
+    if scenario.content_hash() != expected {
+        return Err(Error::Input(Diagnostics::from(
+            Diagnostic::new(format!(
+                "the scenario {} (or a file it reads) changed since the shards ran",
+                scenario_file.display()
+            ))
+            .at(Location::file(manifest_path))
+            .key("scenario_sha256")
+            .help("restore the scenario the shards ran, or run the shards again"),
+        )));
+    }
+    Ok(scenario)
 }
 
 /// SHA-256 of a file, read in blocks.

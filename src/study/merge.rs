@@ -1,15 +1,18 @@
 //! `sezsim merge`: shard folders back into the folder the unsharded
 //! command writes. A folder holding a `sweep.json` is a sweep shard
-//! (merged by [`sweep::merge_shards`]), any other a run shard (merged by
-//! [`shard::merge_run`]); this is the one place that tells them apart.
+//! (merged by [`sweep::merge_shards`]), one whose manifest says
+//! `"kind": "sensitivity"` a shard of a sensitivity analysis (merged by
+//! [`analysis`]), any other a run shard (merged by [`shard::merge_run`]);
+//! this is the one place that tells them apart.
 //!
-//! Above both `shard` and `sweep` in the study layer, which never call it.
+//! Above `shard`, `sweep` and `analysis` in the study layer, which never
+//! call it.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::scenario::Registry;
-use crate::{shard, sweep};
+use crate::{analysis, shard, sweep};
 
 pub use super::merged::{MergeOutcome, MergedKind};
 
@@ -39,6 +42,18 @@ pub fn merge(
     if sweeps > 0 {
         return Err(Error::usage(
             "some folders are sweep shards and some are not: merge the shards of one command at a time",
+        ));
+    }
+    let analyses = dirs
+        .iter()
+        .filter(|d| analysis::is_analysis_shard(d))
+        .count();
+    if analyses == dirs.len() {
+        return analysis::merge_analysis(dirs, out, command, registry);
+    }
+    if analyses > 0 {
+        return Err(Error::usage(
+            "some folders are sensitivity analysis shards and some are not: merge the shards of one command at a time",
         ));
     }
     shard::merge_run(dirs, out, command, registry)

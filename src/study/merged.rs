@@ -29,4 +29,9 @@ pub enum MergedKind {
         /// Points in the sweep.
         points: usize,
     },
+    /// A sensitivity analysis.
+    Sensitivity {
+        /// Model evaluations over all shards.
+        evaluations: u64,
+    },
 }

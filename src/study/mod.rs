@@ -7,10 +7,13 @@
 //! - [`sweep`](crate::sweep): a base scenario at many settings of its
 //!   parameters.
 //! - [`shard`](crate::shard): a run cut into pieces.
+//! - [`analysis`](crate::analysis): a global sensitivity analysis
+//!   (`sezsim sensitivity`).
 //!
 //! The crate re-exports each of them at its root (`sezsim::run`, ...): this
 //! folder only groups them.
 
+pub mod analysis;
 pub mod compare;
 mod files;
 pub mod merge;
@@ -19,6 +22,7 @@ mod paths;
 pub mod run;
 pub mod shard;
 mod shard_id;
+mod slurm;
 pub mod sweep;
 
 #[cfg(test)]
@@ -73,8 +77,9 @@ mod tests {
     /// above them, and the leaves use no command at all.
     #[test]
     fn the_study_layer_has_no_cycle() {
-        let rules: [(&str, &[&str]); 9] = [
-            ("run", &["compare", "sweep", "shard", "merge"]),
+        let rules: [(&str, &[&str]); 11] = [
+            ("run", &["compare", "sweep", "shard", "merge", "analysis"]),
+            ("analysis", &["compare", "sweep", "shard", "merge"]),
             ("compare", &["sweep", "shard", "merge"]),
             ("sweep", &["shard", "merge"]),
             ("shard", &["sweep", "compare", "merge"]),
@@ -89,6 +94,12 @@ mod tests {
                 "files",
                 &[
                     "run", "compare", "sweep", "shard", "merge", "paths", "shard_id",
+                ],
+            ),
+            (
+                "slurm",
+                &[
+                    "run", "compare", "sweep", "shard", "merge", "paths", "files", "analysis",
                 ],
             ),
             (

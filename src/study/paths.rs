@@ -2,7 +2,8 @@
 //! `output/` in the working folder: a run in `output/<scenario name>`, a
 //! shard in `output/<name>-shards/I-of-N`, a comparison in
 //! `output/compare_<base>_vs_<variants>`, a sweep in `output/<sweep name>`
-//! and its Slurm script in `output/<sweep name>-slurm.sh`.
+//! and its Slurm script in `output/<sweep name>-slurm.sh`, a sensitivity
+//! analysis in `output/<scenario name>_<method>`.
 //!
 //! A leaf of the study layer. Each function is re-exported by the module of
 //! the command it serves (`run::default_run_dir`, ...).
@@ -62,6 +63,12 @@ pub fn default_compare_dir(base: &str, variants: &[&str]) -> PathBuf {
     Path::new(OUTPUT_ROOT).join(name)
 }
 
+/// The folder of a sensitivity analysis written without `--out`:
+/// `output/<scenario name>_<method>` (`output/cpec_baseline_sobol`).
+pub fn default_analysis_dir(scenario_name: &str, method: &str) -> PathBuf {
+    Path::new(OUTPUT_ROOT).join(format!("{scenario_name}_{method}"))
+}
+
 /// The sweep folder written without `--out`: `output/<sweep name>`.
 pub fn default_sweep_dir(sweep_name: &str) -> PathBuf {
     Path::new(OUTPUT_ROOT).join(sweep_name)
@@ -115,6 +122,14 @@ mod tests {
         assert_eq!(
             default_compare_dir("base", &[&fits]),
             Path::new("output").join(format!("compare_base_vs_{fits}"))
+        );
+    }
+
+    #[test]
+    fn analyses_are_named_after_their_scenario_and_method() {
+        assert_eq!(
+            default_analysis_dir("base", "sobol"),
+            Path::new("output/base_sobol")
         );
     }
 

@@ -290,13 +290,26 @@ impl ParameterSampler {
     ///
     /// If `uniforms.len()` is not the number of uncertain parameters.
     pub fn draw_from_uniforms(&self, uniforms: &mut [f64], draw: &mut ParameterDraw) {
+        self.values_from_uniforms(uniforms, &mut draw.values);
+    }
+
+    /// [`Self::draw_from_uniforms`] into a slice of every parameter's value
+    /// (indexed by [`ParamId::index`]; the fixed ones are set too), as a
+    /// [`ParameterSource`] fills a replication.
+    ///
+    /// # Panics
+    ///
+    /// If `uniforms.len()` is not the number of uncertain parameters, or
+    /// `values.len()` not the number of parameters.
+    pub fn values_from_uniforms(&self, uniforms: &mut [f64], values: &mut [f64]) {
         assert_eq!(
             uniforms.len(),
             self.uncertain.len(),
             "one uniform per uncertain parameter"
         );
+        values.copy_from_slice(&self.template);
         self.sampler.correlate(uniforms);
-        self.write_values(uniforms, &mut draw.values);
+        self.write_values(uniforms, values);
     }
 
     /// Ids of the uncertain parameters, in the order of [`Self::draw_uncertain`].

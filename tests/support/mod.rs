@@ -330,3 +330,23 @@ pub fn ok(cmd: &mut assert_cmd::Command) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).unwrap()
 }
+
+/// Analytic first-order and total indices of Sobol's G function.
+pub fn g_analytic(a: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let partial: Vec<f64> = a
+        .iter()
+        .map(|ai| 1.0 / (3.0 * (1.0 + ai).powi(2)))
+        .collect();
+    let v = partial.iter().map(|vi| 1.0 + vi).product::<f64>() - 1.0;
+    let first = partial.iter().map(|vi| vi / v).collect();
+    let total = (0..a.len())
+        .map(|i| {
+            let others: f64 = (0..a.len())
+                .filter(|&j| j != i)
+                .map(|j| 1.0 + partial[j])
+                .product();
+            partial[i] * others / v
+        })
+        .collect();
+    (first, total)
+}

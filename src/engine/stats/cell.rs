@@ -26,6 +26,9 @@ pub struct Summary {
     /// values, then within
     /// [`SKETCH_RELATIVE_ACCURACY`](super::SKETCH_RELATIVE_ACCURACY)).
     pub quantiles: Vec<f64>,
+    /// A distribution-free 95% interval `(lo, hi)` for each quantile, in
+    /// the order of `quantiles` (see [`QuantileSketch::quantile_intervals`]).
+    pub quantile_intervals: Vec<(f64, f64)>,
     /// For a scalar with a target: share of replications whose value is
     /// `>= target` (NaN counts as below). `None` otherwise.
     pub p_target: Option<f64>,
@@ -97,10 +100,16 @@ impl CellStats {
     pub fn summarize(&self, levels: &[f64]) -> Summary {
         let m = &self.moments;
         let sd = m.sd();
-        let quantiles = if m.has_nan() {
-            vec![f64::NAN; levels.len()]
+        let (quantiles, quantile_intervals) = if m.has_nan() {
+            (
+                vec![f64::NAN; levels.len()],
+                vec![(f64::NAN, f64::NAN); levels.len()],
+            )
         } else {
-            self.sketch.quantiles(levels, m.min(), m.max())
+            (
+                self.sketch.quantiles(levels, m.min(), m.max()),
+                self.sketch.quantile_intervals(levels, m.min(), m.max()),
+            )
         };
         Summary {
             n: m.n(),
@@ -110,6 +119,7 @@ impl CellStats {
             min: m.min(),
             max: m.max(),
             quantiles,
+            quantile_intervals,
             p_target: None,
         }
     }

@@ -205,7 +205,9 @@ impl ExactSum {
 
     pub(crate) fn decode(d: &mut Decoder) -> Result<Self, DecodeError> {
         let mut sum = ExactSum::new();
-        let first = d.len(0)?;
+        // `first` is a position, not a length: it need not fit in the bytes
+        // that follow (an exact sum at the very end of the data).
+        let first = usize::try_from(d.u64()?).unwrap_or(usize::MAX);
         let count = d.len(1)?;
         if first.checked_add(count).is_none_or(|end| end > LIMBS) {
             return invalid("an exact sum has too many limbs");

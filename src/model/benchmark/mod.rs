@@ -201,4 +201,8 @@ impl Model for BenchmarkModel {
     fn run(&self, _replication: u64, parameters: &[f64], _: &mut (), record: &mut Record) {
         record.scalars[0] = self.function.evaluate(parameters);
     }
+
+    fn draws_shocks(&self) -> bool {
+        false
+    }
 }

@@ -1,5 +1,7 @@
 //! The SEZ growth model, everything about it in one folder: how a scenario
-//! describes it (`schema`, `io`, `projects`, read into the `spec` types),
+//! describes it (`schema` with the global sections, `io`, `zone` with a
+//! zone's land in `phases` and its hours-mode energy keys in
+//! `zone_energy`, `projects`, read into the `spec` types),
 //! what it records (`outputs`), what `sezsim check` says of it, which
 //! series a sweep may set, and the simulation itself (`setup` builds the
 //! model, `draws` what holds for a replication, `simulate` the year loop,
@@ -15,6 +17,7 @@ mod fiscal;
 mod io;
 mod labels;
 pub mod outputs;
+mod phases;
 pub mod power;
 mod projects;
 mod schema;
@@ -22,6 +25,7 @@ mod setup;
 mod simulate;
 mod spec;
 mod zone;
+mod zone_energy;
 
 use std::fmt::Write;
 use std::sync::Arc;

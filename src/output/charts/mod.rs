@@ -22,6 +22,7 @@ mod distribution;
 mod fan;
 mod frame;
 pub mod overlay;
+pub mod sensitivity;
 pub mod style;
 pub mod sweep;
 mod ticks;

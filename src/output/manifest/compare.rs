@@ -28,6 +28,9 @@ pub struct CompareManifest {
     pub wall_time_seconds: f64,
     /// The command line.
     pub command: String,
+    /// For `compare --precision`: what was asked and achieved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::PrecisionRecord>,
 }
 
 /// A scenario of a comparison.

@@ -1,6 +1,6 @@
 //! Manifests: the JSON records sezsim writes beside its results, saying
 //! what was run and how, so that results can be reproduced, merged and
-//! resumed. Three kinds, one file each:
+//! resumed. Four kinds, one file each:
 //!
 //! - [`Manifest`] (`run.rs`): `manifest.json` of a run folder, of a shard
 //!   of a run, and of a run merged from shards.
@@ -8,6 +8,8 @@
 //!   folder.
 //! - [`SweepManifest`] (`sweep.rs`): `sweep.json` of a sweep folder or
 //!   sweep shard.
+//! - [`SensitivityManifest`] (`sensitivity.rs`): `manifest.json` of a
+//!   sensitivity analysis or a shard of it.
 //!
 //! Field names and their order are a public interface: users' scripts read
 //! them. So each kind is its own struct, fields in file order, rather than
@@ -21,10 +23,12 @@ use serde::{Deserialize, Serialize};
 
 mod compare;
 mod run;
+mod sensitivity;
 mod sweep;
 
 pub use compare::{CompareManifest, ManifestScenario};
-pub use run::{Manifest, ManifestParameter, ManifestZone, RunFacts, ShardInfo};
+pub use run::{Manifest, ManifestParameter, ManifestZone, PrecisionRecord, RunFacts, ShardInfo};
+pub use sensitivity::{ManifestFactor, SensitivityManifest, SensitivityShardInfo};
 pub use sweep::{SweepManifest, SweepShardInfo};
 
 /// The `tool` of every manifest: how sezsim recognises a folder it wrote.
@@ -42,6 +46,21 @@ pub struct ManifestInput {
     pub path: String,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
+}
+
+impl ManifestInput {
+    /// Every input file `scenario` read, with its SHA-256, as a manifest
+    /// lists them.
+    pub fn of_scenario(scenario: &crate::scenario::Scenario) -> Vec<ManifestInput> {
+        scenario
+            .inputs
+            .iter()
+            .map(|f| ManifestInput {
+                path: f.path.display().to_string(),
+                sha256: f.sha256.clone(),
+            })
+            .collect()
+    }
 }
 
 /// `value` as pretty JSON with a final newline: the form of every manifest
@@ -97,6 +116,7 @@ mod tests {
                 save_replications: true,
             }),
             merged_shards: Some(3),
+            precision: None,
             reservoir_capacity: 500,
             zones: vec![ManifestZone {
                 id: "north".into(),
@@ -158,6 +178,7 @@ mod tests {
                 .collect(),
             wall_time_seconds: 0.5,
             command: "sezsim compare a b".into(),
+            precision: None,
         };
         assert_eq!(compare.to_json(), COMPARE_JSON);
     }

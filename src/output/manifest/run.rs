@@ -59,6 +59,10 @@ pub struct Manifest {
     /// For a run merged from shards: how many.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u32>,
+    /// For a run to a stated precision (`run --precision`): what was asked,
+    /// what was achieved, and where it stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionRecord>,
     /// Most replications kept in `reservoir.csv` (the sample the histograms,
     /// CDFs and tornado charts are drawn from).
     #[serde(default = "default_reservoir_capacity")]
@@ -101,6 +105,21 @@ pub struct ManifestParameter {
 
 fn default_reservoir_capacity() -> usize {
     crate::output::reservoir::DEFAULT_CAPACITY
+}
+
+/// What a run to a stated precision asked and achieved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionRecord {
+    /// The requests, as written.
+    pub requested: Vec<String>,
+    /// Most replications allowed (`-n`).
+    pub cap: u64,
+    /// Replication counts at which the intervals were checked.
+    pub checkpoints: Vec<u64>,
+    /// Whether every request was met (false: the run reached the cap).
+    pub met: bool,
+    /// Each request's state where the run stopped.
+    pub achieved: Vec<crate::output::precision::Achieved>,
 }
 
 /// A zone's id and name.
@@ -164,14 +183,7 @@ impl Manifest {
             scenario: scenario.name.clone(),
             title: scenario.title.clone(),
             model: scenario.model.kind().into(),
-            inputs: scenario
-                .inputs
-                .iter()
-                .map(|f| ManifestInput {
-                    path: f.path.display().to_string(),
-                    sha256: f.sha256.clone(),
-                })
-                .collect(),
+            inputs: ManifestInput::of_scenario(scenario),
             scenario_sha256: scenario.content_hash(),
             seed: facts.seed,
             replications: facts.replications,
@@ -188,6 +200,7 @@ impl Manifest {
             command: facts.command,
             shard: None,
             merged_shards: None,
+            precision: None,
             reservoir_capacity: default_reservoir_capacity(),
             zones: scenario
                 .model

@@ -11,7 +11,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 
 /// Every name sezsim writes at the top of its result folders: a run
-/// folder, a run shard, a comparison, a sweep and a sweep point. A result
+/// folder, a run shard, a comparison, a sweep and a sweep point, a
+/// sensitivity analysis and its shards. A result
 /// folder holding any other name (a user's notes) is never replaced. A new
 /// kind of output adds its names here (`tests/out_safety.rs` runs every
 /// command and checks that each name it writes is listed).
@@ -26,6 +27,7 @@ pub const SEZSIM_NAMES: &[&str] = &[
     "fan.csv",
     "reservoir.csv",
     "replications.csv",
+    "intervals.csv",
     CHARTS,
     // A run shard (`run --shard`).
     "partial.bin",
@@ -39,6 +41,12 @@ pub const SEZSIM_NAMES: &[&str] = &[
     POINTS,
     "point.csv",
     "point.json",
+    // A sensitivity analysis (`sensitivity`, `merge` of its shards) and
+    // its shards.
+    "sobol.csv",
+    "sobol_s2.csv",
+    "morris.csv",
+    "sensitivity.bin",
 ];
 
 /// The charts folder: PNG and SVG files only.

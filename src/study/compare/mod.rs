@@ -24,6 +24,7 @@
 mod cost;
 mod load;
 mod paired;
+mod precision;
 mod tables;
 
 use std::path::PathBuf;
@@ -49,6 +50,7 @@ pub use cost::{
 use load::check_scenarios;
 pub use load::load_scenarios;
 pub use paired::{PairedAccumulator, PairedDifference};
+pub use precision::compare_to_precision;
 pub use tables::{compare_csv, compare_md, cost_effectiveness_csv, terminal_summary};
 
 /// The file of each variant's gains per USD million of public cost.
@@ -170,7 +172,17 @@ fn overlay_data(
 pub fn compare(
     scenarios: &[Scenario],
     settings: &CompareSettings,
+    progress: Option<&mut dyn FnMut(usize, u64)>,
+) -> Result<CompareOutcome, Error> {
+    compare_recording(scenarios, settings, progress, None)
+}
+
+/// [`compare`], recording `precision` in the manifest.
+fn compare_recording(
+    scenarios: &[Scenario],
+    settings: &CompareSettings,
     mut progress: Option<&mut dyn FnMut(usize, u64)>,
+    precision: Option<crate::output::manifest::PrecisionRecord>,
 ) -> Result<CompareOutcome, Error> {
     check_scenarios(scenarios)?;
     let started = Instant::now();
@@ -315,6 +327,7 @@ pub fn compare(
             .collect(),
         wall_time_seconds,
         command: settings.command.clone(),
+        precision,
     };
     let manifest_json = manifest.to_json();
     let book = xlsx::workbook(&xlsx::FolderTables {
@@ -361,6 +374,7 @@ mod tests {
                     min: mean - sd,
                     max: mean + sd,
                     quantiles: vec![mean - sd, mean, mean + sd],
+                    quantile_intervals: vec![(mean - sd, mean + sd); 3],
                     p_target: None,
                 })
                 .collect(),

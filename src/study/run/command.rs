@@ -40,7 +40,7 @@ pub fn reproduce_command(scenario: &Path, scenario_name: &str, settings: &RunSet
 }
 
 /// `word` quoted for a POSIX shell when it needs to be.
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()

@@ -1,5 +1,6 @@
 //! The files of a run folder, written into a pending folder: the tables
-//! computed from a summary ([`write_results`]), the chart data and charts
+//! computed from a summary ([`write_results`]: summary.csv, scalars.csv,
+//! intervals.csv), the chart data and charts
 //! ([`write_charts`]), `report.md` ([`write_report`]) and the manifest
 //! ([`run_manifest`]). `run`, `merge`, `compare`'s run folders and the
 //! sweep's point folders all write through them, which is what makes a
@@ -8,6 +9,7 @@
 use crate::engine::{self, RunSummary};
 use crate::error::Error;
 use crate::output::charts::{self, ChartData, ChartSpec, FanData, RunFiles};
+use crate::output::intervals;
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::report::{self, Report};
 use crate::output::reservoir::Reservoir;
@@ -29,8 +31,12 @@ pub(crate) fn write_results(
 ) -> Result<(), Error> {
     let tables = summary
         .at_levels(&scenario.outputs.quantiles)
-        .ok_or_else(|| Error::Runtime("the summary lacks the scenario's quantile levels".into()))?;
+        .map_err(Error::Engine)?;
     pending.write("summary.csv", tables::summary_csv(&tables).as_bytes())?;
+    pending.write(
+        intervals::INTERVALS_CSV,
+        intervals::intervals_csv(&tables, &scenario.outputs.charts).as_bytes(),
+    )?;
     pending.write(
         charts::data::SCALARS_CSV,
         tables::scalars_csv(&tables, &scenario.outputs.targets).as_bytes(),
@@ -103,10 +109,12 @@ pub(crate) fn write_report(
         read(charts::data::SCALARS_CSV)?,
         read(charts::FAN_CSV)?,
     );
+    let intervals_csv = read(intervals::INTERVALS_CSV)?;
     let book = xlsx::workbook(&xlsx::FolderTables {
         manifest: &manifest.to_json(),
         summary: Some(&summary_csv),
         scalars: Some(&scalars_csv),
+        intervals: Some(&intervals_csv),
         fan: Some(&fan_csv),
         ..Default::default()
     })?;

@@ -16,6 +16,8 @@
 
 mod command;
 mod folder;
+mod precision;
+pub use precision::{FIRST_CHECKPOINT, PRECISION_DEFAULT_CAP, checkpoints, precision_shortfall};
 mod simulate;
 mod terminal;
 
@@ -25,6 +27,8 @@ use std::time::Instant;
 use crate::engine::{self, RunSummary};
 use crate::error::Error;
 use crate::output::charts::ChartSpec;
+use crate::output::manifest::PrecisionRecord;
+use crate::output::precision::PrecisionSpec;
 use crate::output::report::Report;
 use crate::output::reservoir::{self, Reservoir};
 use crate::output::run_dir::PendingDir;
@@ -33,10 +37,11 @@ use crate::scenario::Scenario;
 
 pub use super::paths::default_run_dir;
 pub use command::reproduce_command;
+pub(crate) use command::shell_word;
 pub use folder::quantile_method;
 pub(crate) use folder::{run_manifest, write_charts, write_report, write_results};
-pub(crate) use simulate::simulate;
 pub use simulate::{Prepared, summarize};
+pub(crate) use simulate::{Simulation, simulate};
 pub use terminal::terminal_summary;
 
 /// What to run. Made by [`RunSettings::new`] (a Monte Carlo run of the
@@ -65,6 +70,10 @@ pub struct RunSettings {
     /// The command line that reproduces the run, for the manifest and the
     /// report (see [`reproduce_command`]).
     pub command: String,
+    /// Stop at the first checkpoint where every request is met
+    /// (`--precision`); `replications` is then the cap. Empty: run exactly
+    /// `replications`.
+    pub precision: Vec<PrecisionSpec>,
 }
 
 /// A finished run.
@@ -82,6 +91,8 @@ pub struct RunOutcome {
     /// What report.md shows (render it with
     /// [`report::render`](crate::output::report::render)).
     pub report: Report,
+    /// For a run to a stated precision: what it achieved.
+    pub precision: Option<PrecisionRecord>,
 }
 
 /// Run `scenario` and write its run folder. `progress` receives the number
@@ -91,14 +102,37 @@ pub fn run(
     settings: &RunSettings,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<RunOutcome, Error> {
+    run_observed(scenario, settings, progress, None)
+}
+
+/// [`run`], and with [`RunSettings::precision`] a message after each
+/// checkpoint (the worst ratio of achieved to requested half-width) for
+/// `message`.
+pub fn run_observed(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    progress: Option<&mut dyn FnMut(u64)>,
+    message: Option<&mut dyn FnMut(&str)>,
+) -> Result<RunOutcome, Error> {
     let started = Instant::now();
-    let replications = settings.effective_replications();
     let pending = PendingDir::create(&settings.out_dir, Output::Results)?;
-    let chunks = 0..engine::chunk_count(replications);
-    let (partial, reservoir) = simulate(scenario, settings, chunks, &pending, progress)?;
+    let (partial, reservoir, record) = if settings.precision.is_empty() {
+        let replications = settings.effective_replications();
+        let chunks = 0..engine::chunk_count(replications);
+        let (partial, reservoir) = simulate(scenario, settings, chunks, &pending, progress)?;
+        (partial, reservoir, None)
+    } else {
+        let (partial, reservoir, record) =
+            precision::run_to_precision(scenario, settings, &pending, progress, message)?;
+        (partial, reservoir, Some(record))
+    };
     let summary = partial.finish();
+    // The files of a run stopped at n are those of a run of n.
+    let stopped = settings.clone().with_replications(summary.replications);
+    let settings = &stopped;
     write_results(&pending, scenario, &summary)?;
     let mut manifest = run_manifest(scenario, settings, 0.0);
+    manifest.precision = record.clone();
     let (data, charts) = write_charts(
         &pending, scenario, &summary, &reservoir, &manifest, settings,
     )?;
@@ -113,6 +147,7 @@ pub fn run(
         wall_time_seconds,
         charts,
         report,
+        precision: record,
     })
 }
 
@@ -131,7 +166,14 @@ impl RunSettings {
             save_replications: false,
             reservoir: reservoir::DEFAULT_CAPACITY,
             command: String::new(),
+            precision: scenario.outputs.precision.clone(),
         }
+    }
+
+    /// Run to `requests` (see [`RunSettings::precision`]).
+    pub fn with_precision(mut self, requests: Vec<PrecisionSpec>) -> Self {
+        self.precision = requests;
+        self
     }
 
     /// `replications` replications (ignored in deterministic mode).

@@ -120,27 +120,81 @@ pub(crate) fn simulate(
     settings: &RunSettings,
     chunks: Range<u64>,
     pending: &PendingDir,
-    mut progress: Option<&mut dyn FnMut(u64)>,
+    progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<(PartialRun, Reservoir), Error> {
-    let replications = settings.effective_replications();
-    let prepared = prepare(scenario, settings)?;
-    let layout = &prepared.layout();
-    let options = run_options(scenario, layout, replications, settings.threads);
+    let mut simulation = Simulation::new(scenario, settings, pending)?;
+    let partial = simulation.run_chunks(chunks, progress)?;
+    Ok((partial, simulation.finish()?))
+}
 
-    // replications.csv is streamed row by row in replication order; an I/O
-    // error is kept and reported after the run (hooks cannot fail).
-    let mut saver = if settings.save_replications {
-        let path = pending.path("replications.csv");
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        let mut w = std::io::BufWriter::new(file);
-        w.write_all(tables::replications_header(&layout.inputs, &layout.scalars).as_bytes())
-            .map_err(|e| Error::io(&path, e))?;
-        Some((path, w, String::new(), None::<std::io::Error>))
-    } else {
-        None
-    };
-    let mut reservoir = Reservoir::new(settings.reservoir, settings.seed);
-    let partial = {
+/// `replications.csv` as it is streamed: its path, the writer, a line
+/// buffer, and the first I/O error (hooks cannot fail, so it is kept and
+/// reported after the run).
+type Saver = (
+    std::path::PathBuf,
+    std::io::BufWriter<std::fs::File>,
+    String,
+    Option<std::io::Error>,
+);
+
+/// A run in progress: the model built once, then successive chunk ranges
+/// run in order ([`Simulation::run_chunks`]), each streaming its rows of
+/// `replications.csv` and feeding one reservoir, as one run over all of
+/// them would. `run --precision` runs it checkpoint by checkpoint.
+pub(crate) struct Simulation<'a> {
+    scenario: &'a Scenario,
+    settings: &'a RunSettings,
+    prepared: Prepared,
+    options: RunOptions,
+    saver: Option<Saver>,
+    reservoir: Reservoir,
+}
+
+impl<'a> Simulation<'a> {
+    /// The model of `scenario` ready for the run `settings` describe, with
+    /// `replications.csv` (header only yet) in `pending` when asked.
+    pub(crate) fn new(
+        scenario: &'a Scenario,
+        settings: &'a RunSettings,
+        pending: &PendingDir,
+    ) -> Result<Self, Error> {
+        let replications = settings.effective_replications();
+        let prepared = prepare(scenario, settings)?;
+        let layout = &prepared.layout();
+        let options = run_options(scenario, layout, replications, settings.threads);
+        let saver = if settings.save_replications {
+            let path = pending.path("replications.csv");
+            let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+            let mut w = std::io::BufWriter::new(file);
+            w.write_all(tables::replications_header(&layout.inputs, &layout.scalars).as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
+            Some((path, w, String::new(), None))
+        } else {
+            None
+        };
+        Ok(Simulation {
+            scenario,
+            settings,
+            prepared,
+            options,
+            saver,
+            reservoir: Reservoir::new(settings.reservoir, settings.seed),
+        })
+    }
+
+    /// What the run records, inputs included.
+    pub(crate) fn layout(&self) -> OutputLayout {
+        self.prepared.layout()
+    }
+
+    /// Run chunks `chunks`, which must follow the previous call's.
+    pub(crate) fn run_chunks(
+        &mut self,
+        chunks: Range<u64>,
+        mut progress: Option<&mut dyn FnMut(u64)>,
+    ) -> Result<PartialRun, Error> {
+        let reservoir = &mut self.reservoir;
+        let saver = &mut self.saver;
         let mut sink = |v: ReplicationValues<'_>| {
             reservoir.offer(v.replication, v.inputs, v.scalars);
             if let Some((_, w, line, failed)) = saver.as_mut() {
@@ -162,19 +216,24 @@ pub(crate) fn simulate(
         let hooks = Hooks {
             on_replication: Some(&mut sink),
             on_progress: Some(&mut report),
+            ..Hooks::default()
         };
-        prepared
+        self.prepared
             .model
-            .run_partial(prepared.source.as_ref(), &options, chunks, hooks)
-            .map_err(|e| engine_failure(scenario, settings, e))?
-    };
-    if let Some((path, mut w, _, failed)) = saver {
-        if let Some(e) = failed {
-            return Err(Error::io(&path, e));
-        }
-        w.flush().map_err(|e| Error::io(&path, e))?;
+            .run_partial(self.prepared.source.as_ref(), &self.options, chunks, hooks)
+            .map_err(|e| engine_failure(self.scenario, self.settings, e))
     }
-    Ok((partial, reservoir))
+
+    /// Flush `replications.csv`; the reservoir of every replication run.
+    pub(crate) fn finish(self) -> Result<Reservoir, Error> {
+        if let Some((path, mut w, _, failed)) = self.saver {
+            if let Some(e) = failed {
+                return Err(Error::io(&path, e));
+            }
+            w.flush().map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(self.reservoir)
+    }
 }
 
 /// Run all of `scenario` in memory, for commands that run several scenarios
@@ -203,6 +262,7 @@ pub fn summarize<'h>(
     let hooks = Hooks {
         on_replication,
         on_progress: progress,
+        ..Hooks::default()
     };
     let chunks = 0..engine::chunk_count(replications);
     Ok(prepared

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::{MANIFEST_FILE, PARTIAL_FILE, REPLICATIONS_FILE, RESERVOIR_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::engine::{self, PartialRun};
+use crate::engine::{self, EngineError, PartialRun};
 use crate::error::Error;
 use crate::output::charts::Sample;
 use crate::output::manifest::{Manifest, ShardInfo};
@@ -16,8 +16,8 @@ use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
 use crate::run::{self, RunSettings};
-use crate::scenario::{self, Registry};
-use crate::study::files::{read_json, sha256_file};
+use crate::scenario::Registry;
+use crate::study::files::{read_each, read_json, sha256_file, unchanged_scenario};
 use crate::study::merged::{MergeOutcome, MergedKind};
 use crate::study::shard_id::{Shard, coverage_errors, disagreements};
 
@@ -42,17 +42,7 @@ pub fn merge_run(
     registry: &Registry,
 ) -> Result<MergeOutcome, Error> {
     let started = Instant::now();
-    let mut errors = Vec::new();
-    let mut shards = Vec::new();
-    for dir in dirs {
-        match read_run_shard(dir) {
-            Ok(s) => shards.push(s),
-            Err(d) => errors.push(d),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(Diagnostics(errors)));
-    }
+    let mut shards = read_each(dirs, read_run_shard)?;
     check_run_shards(&shards)?;
     shards.sort_by_key(|s| s.info.index);
     let first = &shards[0];
@@ -60,18 +50,12 @@ pub fn merge_run(
 
     // Re-read the scenario: the run folder is written from it too.
     let scenario_file = PathBuf::from(&first.info.scenario_file);
-    let mut scenario = scenario::load(&scenario_file, registry)?;
-    if scenario.content_hash() != first.manifest.scenario_sha256 {
-        return Err(Error::Input(Diagnostics::from(
-            Diagnostic::new(format!(
-                "the scenario {} (or a file it reads) changed since the shards ran",
-                scenario_file.display()
-            ))
-            .at(Location::file(&first.manifest_path))
-            .key("scenario_sha256")
-            .help("restore the scenario the shards ran, or run the shards again"),
-        )));
-    }
+    let mut scenario = unchanged_scenario(
+        &scenario_file,
+        &first.manifest.scenario_sha256,
+        &first.manifest_path,
+        registry,
+    )?;
 
     // Merge the partial runs in chunk order (empty shards hold none).
     let mut merged: Option<PartialRun> = None;
@@ -90,10 +74,10 @@ pub fn merge_run(
             Some(m) => m.merge(&part).map_err(|e| damaged(&path, &e.to_string()))?,
         }
     }
-    let merged = merged
-        .filter(PartialRun::is_complete)
-        .ok_or_else(|| Error::Runtime("the shards do not cover the whole run".into()))?;
-    let summary = merged.finish();
+    let summary = merged
+        .ok_or(EngineError::Incomplete)
+        .and_then(PartialRun::finish_whole)
+        .map_err(Error::Engine)?;
 
     // The whole run's reservoir: the union of the shards' samples, cut to
     // the capacity (bottom-k sampling merges exactly; the shards agree on

@@ -16,7 +16,7 @@ use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
 use crate::output::xlsx;
 use crate::scenario::Registry;
-use crate::study::files::read_json;
+use crate::study::files::{read_each, read_json};
 use crate::study::merged::{MergeOutcome, MergedKind};
 use crate::study::shard_id::{coverage_errors, disagreements};
 
@@ -38,32 +38,24 @@ pub fn merge_shards(
     registry: &Registry,
 ) -> Result<MergeOutcome, Error> {
     let started = Instant::now();
-    let mut errors = Vec::new();
-    let mut shards = Vec::new();
-    for dir in dirs {
+    let mut shards = read_each(dirs, |dir| {
         let manifest_path = dir.join(SWEEP_MANIFEST);
-        match read_json::<SweepManifest>(&manifest_path) {
-            Ok(m) => match m.shard.clone() {
-                Some(info) => shards.push(SweepShardDir {
-                    dir: dir.clone(),
-                    manifest_path,
-                    manifest: m,
-                    info,
-                }),
-                None => errors.push(
-                    Diagnostic::new(format!(
-                        "{} is a complete sweep, not a shard",
-                        dir.display()
-                    ))
-                    .at(Location::file(&manifest_path)),
-                ),
-            },
-            Err(d) => errors.push(d),
+        let m = read_json::<SweepManifest>(&manifest_path)?;
+        match m.shard.clone() {
+            Some(info) => Ok(SweepShardDir {
+                dir: dir.to_path_buf(),
+                manifest_path,
+                manifest: m,
+                info,
+            }),
+            None => Err(Diagnostic::new(format!(
+                "{} is a complete sweep, not a shard",
+                dir.display()
+            ))
+            .at(Location::file(&manifest_path))),
         }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(Diagnostics(errors)));
-    }
+    })?;
+    let mut errors = Vec::new();
     let first = &shards[0];
     for s in &shards[1..] {
         let (a, b) = (&first.manifest, &s.manifest);

@@ -74,11 +74,10 @@ impl Sweep {
             .with_threads(settings.threads)
             .with_command(&settings.command);
         let summary = run::summarize(&scenario, &rs, &COMPARE_LEVELS, None, progress)?;
-        let tables = summary
-            .at_levels(&scenario.outputs.quantiles)
-            .ok_or_else(|| Error::Runtime("a point's summary lacks its quantile levels".into()))?;
         let pending = PendingDir::create_guarded(dir, Output::Results, sweep_lock)?;
-        run::write_results(&pending, &scenario, &tables)?;
+        // The tables keep the scenario's levels; points.csv reads the
+        // comparison's.
+        run::write_results(&pending, &scenario, &summary)?;
         let manifest = run::run_manifest(&scenario, &rs, started.elapsed().as_secs_f64());
         pending.write("manifest.json", manifest.to_json().as_bytes())?;
         pending.write(POINT_CSV, self.point_csv(p, &summary).as_bytes())?;

@@ -10,38 +10,19 @@
 //! `sbatch` options (partition, time limit, memory) can be given through
 //! the environment variable `SEZSIM_SBATCH_OPTIONS` when submitting.
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::Sweep;
 use crate::error::Error;
-use crate::output::atomic;
 use crate::study::paths::{default_sweep_dir, shards_dir};
 use crate::study::shard_id::Shard;
+use crate::study::slurm::absolute;
 
 pub use crate::study::paths::default_slurm_script;
+pub use crate::study::slurm::{SlurmPlan, script, shell_quote, write_script};
 
 /// Most array tasks a script gets unless told: one per point up to this.
 pub const MAX_DEFAULT_SHARDS: u32 = 64;
-
-/// What the script runs, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlurmPlan {
-    /// The sweep's name (job names).
-    pub name: String,
-    /// The `sezsim` executable the jobs run (absolute).
-    pub sezsim: PathBuf,
-    /// The sweep file (absolute).
-    pub sweep_file: PathBuf,
-    /// Folder of the shard folders `I-of-N` and the jobs' logs (absolute).
-    pub shards_dir: PathBuf,
-    /// The merged sweep folder (absolute).
-    pub out_dir: PathBuf,
-    /// N: array tasks, one shard each.
-    pub shards: u32,
-    /// CPUs per task, and `--threads` of each shard.
-    pub cpus_per_task: usize,
-}
 
 impl SlurmPlan {
     /// The plan of `sweep`, read from `sweep_file`: `shards` array tasks
@@ -65,6 +46,8 @@ impl SlurmPlan {
             absolute(out.map_or_else(|| default_sweep_dir(&sweep.spec.name), Path::to_path_buf))?;
         Ok(SlurmPlan {
             name: sweep.spec.name.clone(),
+            subcommand: "sweep".into(),
+            options: Vec::new(),
             sezsim: absolute(sezsim.to_path_buf())?,
             sweep_file: std::fs::canonicalize(sweep_file).map_err(|e| Error::io(sweep_file, e))?,
             shards_dir: shards_dir(&out_dir),
@@ -75,99 +58,10 @@ impl SlurmPlan {
     }
 }
 
-/// `path`, made absolute from the working folder when relative.
-fn absolute(path: PathBuf) -> Result<PathBuf, Error> {
-    if path.is_absolute() {
-        Ok(path)
-    } else {
-        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-        Ok(cwd.join(path))
-    }
-}
-
-/// Write the submission script of `plan` to `path` (atomically; only a
-/// regular file is replaced), executable by its owner and readable by all.
-pub fn write_script(plan: &SlurmPlan, path: &Path) -> Result<(), Error> {
-    let text = script(plan);
-    atomic::write_file(path, |w| {
-        w.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // The script runs as `bash FILE` all the same: a file system that
-        // refuses the mode loses nothing.
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755));
-    }
-    Ok(())
-}
-
-/// Single-quoted for the shell (POSIX sh and bash alike).
-pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// The submission script of `plan`.
-pub fn script(plan: &SlurmPlan) -> String {
-    let q = |p: &PathBuf| shell_quote(&p.display().to_string());
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "#!/bin/bash
-# Submits sweep `{name}` to Slurm: a job array of {n} tasks, task I running
-# shard I/{n}, then a merge job that starts only if every task succeeded.
-# Written by `sezsim sweep --emit-slurm`. Submit from a login node with:
-#
-#   bash THIS_FILE
-#
-# Extra sbatch options for both jobs (partition, time, memory), e.g.:
-#
-#   SEZSIM_SBATCH_OPTIONS='--partition=short --time=02:00:00' bash THIS_FILE
-#
-# A failed task cancels the merge; submitting again reruns the shards, which
-# keep their finished points. Paths are absolute: compute nodes must see
-# this file system.
-set -euo pipefail
-
-SEZSIM={sezsim}
-SWEEP={sweep}
-SHARDS={shards}
-OUT={out}
-N={n}
-CPUS={cpus}
-read -r -a EXTRA <<< \"${{SEZSIM_SBATCH_OPTIONS:-}}\"
-
-mkdir -p \"$SHARDS/logs\"
-# %q quotes for the job's /bin/sh: paths with spaces survive.
-shard_cmd=\"$(printf '%q' \"$SEZSIM\") sweep $(printf '%q' \"$SWEEP\") --shard \\\"\\$SLURM_ARRAY_TASK_ID/$N\\\" --threads $CPUS -q --out $(printf '%q' \"$SHARDS\")/\\\"\\$SLURM_ARRAY_TASK_ID-of-$N\\\"\"
-merge_cmd=\"$(printf '%q' \"$SEZSIM\") merge\"
-for i in $(seq 1 \"$N\"); do
-  merge_cmd+=\" $(printf '%q' \"$SHARDS/$i-of-$N\")\"
-done
-merge_cmd+=\" -q --out $(printf '%q' \"$OUT\")\"
-
-array=$(sbatch --parsable \"${{EXTRA[@]}}\" --job-name={job} --array=\"1-$N\" \\
-  --cpus-per-task=\"$CPUS\" --output=\"$SHARDS/logs/shard-%a.out\" --wrap=\"$shard_cmd\")
-array=${{array%%;*}}
-merge=$(sbatch --parsable \"${{EXTRA[@]}}\" --job-name={job_merge} --dependency=\"afterok:$array\" \\
-  --kill-on-invalid-dep=yes --cpus-per-task=1 --output=\"$SHARDS/logs/merge.out\" --wrap=\"$merge_cmd\")
-merge=${{merge%%;*}}
-echo \"submitted shards: job array $array (1-$N); merge: job $merge -> $OUT\"",
-        name = plan.name,
-        n = plan.shards,
-        sezsim = q(&plan.sezsim),
-        sweep = q(&plan.sweep_file),
-        shards = q(&plan.shards_dir),
-        out = q(&plan.out_dir),
-        cpus = plan.cpus_per_task,
-        job = shell_quote(&format!("sezsim-{}", plan.name)),
-        job_merge = shell_quote(&format!("sezsim-{}-merge", plan.name)),
-    );
-    s
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     /// A sweep of `points` grid points over the test fixture, written in
@@ -206,6 +100,8 @@ mod tests {
             plan,
             SlurmPlan {
                 name: "grid".into(),
+                subcommand: "sweep".into(),
+                options: Vec::new(),
                 sezsim: exe.to_path_buf(),
                 sweep_file: std::fs::canonicalize(&file).unwrap(),
                 shards_dir: cwd.join("output/grid-shards"),
@@ -268,6 +164,8 @@ mod tests {
     fn the_script_submits_an_array_and_a_dependent_merge() {
         let plan = SlurmPlan {
             name: "grid".into(),
+            subcommand: "sweep".into(),
+            options: Vec::new(),
             sezsim: "/opt/bin/sezsim".into(),
             sweep_file: "/home/a b/sweep.toml".into(),
             shards_dir: "/scratch/grid-shards".into(),
