@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use sezsim::analysis::{self, AnalysisSettings, Method};
 use sezsim::compare::{self, CompareSettings};
 use sezsim::error::Error;
+use sezsim::output::charts::ChartSize;
 use sezsim::output::{atomic, charts, reservoir, sample};
 use sezsim::run::{self, RunSettings};
 use sezsim::scenario::{self, MAX_REPLICATIONS, MAX_SEED, Registry, Scenario};
@@ -62,6 +63,11 @@ enum Command {
     /// re-running the model.
     #[command(after_help = "Example:\n  sezsim plot output/cpec_baseline")]
     Plot(PlotArgs),
+    /// Write results.xlsx (the folder's tables as an Excel workbook, fan
+    /// charts as native charts) into an existing run, comparison or sweep
+    /// folder.
+    #[command(after_help = "Example:\n  sezsim export output/cpec_baseline --xlsx")]
+    Export(ExportArgs),
     /// Merge the partial results of `run --shard I/N` (or `sweep --shard I/N`)
     /// into exactly the folder the unsharded command writes.
     #[command(
@@ -141,6 +147,11 @@ struct RunArgs {
     /// the histograms, CDFs and tornado charts.
     #[arg(long, value_name = "N", default_value_t = reservoir::DEFAULT_CAPACITY)]
     reservoir: usize,
+    /// Chart size: slide (1600 x 1000 pixels, the default), a4 (16 x 11
+    /// cm) or a5 (11.8 x 8 cm), all at 250 dpi with the same text size;
+    /// overrides `[outputs].chart_size`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
+    chart_size: Option<ChartSize>,
     /// Run until a statistic is known to a tolerance: NAME[:STAT]=TOL, e.g.
     /// exports_final=1% or exports_final:p05=2% (repeatable; replaces the
     /// scenario's [outputs] precision). -n becomes the cap (default: the
@@ -154,9 +165,26 @@ struct RunArgs {
 struct PlotArgs {
     /// The run folder `sezsim run` wrote.
     run_dir: PathBuf,
+    /// Chart size: slide, a4 or a5 (default: the size the run was drawn
+    /// at, in its manifest.json).
+    #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
+    chart_size: Option<ChartSize>,
     /// Worker threads (default: all cores). The charts never depend on it.
     #[arg(long, value_name = "T")]
     threads: Option<usize>,
+    /// Print nothing on success.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+// The arguments of `sezsim export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The run, comparison or sweep folder sezsim wrote.
+    dir: PathBuf,
+    /// Write results.xlsx (the only format so far, so required).
+    #[arg(long, required = true)]
+    xlsx: bool,
     /// Print nothing on success.
     #[arg(short, long)]
     quiet: bool,
@@ -189,6 +217,11 @@ struct CompareArgs {
     /// replaced atomically if sezsim wrote it.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Chart size: slide (1600 x 1000 pixels, the default), a4 (16 x 11
+    /// cm) or a5 (11.8 x 8 cm), all at 250 dpi with the same text size;
+    /// overrides `[outputs].chart_size`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_chart_size)]
+    chart_size: Option<ChartSize>,
     /// Run until the paired difference of a scalar's mean is known to a
     /// tolerance for every variant: NAME=TOL, e.g. fiscal_npv=0.5 or
     /// exports_cumulative=5% (repeatable). -n becomes the cap (default:
@@ -354,6 +387,14 @@ fn threads(requested: Option<usize>) -> Result<usize, Error> {
     }
 }
 
+/// `--chart-size`: a size's name.
+fn parse_chart_size(name: &str) -> Result<ChartSize, String> {
+    ChartSize::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ChartSize::ALL.iter().map(|s| s.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
 /// The command line, for manifests.
 fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
@@ -365,6 +406,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run_command(args, &registry),
         Command::Plot(args) => plot_command(args, &registry),
+        Command::Export(args) => export_command(args),
         Command::Merge(args) => merge_command(args, &registry),
         Command::Compare(args) => compare_command(args, &registry),
         Command::Sweep(args) => sweep_command(args, &registry),
@@ -376,7 +418,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 /// `sezsim run`: a run, or with `--shard` one shard of it.
 fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
-    let s = scenario::load(&args.scenario, registry)?;
+    let mut s = scenario::load(&args.scenario, registry)?;
+    if let Some(size) = args.chart_size {
+        s.outputs.chart_size = size;
+    }
     if args.reservoir == 0 {
         return Err(Error::usage("--reservoir must be at least 1"));
     }
@@ -455,13 +500,28 @@ fn run_command(args: RunArgs, registry: &Registry) -> Result<(), Error> {
 
 /// `sezsim plot`: redraw a run folder's charts.
 fn plot_command(args: PlotArgs, registry: &Registry) -> Result<(), Error> {
-    let drawn = charts::redraw(&args.run_dir, threads(args.threads)?, registry)?;
+    let drawn = charts::redraw(
+        &args.run_dir,
+        threads(args.threads)?,
+        args.chart_size,
+        registry,
+    )?;
     if !args.quiet {
         outln!(
             "{} charts (PNG and SVG) -> {}",
             drawn.len(),
             args.run_dir.join(charts::CHARTS_DIR).display()
         )?;
+    }
+    Ok(())
+}
+
+/// `sezsim export`: a result folder's tables as results.xlsx.
+fn export_command(args: ExportArgs) -> Result<(), Error> {
+    debug_assert!(args.xlsx);
+    let path = sezsim::output::xlsx::export(&args.dir)?;
+    if !args.quiet {
+        outln!("{}", path.display())?;
     }
     Ok(())
 }
@@ -482,7 +542,12 @@ fn merge_command(args: MergeArgs, registry: &Registry) -> Result<(), Error> {
 /// `sezsim compare`: a base and its variants with common random numbers.
 fn compare_command(args: CompareArgs, registry: &Registry) -> Result<(), Error> {
     // Every file is read and checked before anything runs.
-    let loaded = compare::load_scenarios(&args.scenarios, registry)?;
+    let mut loaded = compare::load_scenarios(&args.scenarios, registry)?;
+    if let Some(size) = args.chart_size {
+        for s in &mut loaded {
+            s.outputs.chart_size = size;
+        }
+    }
     let base = &loaded[0];
     let variants: Vec<&str> = loaded[1..].iter().map(|s| s.name.as_str()).collect();
     let requests = parse_precision(&args.precision)?;

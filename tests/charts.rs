@@ -280,6 +280,72 @@ fn report_md() {
         assert!(out.join(spec.png_path()).is_file());
     }
     insta::assert_snapshot!(text);
+
+    // report.html: report.md as one page, every chart inline.
+    let written = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let svgs: Vec<(String, String)> = outcome
+        .report
+        .charts
+        .iter()
+        .map(|c| {
+            let svg = std::fs::read_to_string(out.join(&c.svg)).unwrap();
+            (c.png.clone(), svg)
+        })
+        .collect();
+    let html = sezsim::output::html::render(&outcome.report.title, &text, &svgs);
+    assert_eq!(html.lines().count(), written.lines().count());
+    for (a, b) in html.lines().zip(written.lines()) {
+        assert!(
+            a == b
+                || a.starts_with("<tr><td>Threads</td>")
+                || a.starts_with("<tr><td>Wall time</td>"),
+            "{a}\n{b}"
+        );
+    }
+    for needle in [
+        "http://",
+        "https://",
+        "src=",
+        "<script",
+        "stylesheet",
+        "@import",
+        "url(",
+    ] {
+        assert!(!written.contains(needle), "report.html holds `{needle}`");
+    }
+    // Every chart of report.md is inline, in report.md's order.
+    let inline: Vec<&str> = written
+        .match_indices("<figure class=\"chart\"><svg")
+        .map(|(i, _)| &written[i..])
+        .collect();
+    assert_eq!(inline.len(), outcome.charts.len());
+    for ((_, svg), at) in svgs.iter().zip(&inline) {
+        let first_text = svg.lines().find(|l| l.starts_with("<text")).unwrap();
+        let next_chart = at[1..].find("<figure").unwrap_or(at.len() - 1);
+        assert!(at[..next_chart].contains(first_text), "{first_text}");
+    }
+    // The snapshot: the page with each chart's SVG (pinned by the chart
+    // tests) cut to its first line.
+    let mut short = String::new();
+    let mut in_svg = false;
+    for line in html.lines() {
+        if let Some(at) = line.find("<svg") {
+            short.push_str(&line[..at]);
+            short.push_str("<svg …>");
+            in_svg = !line.contains("</svg>");
+            short.push('\n');
+        } else if in_svg {
+            if let Some(end) = line.find("</svg>") {
+                short.push_str(&line[end + "</svg>".len()..]);
+                short.push('\n');
+                in_svg = false;
+            }
+        } else {
+            short.push_str(line);
+            short.push('\n');
+        }
+    }
+    insta::assert_snapshot!("report_html", short);
 }
 
 /// The charts' text comes from the font compiled into the binary: no
@@ -512,4 +578,88 @@ fn a_by_zone_chart_of_many_zones_shows_the_largest_twelve_and_says_so() {
         ),
         "{report}"
     );
+}
+
+/// `--chart-size a5` draws every chart at 1161 x 787 and records the size
+/// in the manifest; `plot` redraws at that size, byte for byte, unless
+/// told another; `[outputs].chart_size` does the same from the scenario;
+/// an unknown size is a usage or input error.
+#[test]
+fn chart_sizes_come_from_the_flag_or_the_scenario_and_plot_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a5");
+    sezsim()
+        .args(["run", "tests/fixtures/full/base.toml", "-q", "-n", "100"])
+        .args(["--chart-size", "a5", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"chart_size\": \"a5\""), "{manifest}");
+    let before = chart_files(&out);
+    for stem in support::chart_stems(&out.join("charts")) {
+        support::assert_good_chart_sized(&out.join("charts"), &stem, (1161, 787));
+    }
+    sezsim().arg("plot").arg(&out).arg("-q").assert().success();
+    assert!(before == chart_files(&out), "plot changed the a5 charts");
+    sezsim()
+        .arg("plot")
+        .arg(&out)
+        .args(["-q", "--chart-size", "slide"])
+        .assert()
+        .success();
+    support::assert_good_chart(&out.join("charts"), "fan_exports");
+
+    // The same from the scenario file.
+    let base = std::fs::canonicalize("tests/fixtures/full/base.toml").unwrap();
+    let toml = format!(
+        "extends = \"{}\"\n[scenario]\nname = \"a4_charts\"\n[outputs]\nchart_size = \"a4\"\n",
+        base.display()
+    );
+    let (d, path) = support::scenario_dir(&toml, &[]);
+    let out = d.path().join("a4");
+    sezsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "-n", "100", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    support::assert_good_chart_sized(&out.join("charts"), "fan_exports", (1575, 1083));
+
+    // A run at the default size says nothing of sizes in its manifest.
+    let out = dir.path().join("slide");
+    sezsim()
+        .args([
+            "run",
+            "tests/fixtures/full/base.toml",
+            "-q",
+            "-n",
+            "50",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("chart_size"), "{manifest}");
+
+    // Unknown sizes.
+    let o = sezsim()
+        .args(["run", "tests/fixtures/full/base.toml", "--chart-size", "a3"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("slide, a4, a5"), "{stderr}");
+    let bad = toml.replace("\"a4\"", "\"A4\"");
+    let (_d, path) = support::scenario_dir(&bad, &[]);
+    let o = sezsim().arg("check").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("outputs.chart_size") && stderr.contains(":5:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `a4`?"), "{stderr}");
 }

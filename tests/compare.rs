@@ -93,6 +93,7 @@ fn a_variant_identical_to_the_base_differs_by_exactly_zero() {
             })
             .collect(),
         catalogue: sezsim::model::sez::outputs::catalogue(),
+        chart_size: Default::default(),
     };
     for stem in ["compare_capital", "compare_exports"] {
         support::assert_good_chart(&charts, stem);

@@ -41,7 +41,13 @@ fn the_custom_model_example_writes_a_labelled_run_folder() {
             assert!(svg.contains("tonnes"), "{stem} lacks its unit");
         }
     }
-    // The tornado names the fishery's own parameters.
+    // The tornado names the fishery's own parameters, in words made from
+    // their paths; reservoir.csv keeps the paths.
     let tornado = read(&run.join("charts/tornado_catch.svg"));
-    assert!(tornado.contains("fishery.catch_share"), "tornado");
+    assert!(tornado.contains("Fishery: catch share"), "tornado");
+    let reservoir = read(&run.join("reservoir.csv"));
+    assert!(
+        reservoir.starts_with("replication,fishery.growth,fishery.catch_share,"),
+        "reservoir.csv header"
+    );
 }

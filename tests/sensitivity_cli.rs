@@ -398,6 +398,36 @@ fn declared_groups_are_factors_named_by_the_group() {
     }
 }
 
+/// Charts name factors by their labels (a written one, or words made from
+/// the path); sobol.csv keeps the paths, and the report's factor table
+/// gives both.
+#[test]
+fn charts_name_factors_by_label_and_tables_by_path() {
+    let toml = ishigami_toml(5).replace(
+        "x1 = { dist = \"uniform\", min = -3.141592653589793, max = 3.141592653589793 }",
+        "x1 = { dist = \"uniform\", min = -3.141592653589793, max = 3.141592653589793, label = \"Export demand shock\" }",
+    );
+    assert!(toml.contains("Export demand shock"), "{toml}");
+    let (dir, path) = support::scenario_dir(&toml, &[]);
+    let out = dir.path().join("out");
+    ok(sezsim()
+        .arg("sensitivity")
+        .arg(&path)
+        .args(["--samples", "256", "-q", "--out"])
+        .arg(&out));
+    let (_, rows) = read_rows(&out.join("sobol.csv"));
+    let factors: Vec<&str> = rows.iter().map(|r| r.factor.as_str()).collect();
+    assert_eq!(factors, ["inputs.x1", "inputs.x2", "inputs.x3"]);
+    let svg = std::fs::read_to_string(out.join("charts/sobol_y.svg")).unwrap();
+    assert!(svg.contains("Export demand shock"), "written label");
+    assert!(!svg.contains("inputs.x1"), "a path in the chart");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| `inputs.x1` | Export demand shock | parameter |"),
+        "{report}"
+    );
+}
+
 /// Morris on Sobol' G with a = 0, 1, 4.5, 9, 99, 99, 99, 99: mu* ranks the
 /// factors in the order of their total indices (the four important ones
 /// in order, all above the four negligible ones).

@@ -87,6 +87,7 @@ fn merged_shards_equal_the_unsharded_run_byte_for_byte() {
             "replications.csv",
             "fan.csv",
             "reservoir.csv",
+            "results.xlsx",
         ] {
             assert!(
                 read(whole.join(file)) == read(merged.join(file)),
@@ -210,4 +211,29 @@ fn bad_shard_arguments_are_usage_errors() {
         .stderr(predicate::str::contains(
             "cannot be combined with --deterministic",
         ));
+}
+
+/// Shards run with `--chart-size a5` merge into a5 charts: the merge
+/// takes the size the shards recorded, not the scenario file's default.
+#[test]
+fn a_merge_draws_charts_at_the_size_the_shards_ran_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "tests/fixtures/full/base.toml";
+    for (shard, name) in [("1/2", "s1"), ("2/2", "s2")] {
+        run_shard(
+            scenario,
+            shard,
+            &dir.path().join(name),
+            &["--chart-size", "a5"],
+        );
+    }
+    merge_into(dir.path(), &["s1", "s2"]).success();
+    let out = dir.path().join("out");
+    let png = read(out.join("charts/fan_exports.png"));
+    let reader = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (1161, 787));
+    let manifest = String::from_utf8(read(out.join("manifest.json"))).unwrap();
+    assert!(manifest.contains("\"chart_size\": \"a5\""), "{manifest}");
 }

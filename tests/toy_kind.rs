@@ -252,7 +252,7 @@ fn a_run_writes_the_kinds_labels_into_its_folder() {
     assert!(out.join("charts/fan_harvest.png").is_file());
     // `sezsim plot`'s redraw finds the labels in the folder alone.
     let before = std::fs::read(out.join("charts/fan_harvest.png")).unwrap();
-    sezsim::output::charts::redraw(&out, 1, &Registry::new()).unwrap();
+    sezsim::output::charts::redraw(&out, 1, None, &Registry::new()).unwrap();
     assert_eq!(
         std::fs::read(out.join("charts/fan_harvest.png")).unwrap(),
         before

@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod format;
+pub mod html;
 pub mod intervals;
 pub mod manifest;
 pub mod precision;
@@ -19,3 +20,4 @@ pub mod sample;
 pub mod sensitivity;
 pub mod tables;
 pub mod target;
+pub mod xlsx;

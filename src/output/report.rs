@@ -121,6 +121,17 @@ pub struct ChartEntry {
     pub caption: String,
 }
 
+/// One uncertain input, as the report lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputRow {
+    /// What people call it (its label).
+    pub label: String,
+    /// Its distribution, e.g. `triangular(min 0, mode 1, max 4)`.
+    pub distribution: String,
+    /// The distribution's mean.
+    pub mean: f64,
+}
+
 /// Everything `report.md` shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -143,6 +154,8 @@ pub struct Report {
     pub charts: Vec<ChartEntry>,
     /// Why a kind of chart was not drawn, one sentence each.
     pub charts_not_drawn: Vec<String>,
+    /// The uncertain inputs, by label, in the scenario's order.
+    pub inputs: Vec<InputRow>,
     /// The command that reproduces the run.
     pub reproduce: String,
 }
@@ -288,6 +301,15 @@ impl Report {
             reservoir_rows: data.sample.len() as u64,
             charts,
             charts_not_drawn,
+            inputs: manifest
+                .parameters
+                .iter()
+                .map(|p| InputRow {
+                    label: p.label.clone(),
+                    distribution: p.distribution.clone(),
+                    mean: p.mean,
+                })
+                .collect(),
             reproduce: manifest.command.clone(),
         }
     }
@@ -557,6 +579,25 @@ pub fn render(r: &Report) -> String {
         for why in &r.charts_not_drawn {
             let _ = writeln!(out, "{why}\n");
         }
+    }
+
+    if !r.inputs.is_empty() && !s.deterministic {
+        out.push_str("## Uncertain inputs\n\n");
+        out.push_str(
+            "Every parameter drawn anew in each replication; `reservoir.csv` and `manifest.json` name them by path.\n\n",
+        );
+        out.push_str("| Input | Distribution | Mean |\n|---|---|---:|\n");
+        for i in &r.inputs {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                // A `|` would end the cell.
+                i.label.replace('|', "\\|"),
+                i.distribution,
+                format::significant(i.mean, 3)
+            );
+        }
+        out.push('\n');
     }
 
     out.push_str("## Reproduce\n\n```sh\n");

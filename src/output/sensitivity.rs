@@ -180,8 +180,10 @@ pub fn morris_csv(rows: &[MorrisRow]) -> String {
 /// A factor as the report lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportFactor {
-    /// The factor's name.
+    /// The factor's name, as the tables write it.
     pub name: String,
+    /// What readers see for it in charts (a parameter's label).
+    pub label: String,
     /// Why it is one factor: "parameter", "correlated block", "group
     /// (patterns)", "the model's random shocks".
     pub what: String,
@@ -328,13 +330,15 @@ fn write_report(out: &mut String, r: &SensitivityReport) -> std::fmt::Result {
         )?;
     }
     writeln!(out, "## Factors ({})\n", r.factors.len())?;
-    writeln!(out, "| factor | what | parameters |")?;
-    writeln!(out, "|---|---|---|")?;
+    writeln!(out, "| factor | label | what | parameters |")?;
+    writeln!(out, "|---|---|---|---|")?;
     for f in &r.factors {
         writeln!(
             out,
-            "| `{}` | {} | {} |",
+            "| `{}` | {} | {} | {} |",
             f.name,
+            // A `|` would end the cell.
+            f.label.replace('|', "\\|"),
             f.what,
             if f.members.is_empty() {
                 String::new()

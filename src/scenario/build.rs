@@ -46,6 +46,18 @@ pub(crate) fn build(raw: &RawScenario, registry: &Registry) -> Result<Scenario, 
         return Err(errors);
     }
     let h = header;
+    if let Some(model) = &model {
+        // The parameters the scenario gives no label get the kind's words.
+        let unlabelled: Vec<_> = b
+            .params
+            .iter()
+            .filter(|(_, p)| !p.has_label())
+            .map(|(id, p)| (id, model.parameter_label(&p.path)))
+            .collect();
+        for (id, label) in unlabelled {
+            b.params.set_label(id, label);
+        }
+    }
     let (Some(model), Some(outputs)) = (model, outputs) else {
         // Every None above comes with an error; this is unreachable in
         // practice but must not panic.

@@ -129,6 +129,15 @@ pub trait ModelSpec: Debug + Send + Sync + Any {
         Vec::new()
     }
 
+    /// What people call the parameter at `path` when the scenario gives it
+    /// no `label`, for charts, reports and workbooks (see
+    /// [`Parameter::label`](crate::uncertainty::Parameter::label)). By
+    /// default the path's first part, then the rest in words
+    /// ([`labels::generic_label`](super::labels::generic_label)).
+    fn parameter_label(&self, path: &str) -> String {
+        super::labels::generic_label(path)
+    }
+
     /// Its part of what `sezsim check` prints, after the scenario's header
     /// (nothing by default).
     fn describe(&self, _scenario: &Scenario) -> String {

@@ -8,6 +8,7 @@ use super::kind::ModelKind;
 use super::reader::{self, TableReader, nearest};
 use super::schema::Schema;
 use super::types::OutputSettings;
+use crate::output::charts::ChartSize;
 use crate::output::format::quantile_label;
 use crate::output::precision;
 
@@ -26,6 +27,7 @@ impl Schema<'_> {
             table_years: default_table_years(h.start_year, last_year),
             charts: kind.map(|k| k.default_charts()).unwrap_or_default(),
             targets: Vec::new(),
+            chart_size: ChartSize::default(),
             precision: Vec::new(),
         };
         let Some(mut o) = self.section(top, "outputs", "[outputs]", false) else {
@@ -155,6 +157,27 @@ impl Schema<'_> {
                 }
             } else {
                 ok = false;
+            }
+        }
+        if let Some(n) = o.get("chart_size") {
+            match reader::string(&mut self.ctx, n, "outputs.chart_size") {
+                Some(name) => match ChartSize::from_name(name) {
+                    Some(size) => settings.chart_size = size,
+                    None => {
+                        let names: Vec<&str> = ChartSize::ALL.iter().map(|s| s.name()).collect();
+                        let d = self.ctx.error(
+                            n.origin,
+                            "outputs.chart_size",
+                            format!("unknown chart size `{name}`; sizes: {}", names.join(", ")),
+                        );
+                        d.help = Some(match nearest(&name.to_lowercase(), &names) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => "\"slide\" (the default) fills a slide, \"a4\" and \"a5\" fit the text width of those pages".into(),
+                        });
+                        ok = false;
+                    }
+                },
+                None => ok = false,
             }
         }
         if let Some(n) = o.get("precision") {

@@ -15,6 +15,10 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::uncertainty::range::{extreme_draws, short_number};
 use crate::uncertainty::{Distribution, DistributionError, ParamId, ParameterSet, ValueRange};
 
+/// The longest `label` of a parameter, in characters: a chart's axis label
+/// or a table cell, not a paragraph.
+pub const MAX_LABEL_CHARS: usize = 120;
+
 /// The scenario's years, as a kind needs them to read series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Horizon {
@@ -218,8 +222,13 @@ impl<'s> Schema<'s> {
     /// A parameter written as `node` (a number or a distribution table),
     /// registered as `path` with its valid `range`.
     pub fn param_node(&mut self, node: &Node, path: String, range: ValueRange) -> Option<ParamId> {
+        let mut label = None;
         let dist = match &node.value {
-            Value::Table(t) => self.distribution(t, node.origin, &path)?,
+            Value::Table(t) => {
+                let (dist, written) = self.distribution(t, node.origin, &path)?;
+                label = written;
+                dist
+            }
             _ => {
                 let v = reader::number(&mut self.ctx, node, &path)?;
                 if !range.contains(v) {
@@ -275,12 +284,53 @@ impl<'s> Schema<'s> {
             return None;
         }
         let id = self.params.register(path, dist, range);
+        if let Some(label) = label {
+            self.params.set_label(id, label);
+        }
         self.param_origins.insert(id, node.origin);
         Some(id)
     }
 
-    /// A `{ dist = "...", ... }` table.
-    fn distribution(&mut self, t: &Table, origin: Origin, path: &str) -> Option<Distribution> {
+    /// The optional `label` of the distribution table read by `r`: a
+    /// non-empty string on one line, at most [`MAX_LABEL_CHARS`] characters.
+    /// `Err` when it is written but invalid (reported).
+    fn label(&mut self, r: &mut TableReader) -> Result<Option<String>, ()> {
+        let Some(node) = r.get("label") else {
+            return Ok(None);
+        };
+        let path = r.key_path("label");
+        let text = reader::string(&mut self.ctx, node, &path).ok_or(())?;
+        let trimmed = text.trim();
+        let problem = if trimmed.is_empty() {
+            Some("a label cannot be empty".to_string())
+        } else if trimmed.contains(['\n', '\r']) {
+            Some("a label is one line of text".to_string())
+        } else if trimmed.chars().count() > MAX_LABEL_CHARS {
+            Some(format!(
+                "a label has at most {MAX_LABEL_CHARS} characters, this one {}",
+                trimmed.chars().count()
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => {
+                self.ctx.error(node.origin, &path, message).help = Some(
+                    "write what readers should see in charts and tables, e.g. label = \"Capital per hectare, Dhabeji\"; or remove `label` for the default".into(),
+                );
+                Err(())
+            }
+            None => Ok(Some(trimmed.to_string())),
+        }
+    }
+
+    /// A `{ dist = "...", ... }` table, with its optional `label`.
+    fn distribution(
+        &mut self,
+        t: &Table,
+        origin: Origin,
+        path: &str,
+    ) -> Option<(Distribution, Option<String>)> {
         let mut r = TableReader::new(t, path, "a distribution table", origin);
         let kinds = [
             "fixed",
@@ -320,6 +370,7 @@ impl<'s> Schema<'s> {
                 "a parameter of one zone, or of the whole scenario, is drawn once per replication already; remove `scope`".into(),
             );
         }
+        let label = self.label(&mut r);
         let kind_path = format!("{path}.dist");
         let kind = reader::string(&mut self.ctx, kind_node, &kind_path)?.to_string();
         let num =
@@ -423,15 +474,16 @@ impl<'s> Schema<'s> {
                 // Don't report the other fields as unknown keys.
                 r.accept(&[
                     "value", "min", "max", "mean", "sd", "mode", "lambda", "alpha", "beta",
-                    "shape", "scale", "values", "weights", "p",
+                    "shape", "scale", "values", "weights", "p", "label",
                 ]);
                 None
             }
         })();
         r.section = format!("a `{kind}` distribution");
         r.finish(&mut self.ctx);
+        let label = label.ok()?;
         match result? {
-            Ok(dist) => Some(dist),
+            Ok(dist) => Some((dist, label)),
             Err(e) => {
                 let at = t.get(e.field).map_or(origin, |entry| entry.value.origin);
                 let field_path = format!("{path}.{}", e.field);
@@ -474,7 +526,7 @@ impl<'s> Schema<'s> {
                 if t.get("dist").is_some() {
                     tr.accept(&[
                         "dist", "value", "min", "max", "mean", "sd", "mode", "lambda", "alpha",
-                        "beta", "shape", "scale", "values", "weights", "p",
+                        "beta", "shape", "scale", "values", "weights", "p", "label",
                     ]);
                     self.ctx
                         .error(node.origin, &path, "is a series (one value per year): give a number or { csv = ..., column = ... }, not a distribution")

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::kind::ModelSpec;
 use crate::diagnostics::Location;
+use crate::output::charts::ChartSize;
 use crate::uncertainty::{ParamId, ParameterSampler, ParameterSet, SamplingError, SamplingMethod};
 
 /// A validated scenario, ready to simulate.
@@ -170,6 +171,8 @@ pub struct OutputSettings {
     pub charts: Vec<String>,
     /// Targets by scalar name, in file order.
     pub targets: Vec<(String, f64)>,
+    /// The size charts are drawn at (`chart_size`; `slide` by default).
+    pub chart_size: ChartSize,
     /// Precision requests (`precision = ["exports_final=1%"]`), checked
     /// against the model's outputs when a run starts.
     pub precision: Vec<crate::output::precision::PrecisionSpec>,

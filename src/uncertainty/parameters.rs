@@ -32,6 +32,25 @@ pub struct Parameter {
     pub distribution: Distribution,
     /// The values its model accepts.
     pub range: ValueRange,
+    /// What people call it (see [`Parameter::label`]); set by the scenario
+    /// loader after registration.
+    label: Option<String>,
+}
+
+impl Parameter {
+    /// What people call the parameter, for charts, reports and workbooks:
+    /// the scenario's `label`, or the words the loader made from its path
+    /// (`Dhabeji SEZ: capital per hectare`); the path itself when neither
+    /// was set. Tables (CSV) keep the path.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.path)
+    }
+
+    /// Whether a label was set (written in the scenario or made by the
+    /// loader).
+    pub fn has_label(&self) -> bool {
+        self.label.is_some()
+    }
 }
 
 /// Every static parameter, in registration order.
@@ -70,8 +89,14 @@ impl ParameterSet {
             path,
             distribution,
             range,
+            label: None,
         });
         id
+    }
+
+    /// Label parameter `id` `label` (see [`Parameter::label`]).
+    pub fn set_label(&mut self, id: ParamId, label: impl Into<String>) {
+        self.params[id.index()].label = Some(label.into());
     }
 
     /// Set parameter `id` to the plain value `value` (a sweep point): it

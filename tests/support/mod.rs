@@ -168,13 +168,39 @@ pub fn png_stats(bytes: &[u8]) -> (u32, u32, f64) {
     (info.width, info.height, var)
 }
 
+/// Width, height and variance of the luminance of a PNG of any 8-bit
+/// colour type (a browser's screenshot).
+pub fn png_stats_any(bytes: &[u8]) -> (u32, u32, f64) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let lum: Vec<f64> = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|p| match p.len() {
+            1 | 2 => p[0] as f64,
+            _ => 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64,
+        })
+        .collect();
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let var = lum.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+    (info.width, info.height, var)
+}
+
 /// Assert that `dir/<stem>.png` is a print-sized (1600 x 1000), non-blank
 /// PNG and `dir/<stem>.svg` a well-formed SVG of the same size with text.
 pub fn assert_good_chart(dir: &Path, stem: &str) {
+    assert_good_chart_sized(dir, stem, (1600, 1000));
+}
+
+/// [`assert_good_chart`] for a chart of `size` pixels.
+pub fn assert_good_chart_sized(dir: &Path, stem: &str, size: (u32, u32)) {
     let png = std::fs::read(dir.join(format!("{stem}.png")))
         .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
     let (w, h, var) = png_stats(&png);
-    assert_eq!((w, h), (1600, 1000), "{stem}.png");
+    assert_eq!((w, h), size, "{stem}.png");
     // A blank image has variance 0; a chart with text, axes and data on
     // white has several hundred.
     assert!(var > 100.0, "{stem}.png looks blank: variance {var}");
@@ -184,7 +210,7 @@ pub fn assert_good_chart(dir: &Path, stem: &str) {
         .unwrap_or_else(|e| panic!("{stem}.svg is not well-formed XML: {e}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.attribute("width"), Some("1600"));
+    assert_eq!(root.attribute("width"), Some(size.0.to_string().as_str()));
     assert!(
         root.descendants()
             .filter(|n| n.has_tag_name("text"))

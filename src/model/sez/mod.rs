@@ -15,6 +15,7 @@ mod draws;
 mod energy;
 mod fiscal;
 mod io;
+mod labels;
 pub mod outputs;
 mod phases;
 pub mod power;
@@ -102,6 +103,10 @@ impl ModelKind for SezKind {
 impl ModelSpec for SezSpec {
     fn kind(&self) -> &'static str {
         "sez"
+    }
+
+    fn parameter_label(&self, path: &str) -> String {
+        labels::parameter_label(self, path)
     }
 
     fn catalogue(&self) -> Catalogue {

@@ -7,7 +7,7 @@
 use std::ops::{Deref, DerefMut};
 
 use super::spec::*;
-use crate::scenario::raw::Node;
+use crate::scenario::raw::{Node, Origin};
 use crate::scenario::reader::{self, TableReader};
 use crate::scenario::{Horizon, MAX_YEAR, MAX_YEARS, MIN_YEAR, Schema, Series};
 use crate::uncertainty::{ParamId, ValueRange};
@@ -115,6 +115,13 @@ pub(super) struct SezReader<'a, 's> {
     pub hours: Option<bool>,
     /// The common parameters of `[zone_defaults]`.
     pub common: Vec<CommonSlot>,
+    /// Where the values of `[zone_defaults]` were written, to tell what a
+    /// zone inherits.
+    pub default_origins: Vec<Origin>,
+    /// Zone parameters whose `label` a zone inherited from
+    /// `[zone_defaults]`, with the zone's id: the zone's name goes in
+    /// front, so the zones' parameters keep labels of their own.
+    pub inherited_labels: Vec<(ParamId, String)>,
 }
 
 impl<'a, 's> SezReader<'a, 's> {
@@ -123,6 +130,8 @@ impl<'a, 's> SezReader<'a, 's> {
             schema,
             hours: None,
             common: Vec::new(),
+            default_origins: Vec::new(),
+            inherited_labels: Vec::new(),
         }
     }
 }
@@ -167,6 +176,17 @@ impl SezReader<'_, '_> {
                 })
             })
             .collect();
+        for (id, zone) in std::mem::take(&mut self.inherited_labels) {
+            let Some(z) = zones.iter().find(|z| z.id == zone) else {
+                continue;
+            };
+            let label = format!(
+                "{}: {}",
+                super::labels::short_name(&z.name),
+                self.params.get(id).label()
+            );
+            self.params.set_label(id, label);
+        }
         Some(SezSpec {
             global: global?,
             io: io?,
@@ -225,7 +245,14 @@ impl SezReader<'_, '_> {
             .iter()
             .position(|c| c.section == section && c.key == key && Some(c.node.origin) == inherited);
         let Some(slot) = slot else {
-            return self.schema.param(r, key, range, default);
+            let id = self.schema.param(r, key, range, default);
+            if let (Some(id), Some(origin)) = (id, inherited)
+                && self.default_origins.contains(&origin)
+                && self.params.get(id).has_label()
+            {
+                self.inherited_labels.push((id, zone));
+            }
+            return id;
         };
         let id = match self.common[slot].id {
             Some(id) => Some(id),

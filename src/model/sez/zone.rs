@@ -93,6 +93,17 @@ impl InvestmentParams {
     }
 }
 
+/// Where each value of the sections of `[zone_defaults]` was written.
+fn value_origins(defaults: &Table) -> Vec<Origin> {
+    let mut origins = Vec::new();
+    for section in &defaults.entries {
+        if let Value::Table(keys) = &section.value.value {
+            origins.extend(keys.entries.iter().map(|e| e.value.origin));
+        }
+    }
+    origins
+}
+
 /// Where a zone's table was written, and what it inherits.
 #[derive(Debug, Clone, Copy)]
 struct ZoneItem {
@@ -130,6 +141,7 @@ impl SezReader<'_, '_> {
                 }
             }
             self.common_scopes(d);
+            self.default_origins = value_origins(d);
         }
         let Some(node) = top.require(&mut self.ctx, "zones", "[[zones]] entries") else {
             return (Vec::new(), Vec::new());

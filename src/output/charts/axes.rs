@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{Area, Canvas, TextOut, err, text_height, text_width};
-use super::frame::font;
+use super::frame::{fit, font};
 use super::style;
 use super::ticks::{nice_ticks, year_ticks};
 use crate::engine::Unit;
@@ -254,11 +254,17 @@ pub fn chart<'a, B: TextOut>(
             HPos::Center,
             VPos::Center,
         ));
+    // Axis titles are centred on their axis: one longer than the axis
+    // would run into the title or the legend (on small charts), so it is
+    // cut to the axis's length.
+    let (w, h) = area.dim_in_pixel();
     if let Some(d) = &x.desc {
-        mesh.x_desc(d.clone());
+        let room = w as f64 - y_label_area(y) - right as f64;
+        mesh.x_desc(fit(d, style::LABEL_SIZE, room));
     }
     if let Some(d) = &y.desc {
-        mesh.y_desc(d.clone());
+        let room = h as f64 - x_label_area(x) - text_height(style::TICK_SIZE) * 0.7;
+        mesh.y_desc(fit(d, style::LABEL_SIZE, room));
     }
     if !grid.x {
         mesh.disable_x_mesh();

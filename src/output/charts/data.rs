@@ -16,6 +16,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::style::ChartSize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::engine::{Catalogue, RunSummary};
 use crate::error::Error;
@@ -365,6 +366,13 @@ pub struct RunInfo {
     /// Label and unit of every output and scalar; empty in folders written
     /// before manifests recorded them (`sezsim plot` then asks the kind).
     pub catalogue: Catalogue,
+    /// What people call each uncertain input, as (path, label); empty in
+    /// folders written before manifests recorded them (charts then show
+    /// the paths).
+    pub input_labels: Vec<(String, String)>,
+    /// The size the charts are drawn at (the default in folders whose
+    /// manifest does not say).
+    pub chart_size: ChartSize,
 }
 
 impl RunInfo {
@@ -402,6 +410,32 @@ impl RunInfo {
                 .map_err(|e| bad(file, None, format!("`outputs` is not a catalogue: {e}")))?,
             None => Catalogue::default(),
         };
+        // Optional: absent from older folders and from runs without
+        // uncertain parameters.
+        let input_labels = v
+            .get("parameters")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.get("path")?.as_str()?.to_string(),
+                            p.get("label")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let chart_size = match v.get("chart_size") {
+            Some(c) => serde_json::from_value(c.clone()).map_err(|_| {
+                bad(
+                    file,
+                    None,
+                    format!("`chart_size` is {c}, expected \"slide\", \"a4\" or \"a5\""),
+                )
+            })?,
+            None => ChartSize::default(),
+        };
         Ok(RunInfo {
             scenario: string("scenario")?,
             title: string("title")?,
@@ -410,6 +444,8 @@ impl RunInfo {
             zones,
             model: string("model")?,
             catalogue,
+            input_labels,
+            chart_size,
         })
     }
 }
@@ -511,6 +547,16 @@ impl ChartData {
             .iter()
             .find(|z| z.id == id)
             .map_or(id, |z| z.name.as_str())
+    }
+
+    /// What people call the uncertain input `path` (the path itself when
+    /// the manifest does not say).
+    pub fn input_label<'a>(&'a self, path: &'a str) -> &'a str {
+        self.run
+            .input_labels
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or(path, |(_, label)| label.as_str())
     }
 
     /// The target and probability of scalar `name`.

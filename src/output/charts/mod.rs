@@ -1,6 +1,7 @@
 //! The charts of a run: fan charts of yearly outputs, small multiples by
 //! zone, histograms and CDFs of scalar outcomes, tornado charts of their
-//! drivers. Each is a PNG (1600 x 1000 pixels, 250 dpi) and an SVG in the
+//! drivers. Each is a PNG (1600 x 1000 pixels at 250 dpi, or another
+//! [`ChartSize`]) and an SVG in the
 //! run folder's `charts/`.
 //!
 //! Charts are drawn only from the data saved in the run folder (see
@@ -37,7 +38,7 @@ pub use data::{
 };
 pub use distribution::bins as histogram_bins;
 pub use fan::panel_columns;
-pub use style::{HEIGHT, WIDTH, register_fonts};
+pub use style::{ChartSize, HEIGHT, WIDTH, register_fonts};
 
 use crate::engine::Catalogue;
 use crate::error::Error;
@@ -183,7 +184,7 @@ pub fn chart_list(data: &ChartData) -> Vec<ChartSpec> {
 pub struct RenderedChart {
     /// Which chart.
     pub spec: ChartSpec,
-    /// PNG bytes: [`WIDTH`] x [`HEIGHT`], 8-bit RGB.
+    /// PNG bytes: the run's [`ChartSize`], 8-bit RGB.
     pub png: Vec<u8>,
     /// SVG text.
     pub svg: String,
@@ -204,14 +205,15 @@ fn draw_on<B: canvas::TextOut>(
     }
 }
 
-/// Draw one chart as PNG and SVG. Pure: the bytes depend only on `spec`
-/// and `data`.
+/// Draw one chart as PNG and SVG, at the run's chart size. Pure: the bytes
+/// depend only on `spec` and `data`.
 pub fn render(spec: &ChartSpec, data: &ChartData) -> Result<RenderedChart, Error> {
     register_fonts();
     let failed = |e: String| Error::Runtime(format!("cannot draw {}: {e}", spec.file_stem()));
-    let rgb = canvas::draw_rgb(WIDTH, HEIGHT, |root| draw_on(root, spec, data)).map_err(failed)?;
-    let png = canvas::encode_png(&rgb, WIDTH, HEIGHT).map_err(failed)?;
-    let svg = canvas::draw_svg(WIDTH, HEIGHT, |root| draw_on(root, spec, data)).map_err(failed)?;
+    let (w, h) = data.run.chart_size.pixels();
+    let rgb = canvas::draw_rgb(w, h, |root| draw_on(root, spec, data)).map_err(failed)?;
+    let png = canvas::encode_png(&rgb, w, h).map_err(failed)?;
+    let svg = canvas::draw_svg(w, h, |root| draw_on(root, spec, data)).map_err(failed)?;
     Ok(RenderedChart {
         spec: spec.clone(),
         png,
@@ -228,7 +230,7 @@ pub(crate) trait Figure: Sync {
 }
 
 /// A drawn chart of a comparison or a sweep: the file name without
-/// extension, PNG bytes ([`WIDTH`] x [`HEIGHT`], 8-bit RGB) and SVG text.
+/// extension, PNG bytes (8-bit RGB, at the size asked for) and SVG text.
 #[derive(Debug, Clone)]
 pub struct Picture {
     /// File name without extension (`compare_exports`, `sweep_fiscal_npv`).
@@ -239,13 +241,19 @@ pub struct Picture {
     pub svg: String,
 }
 
-/// Draw `figure` as PNG and SVG. Pure: the bytes depend only on the figure.
-pub(crate) fn render_figure(stem: &str, figure: &impl Figure) -> Result<Picture, Error> {
+/// Draw `figure` as PNG and SVG at `size`. Pure: the bytes depend only on
+/// the figure and the size.
+pub(crate) fn render_figure(
+    stem: &str,
+    figure: &impl Figure,
+    size: ChartSize,
+) -> Result<Picture, Error> {
     register_fonts();
     let failed = |e: String| Error::Runtime(format!("cannot draw {stem}: {e}"));
-    let rgb = canvas::draw_rgb(WIDTH, HEIGHT, |root| figure.draw(root)).map_err(failed)?;
-    let png = canvas::encode_png(&rgb, WIDTH, HEIGHT).map_err(failed)?;
-    let svg = canvas::draw_svg(WIDTH, HEIGHT, |root| figure.draw(root)).map_err(failed)?;
+    let (w, h) = size.pixels();
+    let rgb = canvas::draw_rgb(w, h, |root| figure.draw(root)).map_err(failed)?;
+    let png = canvas::encode_png(&rgb, w, h).map_err(failed)?;
+    let svg = canvas::draw_svg(w, h, |root| figure.draw(root)).map_err(failed)?;
     Ok(Picture {
         stem: stem.to_string(),
         png,
@@ -291,13 +299,17 @@ pub fn write_charts(dir: &PendingDir, prefix: &str, charts: &[RenderedChart]) ->
 /// A folder sezsim did not write, or a `charts/` holding anything but PNG
 /// and SVG files, is refused (input error) and left untouched. Labels
 /// come from the manifest, or from `registry` for folders written before
-/// manifests recorded them.
+/// manifests recorded them; the size is `size`, else the manifest's.
 pub fn redraw(
     run_dir: &Path,
     threads: usize,
+    size: Option<ChartSize>,
     registry: &Registry,
 ) -> Result<Vec<ChartSpec>, Error> {
     let mut data = ChartData::read(run_dir)?;
+    if let Some(size) = size {
+        data.run.chart_size = size;
+    }
     // A folder written before manifests recorded labels: its kind knows them.
     if data.run.catalogue == Catalogue::default()
         && let Some(kind) = registry.kind(&data.run.model)
@@ -311,6 +323,82 @@ pub fn redraw(
     write_charts(&pending, "", &charts)?;
     pending.publish()?;
     Ok(charts.into_iter().map(|c| c.spec).collect())
+}
+
+/// A layout check for tests: the box of every text of an SVG chart, from
+/// the same text measure the charts are laid out with.
+#[cfg(test)]
+pub(crate) mod layout {
+    /// A text's box: left, top, right, bottom, in pixels.
+    pub type TextBox = (f64, f64, f64, f64);
+
+    /// The text and box of every `<text>` of `svg`.
+    pub fn text_boxes(svg: &str) -> Vec<(String, TextBox)> {
+        let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        let num = |n: &roxmltree::Node, a: &str| -> f64 {
+            n.attribute(a).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        };
+        let mut out = Vec::new();
+        for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let text = n.text().unwrap_or("").trim().to_string();
+            if text.is_empty() {
+                continue;
+            }
+            let (x, y, em) = (num(&n, "x"), num(&n, "y"), num(&n, "font-size"));
+            let w = super::canvas::text_width(&text, em * 1.24);
+            let ex = super::style::X_HEIGHT_EM * em;
+            let baseline = match n.attribute("dy") {
+                Some("0.76em") => y + 0.76 * em,
+                Some("0.5ex") => y + 0.5 * ex,
+                Some("-0.5ex") => y - 0.5 * ex,
+                _ => y,
+            };
+            let (l, r) = match n.attribute("text-anchor") {
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                Some("end") => (x - w, x),
+                _ => (x, x + w),
+            };
+            // Ascender and descender of DejaVu Sans, about 0.76 and 0.24 em.
+            let (t, b) = (baseline - 0.76 * em, baseline + 0.24 * em);
+            let bx = match n.attribute("transform") {
+                // rotate(270, cx, cy): (x, y) -> (cx + y - cy, cy - x + cx).
+                Some(tr) if tr.starts_with("rotate(270") => {
+                    let (cx, cy) = (x, y);
+                    let f = |px: f64, py: f64| (cx + py - cy, cy - px + cx);
+                    let (a, c) = (f(l, t), f(r, b));
+                    (a.0.min(c.0), a.1.min(c.1), a.0.max(c.0), a.1.max(c.1))
+                }
+                Some(tr) => panic!("a text rotated otherwise: {tr}"),
+                None => (l, t, r, b),
+            };
+            out.push((text, bx));
+        }
+        out
+    }
+
+    /// Panics, naming the texts, if two texts of `svg` overlap or one
+    /// leaves the `width` x `height` canvas.
+    pub fn assert_no_overlap(name: &str, svg: &str, width: u32, height: u32) {
+        let boxes = text_boxes(svg);
+        // Half a pixel of slack: boxes that touch do not overlap.
+        let slack = 0.5;
+        for (i, (a, ba)) in boxes.iter().enumerate() {
+            assert!(
+                ba.0 >= -slack
+                    && ba.1 >= -slack
+                    && ba.2 <= width as f64 + slack
+                    && ba.3 <= height as f64 + slack,
+                "{name}: `{a}` leaves the {width} x {height} canvas: {ba:?}"
+            );
+            for (b, bb) in &boxes[i + 1..] {
+                let apart = ba.2 <= bb.0 + slack
+                    || bb.2 <= ba.0 + slack
+                    || ba.3 <= bb.1 + slack
+                    || bb.3 <= ba.1 + slack;
+                assert!(apart, "{name}: `{a}` {ba:?} overlaps `{b}` {bb:?}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -385,6 +473,11 @@ mod tests {
                         false,
                     )],
                 },
+                input_labels: vec![(
+                    "zones.north.exports.export_share".into(),
+                    "The north special economic zone: export share of output, a long label".into(),
+                )],
+                chart_size: ChartSize::default(),
             },
             fan: FanData { years, series },
             scalars: vec![ScalarInfo {
@@ -424,9 +517,69 @@ mod tests {
         for (a, b) in drawn.iter().zip(&again) {
             assert!(a.png == b.png && a.svg == b.svg, "{}", a.spec.file_stem());
         }
+        for c in &drawn {
+            layout::assert_no_overlap(&c.spec.file_stem(), &c.svg, WIDTH, HEIGHT);
+        }
         // The planted driver leads, the negative one follows.
         let d = tornado::drivers(&data.sample, 0);
         assert_eq!(d[0].input, "zones.north.exports.export_share");
         assert!(d[1].rho < 0.0);
+    }
+
+    #[test]
+    fn every_kind_renders_at_every_size_without_overlapping_text() {
+        let mut data = five_zones_thirty_years();
+        for size in ChartSize::ALL {
+            data.run.chart_size = size;
+            let (w, h) = size.pixels();
+            for c in render_all(&data, 2).unwrap() {
+                let name = format!("{} at {size}", c.spec.file_stem());
+                let decoder = png::Decoder::new(std::io::Cursor::new(&c.png));
+                let reader = decoder.read_info().unwrap();
+                assert_eq!(
+                    (reader.info().width, reader.info().height),
+                    (w, h),
+                    "{name}"
+                );
+                assert!(c.svg.contains(&format!("width=\"{w}\"")), "{name}");
+                layout::assert_no_overlap(&name, &c.svg, w, h);
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_size_is_the_slide_size_and_names_round_trip() {
+        assert_eq!(ChartSize::default().pixels(), (WIDTH, HEIGHT));
+        for size in ChartSize::ALL {
+            assert_eq!(ChartSize::from_name(size.name()), Some(size));
+            let json = serde_json::to_string(&size).unwrap();
+            assert_eq!(json, format!("\"{size}\""));
+        }
+        assert_eq!(ChartSize::from_name("A4"), None);
+    }
+
+    /// The layout check sees text: it finds a chart's texts, and it fails
+    /// on two labels drawn over each other and on one past the edge.
+    #[test]
+    fn the_layout_check_catches_overlapping_and_clipped_text() {
+        let data = five_zones_thirty_years();
+        let svg = render(&chart_list(&data)[4], &data).unwrap().svg;
+        let boxes = layout::text_boxes(&svg);
+        assert!(boxes.len() > 10, "{boxes:?}");
+        let text = |x: u32, label: &str| {
+            format!(
+                r#"<text x="{x}" y="100" dy="0.5ex" text-anchor="start" font-size="26">{label}</text>"#
+            )
+        };
+        let page = |body: String| format!(r#"<svg width="400" height="200">{body}</svg>"#);
+        let apart = page(text(10, "Exports") + &text(200, "Imports"));
+        layout::assert_no_overlap("apart", &apart, 400, 200);
+        let over = page(text(10, "Exports") + &text(60, "Imports"));
+        let clipped = page(text(350, "Exports"));
+        for svg in [over, clipped] {
+            let caught =
+                std::panic::catch_unwind(|| layout::assert_no_overlap("bad", &svg, 400, 200));
+            assert!(caught.is_err(), "{svg}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use super::canvas::{Area, Drawn, TextOut, err};
 use super::data::{FanData, FanSeries};
 use super::fan::{label_and_unit, replications_of, value_range, with_unit};
 use super::frame::{Key, LegendItem, frame};
-use super::{Figure, Picture, render_figure, style};
+use super::{ChartSize, Figure, Picture, render_figure, style};
 use crate::engine::Catalogue;
 use crate::error::Error;
 
@@ -40,6 +40,8 @@ pub struct OverlayData {
     pub scenarios: Vec<OverlayScenario>,
     /// Labels and units of the outputs (the base's model's).
     pub catalogue: Catalogue,
+    /// The size the charts are drawn at (the base's).
+    pub chart_size: ChartSize,
 }
 
 /// The file name (without extension) of the overlay chart of `output`.
@@ -60,7 +62,11 @@ impl Figure for Overlay<'_> {
 
 /// Draw the overlay chart of `output`: PNG and SVG.
 pub fn render_overlay(data: &OverlayData, output: &str) -> Result<Picture, Error> {
-    render_figure(&file_stem(output), &Overlay { data, output })
+    render_figure(
+        &file_stem(output),
+        &Overlay { data, output },
+        data.chart_size,
+    )
 }
 
 /// The overlay charts of `outputs` (the base's `[outputs].charts`), in that
@@ -254,5 +260,54 @@ mod tests {
         );
         assert_eq!(split_common_prefix(&["A: b"]).0, "");
         assert!(line_width(0, 3) > line_width(1, 3) && line_width(2, 3) == style::DATA_LINE);
+    }
+
+    /// Three scenarios with long titles over thirty years: the overlay
+    /// renders at every size with no text over another.
+    #[test]
+    fn the_overlay_renders_at_every_size_without_overlapping_text() {
+        use crate::engine::{Described, Unit};
+        let years: Vec<i32> = (2025..2055).collect();
+        let scenario = |k: f64, title: &str| OverlayScenario {
+            title: title.into(),
+            fan: FanData {
+                years: years.clone(),
+                series: vec![FanSeries {
+                    output: "exports".into(),
+                    zone: "total".into(),
+                    quantiles: (0..years.len())
+                        .map(|t| {
+                            let m = k * 1000.0 * (1.0 - (-(t as f64) / 8.0).exp());
+                            [0.6 * m, 0.85 * m, m, 1.15 * m, 1.5 * m]
+                        })
+                        .collect(),
+                }],
+            },
+        };
+        let mut data = OverlayData {
+            replications: 5000,
+            scenarios: vec![
+                scenario(1.0, "CPEC priority zones: baseline at the observed pace"),
+                scenario(1.3, "CPEC priority zones: skills scale-up in every zone"),
+                scenario(0.8, "CPEC priority zones: energy reliability programme"),
+            ],
+            catalogue: Catalogue {
+                series: vec![Described::new(
+                    "exports",
+                    "Exports",
+                    Unit::usd_million_per_year(),
+                    true,
+                )],
+                scalars: Vec::new(),
+            },
+            chart_size: ChartSize::default(),
+        };
+        for size in ChartSize::ALL {
+            data.chart_size = size;
+            let (w, h) = size.pixels();
+            let p = render_overlay(&data, "exports").unwrap();
+            let name = format!("{} at {size}", p.stem);
+            super::super::layout::assert_no_overlap(&name, &p.svg, w, h);
+        }
     }
 }

@@ -17,7 +17,7 @@ use super::axes::{Axis, Grid, chart, y_label_area};
 use super::canvas::{Area, Drawn, TextOut, err, text_height, text_width};
 use super::fan::with_unit;
 use super::frame::{Key, LegendItem, fit, font, frame};
-use super::{Figure, Picture, render_figure, style};
+use super::{ChartSize, Figure, Picture, render_figure, style};
 use crate::engine::Unit;
 use crate::error::Error;
 
@@ -92,9 +92,13 @@ pub enum SensitivityChart {
 /// Factors named on a Morris chart.
 const NAMED_POINTS: usize = 8;
 
-/// Draw `charts` on `threads` threads, in order; the bytes do not depend
+/// Draw `charts` at `size` on `threads` threads, in order; the bytes do not depend
 /// on the thread count.
-pub fn render_all(charts: &[SensitivityChart], threads: usize) -> Result<Vec<Picture>, Error> {
+pub fn render_all(
+    charts: &[SensitivityChart],
+    size: ChartSize,
+    threads: usize,
+) -> Result<Vec<Picture>, Error> {
     super::register_fonts();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -104,9 +108,9 @@ pub fn render_all(charts: &[SensitivityChart], threads: usize) -> Result<Vec<Pic
         charts
             .par_iter()
             .map(|c| match c {
-                SensitivityChart::Bars(b) => render_figure(&b.stem, b),
-                SensitivityChart::Years(y) => render_figure(&y.stem, y),
-                SensitivityChart::Morris(m) => render_figure(&m.stem, m),
+                SensitivityChart::Bars(b) => render_figure(&b.stem, b, size),
+                SensitivityChart::Years(y) => render_figure(&y.stem, y, size),
+                SensitivityChart::Morris(m) => render_figure(&m.stem, m, size),
             })
             .collect()
     })

@@ -15,12 +15,75 @@ use std::sync::OnceLock;
 
 use ab_glyph::FontRef;
 use plotters::style::{FontStyle, RGBAColor, RGBColor};
+use serde::{Deserialize, Serialize};
 
-/// Chart width in pixels: 1600 x 1000 prints at 6.4 x 4 inches at 250 dpi
-/// (the resolution written into every PNG) and fills a slide.
+/// Chart width in pixels at the default size ([`ChartSize::Slide`]):
+/// 1600 x 1000 prints at 6.4 x 4 inches at 250 dpi (the resolution written
+/// into every PNG) and fills a slide.
 pub const WIDTH: u32 = 1600;
-/// Chart height in pixels.
+/// Chart height in pixels at the default size.
 pub const HEIGHT: u32 = 1000;
+
+/// The size charts are drawn at, for where they go (`[outputs].chart_size`,
+/// `--chart-size`). Every size is drawn at 250 dpi with the same text sizes
+/// in pixels, so text prints at the same point size (tick labels about
+/// 8 pt) whatever the chart's size: a smaller chart has less room, never
+/// smaller text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartSize {
+    /// 1600 x 1000 pixels, 6.4 x 4 inches: a slide, or a page's width.
+    #[default]
+    Slide,
+    /// 1575 x 1083 pixels, 16 x 11 cm: the text width of an A4 page with
+    /// 2.5 cm margins.
+    A4,
+    /// 1161 x 787 pixels, 11.8 x 8 cm: the text width of an A5 page with
+    /// 1.5 cm margins.
+    A5,
+}
+
+impl ChartSize {
+    /// Every size, in the order the docs list them.
+    pub const ALL: [ChartSize; 3] = [ChartSize::Slide, ChartSize::A4, ChartSize::A5];
+
+    /// Width and height in pixels.
+    pub fn pixels(self) -> (u32, u32) {
+        match self {
+            ChartSize::Slide => (WIDTH, HEIGHT),
+            // 16 cm and 11 cm at 250 dpi.
+            ChartSize::A4 => (1575, 1083),
+            // 11.8 cm and 8 cm at 250 dpi.
+            ChartSize::A5 => (1161, 787),
+        }
+    }
+
+    /// Its name in scenarios and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartSize::Slide => "slide",
+            ChartSize::A4 => "a4",
+            ChartSize::A5 => "a5",
+        }
+    }
+
+    /// The size called `name` (`slide`, `a4`, `a5`).
+    pub fn from_name(name: &str) -> Option<ChartSize> {
+        ChartSize::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether it is the default size (which manifests leave out, so
+    /// folders written before sizes existed keep their bytes).
+    pub fn is_default(&self) -> bool {
+        *self == ChartSize::default()
+    }
+}
+
+impl std::fmt::Display for ChartSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 /// Pixels per metre written into PNGs: 250 dots per inch.
 pub const PIXELS_PER_METRE: u32 = 9843;
 

@@ -20,7 +20,7 @@ use super::axes::{Axis, Grid, chart, y_label_area};
 use super::canvas::{Area, Drawn, TextOut, err, text_height, text_width};
 use super::fan::{label_and_unit, replications_of, value_span, with_unit};
 use super::frame::{Key, LegendItem, fit, frame, text};
-use super::{Figure, Picture, render_figure, style};
+use super::{ChartSize, Figure, Picture, render_figure, style};
 use crate::engine::{Catalogue, Unit};
 use crate::error::Error;
 use crate::output::format;
@@ -147,6 +147,8 @@ pub struct SweepChartInfo {
     pub chart_scalar: Option<String>,
     /// Labels and units of the scalars (the base's model's).
     pub catalogue: Catalogue,
+    /// The size the charts are drawn at (the base scenario's).
+    pub chart_size: ChartSize,
 }
 
 /// Draw the charts of a sweep (see the module docs for which) from the
@@ -172,6 +174,7 @@ pub fn render_sweep_charts(
                         table: &table,
                         scalar: s,
                     },
+                    info.chart_size,
                 )
             })
             .collect(),
@@ -188,6 +191,7 @@ pub fn render_sweep_charts(
             Ok(vec![render_figure(
                 &format!("{kind}_{}", scalar.name),
                 &figure,
+                info.chart_size,
             )?])
         }
         _ => Ok(Vec::new()),
@@ -553,5 +557,68 @@ mod tests {
             .map(|k| lum(style::sequential(k as f64 / 10.0)))
             .collect();
         assert!(l.windows(2).all(|w| w[1] > w[0]), "{l:?}");
+    }
+
+    /// A line sweep and a grid sweep render at every size with no text
+    /// over another.
+    #[test]
+    fn sweep_charts_render_at_every_size_without_overlapping_text() {
+        use crate::engine::Described;
+        let scalar = |name: &str| {
+            Described::new(
+                name,
+                "Exports in the final year",
+                Unit::usd_million_per_year(),
+                false,
+            )
+        };
+        let mut info = SweepChartInfo {
+            title: "Skills and grid reliability across the priority zones".into(),
+            grid: true,
+            replications: 2000,
+            chart_scalar: None,
+            catalogue: Catalogue {
+                series: Vec::new(),
+                scalars: vec![scalar("exports_final")],
+            },
+            chart_size: ChartSize::default(),
+        };
+        let head = "exports_final_mean,exports_final_sd,exports_final_p05,exports_final_p50,exports_final_p95,exports_final_p_target";
+        let mut line = format!("point,global.demand_volatility,{head}\n");
+        let mut grid =
+            format!("point,global.demand_volatility,zones.north.workforce.skilled_share,{head}\n");
+        let mut point = 0;
+        for i in 0..5 {
+            let a = 0.05 + 0.02 * i as f64;
+            line.push_str(&format!(
+                "{},{a},{},1,{},{},{},0.4\n",
+                i + 1,
+                1000.0 + 300.0 * i as f64,
+                800.0,
+                1000.0,
+                1300.0
+            ));
+            for j in 0..4 {
+                point += 1;
+                let b = 0.1 + 0.1 * j as f64;
+                let m = 1000.0 + 250.0 * i as f64 - 120.0 * j as f64;
+                grid.push_str(&format!(
+                    "{point},{a},{b},{m},1,{},{m},{},0.5\n",
+                    0.8 * m,
+                    1.2 * m
+                ));
+            }
+        }
+        for size in ChartSize::ALL {
+            info.chart_size = size;
+            let (w, h) = size.pixels();
+            let mut pictures = render_sweep_charts(&info, &line, 1).unwrap();
+            pictures.extend(render_sweep_charts(&info, &grid, 2).unwrap());
+            assert_eq!(pictures.len(), 2);
+            for p in &pictures {
+                let name = format!("{} at {size}", p.stem);
+                super::super::layout::assert_no_overlap(&name, &p.svg, w, h);
+            }
+        }
     }
 }

@@ -177,7 +177,7 @@ pub fn draw_tornado<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) ->
     let names: Vec<String> = shown
         .iter()
         .rev()
-        .map(|d| fit(&d.input, style::TICK_SIZE, max_label))
+        .map(|d| fit(data.input_label(&d.input), style::TICK_SIZE, max_label))
         .collect();
     let y = Axis::categories(names);
     let m = shown

@@ -27,7 +27,7 @@ mod sensitivity;
 mod sweep;
 
 pub use compare::{CompareManifest, ManifestScenario};
-pub use run::{Manifest, ManifestZone, PrecisionRecord, RunFacts, ShardInfo};
+pub use run::{Manifest, ManifestParameter, ManifestZone, PrecisionRecord, RunFacts, ShardInfo};
 pub use sensitivity::{ManifestFactor, SensitivityManifest, SensitivityShardInfo};
 pub use sweep::{SweepManifest, SweepShardInfo};
 
@@ -123,6 +123,8 @@ mod tests {
                 name: "North".into(),
             }],
             outputs: Catalogue::default(),
+            parameters: Vec::new(),
+            chart_size: Default::default(),
         };
         assert_eq!(run.to_json(), RUN_JSON);
         let mut sweep = SweepManifest {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ManifestInput, TOOL, TOOL_VERSION};
 use crate::engine::Catalogue;
+use crate::output::charts::ChartSize;
 use crate::scenario::Scenario;
 use crate::uncertainty::SamplingMethod;
 
@@ -74,6 +75,32 @@ pub struct Manifest {
     /// Empty in folders written before it was recorded.
     #[serde(default)]
     pub outputs: Catalogue,
+    /// Every uncertain parameter, in the order of the inputs of
+    /// `reservoir.csv`: its path, what people call it, its distribution and
+    /// mean (the workbook's Inputs sheet, the tornado charts' labels).
+    /// Left out when there is none, and absent from folders written before
+    /// it was recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<ManifestParameter>,
+    /// The size the charts are drawn at (`[outputs].chart_size`); left out
+    /// at the default size, and absent from folders written before sizes
+    /// existed.
+    #[serde(default, skip_serializing_if = "ChartSize::is_default")]
+    pub chart_size: ChartSize,
+}
+
+/// An uncertain parameter, as the run manifest records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestParameter {
+    /// Its dotted path, as in the tables.
+    pub path: String,
+    /// What people call it (the scenario's `label`, or words made from the
+    /// path).
+    pub label: String,
+    /// Its distribution, e.g. `triangular(min 0, mode 1, max 4)`.
+    pub distribution: String,
+    /// The distribution's mean.
+    pub mean: f64,
 }
 
 fn default_reservoir_capacity() -> usize {
@@ -182,6 +209,17 @@ impl Manifest {
                 .map(|(id, name)| ManifestZone { id, name })
                 .collect(),
             outputs: scenario.model.catalogue(),
+            parameters: scenario
+                .parameters
+                .uncertain()
+                .map(|(_, p)| ManifestParameter {
+                    path: p.path.clone(),
+                    label: p.label().to_string(),
+                    distribution: p.distribution.to_string(),
+                    mean: p.distribution.mean(),
+                })
+                .collect(),
+            chart_size: scenario.outputs.chart_size,
         }
     }
 

@@ -53,10 +53,10 @@ mod rule;
 mod writer;
 
 pub(crate) use exchange::replace_folder;
-pub(crate) use rule::parent_of;
 pub use rule::{
     Found, Output, SEZSIM_NAMES, check_file, check_folder, inspect, is_sezsim_run_folder, resolve,
 };
+pub(crate) use rule::{parent_of, written_by_sezsim};
 pub(crate) use writer::{
     Writer, aside_for, clear_dead_temporaries_in, clear_temporaries, temporary_for,
 };

@@ -22,6 +22,8 @@ pub const SEZSIM_NAMES: &[&str] = &[
     "scalars.csv",
     "manifest.json",
     "report.md",
+    crate::output::html::REPORT_HTML,
+    crate::output::xlsx::RESULTS_XLSX,
     "fan.csv",
     "reservoir.csv",
     "replications.csv",
@@ -394,7 +396,7 @@ fn recognise(dir: &Path) -> io::Result<Option<Kind>> {
 
 /// Whether `file` is a JSON object whose `tool` is `"sezsim"`
 /// ([`manifest::TOOL`](crate::output::manifest::TOOL)).
-fn written_by_sezsim(file: &Path) -> bool {
+pub(crate) fn written_by_sezsim(file: &Path) -> bool {
     let small = fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() <= MANIFEST_MAX_BYTES);
     small
         && fs::read_to_string(file)

@@ -3,6 +3,7 @@
 //! the results (so a merge of shards writes the unsharded tables, bit for
 //! bit).
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use super::{
@@ -198,8 +199,43 @@ pub(super) fn shard_manifest(
     m
 }
 
+/// What readers see for each factor, by factor name: a parameter's label,
+/// a correlated block's labels joined with " + ", a group's name, and
+/// "Random shocks" for the shocks. Tables keep the names.
+fn factor_labels(scenario: &Scenario, plan: &Plan) -> HashMap<String, String> {
+    let by_path: HashMap<&str, &str> = scenario
+        .parameters
+        .uncertain()
+        .map(|(_, p)| (p.path.as_str(), p.label()))
+        .collect();
+    manifest_factors(plan)
+        .into_iter()
+        .map(|f| {
+            let is_group = scenario.sensitivity.groups.iter().any(|g| g.name == f.name);
+            let label = if f.parameters.is_empty() && f.name == SHOCKS_FACTOR {
+                "Random shocks".to_string()
+            } else if is_group || f.parameters.is_empty() {
+                f.name.clone()
+            } else {
+                f.parameters
+                    .iter()
+                    .map(|p| by_path.get(p.as_str()).copied().unwrap_or(p.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            (f.name, label)
+        })
+        .collect()
+}
+
+/// The label of factor `name` in `labels`, or the name.
+fn label_of<'a>(labels: &'a HashMap<String, String>, name: &'a str) -> &'a str {
+    labels.get(name).map_or(name, String::as_str)
+}
+
 /// The factors as the report lists them.
 fn report_factors(scenario: &Scenario, plan: &Plan) -> Vec<ReportFactor> {
+    let labels = factor_labels(scenario, plan);
     manifest_factors(plan)
         .into_iter()
         .map(|f| {
@@ -223,6 +259,7 @@ fn report_factors(scenario: &Scenario, plan: &Plan) -> Vec<ReportFactor> {
                 Vec::new()
             };
             ReportFactor {
+                label: label_of(&labels, &f.name).to_string(),
                 name: f.name,
                 what,
                 members,
@@ -331,6 +368,7 @@ fn sections(
     results: &Results,
 ) -> (Vec<ReportSection>, Vec<SensitivityChart>) {
     let catalogue = scenario.model.catalogue();
+    let labels = factor_labels(scenario, plan);
     let mut sections = Vec::new();
     let mut figures = Vec::new();
     let keys: Vec<&OutputKey> = plan.selection.outputs.iter().map(|(k, _)| k).collect();
@@ -395,7 +433,7 @@ fn sections(
                         .iter()
                         .take(TOP_FACTORS)
                         .map(|&(f, s1, st)| chart::FactorBars {
-                            name: f.to_string(),
+                            name: label_of(&labels, f).to_string(),
                             s1: [s1.value, s1.lo, s1.hi],
                             st: [st.value, st.lo, st.hi],
                         })
@@ -406,7 +444,9 @@ fn sections(
                     alt: format!("S1 and ST of {label}"),
                     caption: "First-order (S1) and total (ST) indices with their 95% intervals, sorted by ST.".into(),
                 });
-                if yearly && let Some(area) = year_shares(scenario, plan, results, key, &label) {
+                if yearly
+                    && let Some(area) = year_shares(scenario, plan, results, key, &label, &labels)
+                {
                     section.charts.push(ReportChart {
                         stem: area.stem.clone(),
                         alt: format!("S1 of {} over the years", key.output),
@@ -442,7 +482,9 @@ fn sections(
                     unit: unit.clone(),
                     factors: sorted
                         .iter()
-                        .map(|&(f, st)| (f.to_string(), st.mu_star.value, st.sigma))
+                        .map(|&(f, st)| {
+                            (label_of(&labels, f).to_string(), st.mu_star.value, st.sigma)
+                        })
                         .collect(),
                 }));
                 section.charts.push(ReportChart {
@@ -468,6 +510,7 @@ fn year_shares(
     results: &Results,
     last: &OutputKey,
     label: &str,
+    labels: &HashMap<String, String>,
 ) -> Option<chart::YearShares> {
     let names = plan.factors().names();
     let years: Vec<i32> = plan
@@ -514,7 +557,7 @@ fn year_shares(
         .iter()
         .map(|&j| {
             (
-                names[j].clone(),
+                label_of(labels, &names[j]).to_string(),
                 s1.iter().map(|row| row[j].max(0.0)).collect(),
             )
         })
@@ -594,7 +637,7 @@ pub(super) fn publish(
         }
     }
     let (sections, figures) = sections(scenario, plan, &results);
-    let pictures = chart::render_all(&figures, settings.threads)?;
+    let pictures = chart::render_all(&figures, scenario.outputs.chart_size, settings.threads)?;
     charts::write_pictures(&pending, &format!("{CHARTS_DIR}/"), &pictures)?;
     let leading = sections.first().and_then(|s| {
         s.rows.first().map(|r| match r {

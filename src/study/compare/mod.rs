@@ -39,6 +39,7 @@ use crate::output::manifest::{self, CompareManifest, ManifestScenario};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
+use crate::output::xlsx;
 use crate::run::{self, RunSettings};
 use crate::scenario::Scenario;
 
@@ -143,6 +144,7 @@ fn overlay_data(
     replications: u64,
 ) -> Result<OverlayData, Error> {
     let base_catalogue = scenarios[0].model.catalogue();
+    let base_size = scenarios[0].outputs.chart_size;
     let scenarios = scenarios
         .iter()
         .map(|s| {
@@ -158,6 +160,7 @@ fn overlay_data(
         replications,
         scenarios,
         catalogue: base_catalogue,
+        chart_size: base_size,
     })
 }
 
@@ -297,9 +300,11 @@ fn compare_recording(
     let overlays = overlay_data(&pending, scenarios, settings.replications)?;
     let pictures = charts::overlay::render_overlays(&overlays, &scenarios[0].outputs.charts)?;
     charts::write_pictures(&pending, &format!("{}/", charts::CHARTS_DIR), &pictures)?;
-    pending.write("compare.csv", compare_csv(&comparison).as_bytes())?;
+    let compare_table = compare_csv(&comparison);
+    pending.write("compare.csv", compare_table.as_bytes())?;
     pending.write("compare.md", compare_md(&comparison).as_bytes())?;
-    if let Some(csv) = cost_effectiveness_csv(&comparison) {
+    let cost_table = cost_effectiveness_csv(&comparison);
+    if let Some(csv) = &cost_table {
         pending.write(COST_EFFECTIVENESS_CSV, csv.as_bytes())?;
     }
     let wall_time_seconds = started.elapsed().as_secs_f64();
@@ -324,7 +329,15 @@ fn compare_recording(
         command: settings.command.clone(),
         precision,
     };
-    pending.write("manifest.json", manifest.to_json().as_bytes())?;
+    let manifest_json = manifest.to_json();
+    let book = xlsx::workbook(&xlsx::FolderTables {
+        manifest: &manifest_json,
+        compare: Some(&compare_table),
+        cost_effectiveness: cost_table.as_deref(),
+        ..Default::default()
+    })?;
+    pending.write(xlsx::RESULTS_XLSX, &book)?;
+    pending.write("manifest.json", manifest_json.as_bytes())?;
     let dir = pending.publish()?;
     Ok(CompareOutcome {
         dir,

@@ -15,6 +15,7 @@ use crate::output::report::{self, Report};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
 use crate::output::tables;
+use crate::output::{html, xlsx};
 use crate::scenario::Scenario;
 
 use super::RunSettings;
@@ -76,7 +77,9 @@ pub(crate) fn write_charts(
     Ok((data, drawn.into_iter().map(|c| c.spec).collect()))
 }
 
-/// `report.md` of a run folder (see [`report`]); returns what it shows.
+/// `report.md` of a run folder (see [`report`]), the same as one page,
+/// `report.html` (see [`html`]), and the tables as a workbook,
+/// `results.xlsx` (see [`xlsx`]); returns what the reports show.
 pub(crate) fn write_report(
     pending: &PendingDir,
     scenario: &Scenario,
@@ -85,7 +88,37 @@ pub(crate) fn write_report(
     manifest: &Manifest,
 ) -> Result<Report, Error> {
     let report = Report::new(scenario, summary, data, manifest);
-    pending.write("report.md", report::render(&report).as_bytes())?;
+    let markdown = report::render(&report);
+    pending.write("report.md", markdown.as_bytes())?;
+    // The charts as written (write_charts came first), inlined in the page.
+    let mut svgs = Vec::with_capacity(report.charts.len());
+    for c in &report.charts {
+        let path = pending.path(&c.svg);
+        let svg = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        svgs.push((c.png.clone(), svg));
+    }
+    let page = html::render(&report.title, &markdown, &svgs);
+    pending.write(html::REPORT_HTML, page.as_bytes())?;
+    // The workbook, from the tables as written (export reads the same).
+    let read = |name: &str| {
+        let path = pending.path(name);
+        std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
+    };
+    let (summary_csv, scalars_csv, fan_csv) = (
+        read("summary.csv")?,
+        read(charts::data::SCALARS_CSV)?,
+        read(charts::FAN_CSV)?,
+    );
+    let intervals_csv = read(intervals::INTERVALS_CSV)?;
+    let book = xlsx::workbook(&xlsx::FolderTables {
+        manifest: &manifest.to_json(),
+        summary: Some(&summary_csv),
+        scalars: Some(&scalars_csv),
+        intervals: Some(&intervals_csv),
+        fan: Some(&fan_csv),
+        ..Default::default()
+    })?;
+    pending.write(xlsx::RESULTS_XLSX, &book)?;
     Ok(report)
 }
 

@@ -50,7 +50,7 @@ pub fn merge_run(
 
     // Re-read the scenario: the run folder is written from it too.
     let scenario_file = PathBuf::from(&first.info.scenario_file);
-    let scenario = unchanged_scenario(
+    let mut scenario = unchanged_scenario(
         &scenario_file,
         &first.manifest.scenario_sha256,
         &first.manifest_path,
@@ -83,6 +83,8 @@ pub fn merge_run(
     // the capacity (bottom-k sampling merges exactly; the shards agree on
     // the capacity, see check_run_shards).
     let capacity = first.manifest.reservoir_capacity;
+    // As the shards were run (`--chart-size` may have overridden the file).
+    scenario.outputs.chart_size = first.manifest.chart_size;
     let mut reservoir = Reservoir::new(capacity, first.manifest.seed);
     for s in &shards {
         if !s.info.files.iter().any(|f| f.path == RESERVOIR_FILE) {

@@ -14,6 +14,7 @@ use crate::output::charts::{self, CHARTS_DIR};
 use crate::output::manifest::{SweepManifest, SweepShardInfo};
 use crate::output::run_dir::PendingDir;
 use crate::output::target::Output;
+use crate::output::xlsx;
 use crate::scenario::Registry;
 use crate::study::files::{read_each, read_json};
 use crate::study::merged::{MergeOutcome, MergedKind};
@@ -188,6 +189,12 @@ pub fn merge_shards(
         .map(|s| s.manifest.wall_time_seconds)
         .sum::<f64>()
         + started.elapsed().as_secs_f64();
+    let book = xlsx::workbook(&xlsx::FolderTables {
+        manifest: &manifest.to_json(),
+        points: Some(&csv),
+        ..Default::default()
+    })?;
+    pending.write(xlsx::RESULTS_XLSX, &book)?;
     pending.write(SWEEP_MANIFEST, manifest.to_json().as_bytes())?;
     let dir = pending.publish()?;
     Ok(MergeOutcome {

@@ -283,6 +283,7 @@ impl Sweep {
             replications: self.replications,
             chart_scalar: self.spec.chart_scalar.as_ref().map(|(s, _)| s.clone()),
             catalogue: self.template.base().model.catalogue(),
+            chart_size: self.template.base().outputs.chart_size,
         };
         charts::sweep::render_sweep_charts(&info, points_csv, self.spec.parameters.len())
     }

@@ -13,6 +13,7 @@ use crate::output::charts::{self, CHARTS_DIR};
 use crate::output::manifest::SweepManifest;
 use crate::output::run_dir::PendingDir;
 use crate::output::target::{self, Output};
+use crate::output::xlsx;
 use crate::study::files::read_json;
 use crate::study::paths::default_shard_dir;
 use crate::study::shard_id::Shard;
@@ -128,6 +129,7 @@ pub fn run(
     let reused = owned.len() - to_run.len();
     // A shard folder holds only its points and sweep.json.
     let mut last = vec![SWEEP_MANIFEST];
+    let mut points_csv = None;
     if settings.shard.is_none() {
         let csv = assemble_points_csv(
             |p| points_dir.join(sweep.point_label(p)),
@@ -135,11 +137,20 @@ pub fn run(
         )?;
         staging.write(POINTS_CSV, csv.as_bytes())?;
         charts::write_pictures(&staging, &format!("{CHARTS_DIR}/"), &sweep.charts(&csv)?)?;
-        last = vec![POINTS_CSV, CHARTS_DIR, SWEEP_MANIFEST];
+        last = vec![POINTS_CSV, CHARTS_DIR, xlsx::RESULTS_XLSX, SWEEP_MANIFEST];
+        points_csv = Some(csv);
     }
     let wall_time_seconds = started.elapsed().as_secs_f64();
     let mut manifest = sweep.manifest(settings, to_run.len(), reused);
     manifest.wall_time_seconds = wall_time_seconds;
+    if let Some(csv) = &points_csv {
+        let book = xlsx::workbook(&xlsx::FolderTables {
+            manifest: &manifest.to_json(),
+            points: Some(csv),
+            ..Default::default()
+        })?;
+        staging.write(xlsx::RESULTS_XLSX, &book)?;
+    }
     staging.write(SWEEP_MANIFEST, manifest.to_json().as_bytes())?;
     staging.publish_entries(&last)?;
     remove_stale_points(&points_dir, sweep, settings.shard)?;
