@@ -348,8 +348,10 @@ mod tests {
             root.draw(&Rectangle::new([(40, 60), (560, 300)], band.filled()))
                 .map_err(err)?;
             root.draw(&PathElement::new(
-                (0..50).map(|i| (40 + 10 * i, 300 - (i * i / 12) as i32)),
-                RGBColor(0x1f, 0x4e, 0x79).stroke_width(3),
+                (0..50)
+                    .map(|i: i32| (40 + 10 * i, 300 - i * i / 12))
+                    .collect::<Vec<_>>(),
+                Color::stroke_width(&RGBColor(0x1f, 0x4e, 0x79), 3),
             ))
             .map_err(err)?;
             let label = ("sans-serif", 28.0).into_font().color(&BLACK);
