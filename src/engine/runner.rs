@@ -21,9 +21,11 @@ use super::{
 const VALUE_STRIDE: usize = CHUNK_SIZE + 8;
 const CODE_STRIDE: usize = CHUNK_SIZE + 16;
 
-/// Chunks per thread in a wave: two keep both halves of a wave busy while
-/// bounding the buffers held.
-const WAVE_CHUNKS_PER_THREAD: usize = 2;
+/// Chunks per thread in a wave: each wave ends at a barrier where the
+/// chunks are merged into the cells, so more chunks a wave mean fewer
+/// barriers and more values merged per visit to a cell; eight measured
+/// about 10% faster than two, for about 5 MB more buffers.
+const WAVE_CHUNKS_PER_THREAD: usize = 8;
 /// Replications transposed together: 64 write whole cache lines of every
 /// column while the row-major block (64 x cells x 8 bytes) stays in L2.
 const TRANSPOSE_BLOCK: usize = 64;
