@@ -141,9 +141,9 @@ fn ishigami_quantile(p: f64) -> f64 {
 #[test]
 fn intervals_cover_ishigamis_mean_and_p95() {
     // E[Y] = a / 2 = 3.5; P95 by integration. Over 50 seeds at n = 4,096,
-    // 95% intervals should cover the truth about 47.5 times; at least 45
-    // is asked (the t interval is nominal, the order-statistic one
-    // conservative).
+    // 95% intervals should cover the truth about 47.5 times (binomial sd
+    // 1.54); at least 45, 1.6 sd below, is asked (the t interval is
+    // nominal, the order-statistic one conservative).
     let p95 = ishigami_quantile(0.95);
     assert!((ishigami_cdf(p95) - 0.95).abs() < 1e-9);
     let (_dir, path) = support::scenario_dir(&ishigami("random"), &[]);
@@ -164,6 +164,7 @@ fn intervals_cover_ishigamis_mean_and_p95() {
         let (lo, hi) = intervals[at].bounds.unwrap();
         p95_hits += usize::from(lo <= p95 && p95 <= hi);
     }
+    eprintln!("covered: mean {mean_hits} of 50, P95 {p95_hits} of 50");
     assert!(mean_hits >= 45, "mean covered {mean_hits} of 50");
     assert!(p95_hits >= 45, "P95 ({p95}) covered {p95_hits} of 50");
 }
