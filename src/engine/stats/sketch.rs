@@ -404,9 +404,10 @@ impl QuantileSketch {
 /// functions (a third of a run's time when done for every cell), so
 /// answers are remembered per thread.
 pub fn order_statistic_ranks(n: u64, q: f64) -> (u64, u64) {
+    /// `((n, q's bits), ranks)`, oldest first.
+    type Known = std::cell::RefCell<Vec<((u64, u64), (u64, u64))>>;
     thread_local! {
-        static KNOWN: std::cell::RefCell<Vec<((u64, u64), (u64, u64))>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+        static KNOWN: Known = const { std::cell::RefCell::new(Vec::new()) };
     }
     /// Enough for a run's levels at a few counts; older answers go first.
     const REMEMBERED: usize = 64;
