@@ -903,7 +903,8 @@ mod tests {
     fn the_sink_never_sees_a_replication_of_a_failed_wave() {
         let model = Poisoned {
             toy: Toy::new(2, 3),
-            bad: vec![3 * CHUNK_SIZE as u64 + 10],
+            // In the second chunk of the second wave.
+            bad: vec![(WAVE_CHUNKS_PER_THREAD + 1) as u64 * CHUNK_SIZE as u64 + 10],
             cells: vec![0],
             value: f64::NAN,
         };
@@ -914,10 +915,15 @@ mod tests {
             on_progress: None,
             ..Hooks::default()
         };
-        let e = run(&model, &RunOptions::new(10 * CHUNK_SIZE as u64, 1), hooks).unwrap_err();
+        let chunks = 3 * WAVE_CHUNKS_PER_THREAD as u64;
+        let e = run(
+            &model,
+            &RunOptions::new(chunks * CHUNK_SIZE as u64, 1),
+            hooks,
+        )
+        .unwrap_err();
         assert!(matches!(e, EngineError::NonFinite { .. }), "{e}");
-        // One thread: waves of two chunks; the bad replication is in chunk
-        // 3, so chunks 0 and 1 reached the sink and no later one.
-        assert_eq!(seen, 2 * CHUNK_SIZE as u64);
+        // One thread: the first wave's chunks reached the sink, no later one.
+        assert_eq!(seen, (WAVE_CHUNKS_PER_THREAD * CHUNK_SIZE) as u64);
     }
 }
