@@ -3,7 +3,8 @@
 //! the CSV files' values to the last digit, numbers as numbers; the fan
 //! charts are native charts over the right cells; `sezsim export` writes
 //! the same bytes the run wrote, for run, comparison and sweep folders,
-//! and refuses folders sezsim did not write.
+//! and refuses folders sezsim did not write; a small run's workbook is
+//! pinned by a snapshot (tests/snapshots/xlsx__results_xlsx.snap).
 
 mod support;
 
@@ -277,4 +278,65 @@ fn export_refuses_a_folder_sezsim_did_not_write() {
     // Without --xlsx: a usage error.
     let o = sezsim().arg("export").arg(dir.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The workbook of a small run, as text: every sheet's name, size and
+/// first rows (cells as calamine reads them), each sheet's frozen pane and
+/// filter, and the cell ranges of every chart. Pinned by a snapshot like
+/// report.md, so any change to what the workbook holds is seen in review.
+#[test]
+fn the_workbook_of_a_small_run_is_pinned_by_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    sezsim()
+        .args([
+            "run",
+            "tests/fixtures/full/base.toml",
+            "-q",
+            "-n",
+            "300",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let path = out.join("results.xlsx");
+    let mut book = open(&path);
+    let mut text = String::new();
+    for (i, name) in book.sheet_names().into_iter().enumerate() {
+        let range = book.worksheet_range(&name).unwrap();
+        let (rows, columns) = range.get_size();
+        text.push_str(&format!("## {name}: {rows} rows x {columns} columns\n"));
+        for row in range.rows().take(6) {
+            let cells: Vec<String> = row.iter().map(|d| format!("{d:?}")).collect();
+            text.push_str(&cells.join(" | "));
+            text.push('\n');
+        }
+        let sheet = zip_text(&path, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        let pane = sheet.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#,
+        );
+        let filter = sheet
+            .split("<autoFilter ref=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("none");
+        text.push_str(&format!("frozen header: {pane}; filter: {filter}\n\n"));
+    }
+    let file = std::fs::File::open(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let charts: Vec<String> = (1..)
+        .map(|i| format!("xl/charts/chart{i}.xml"))
+        .take_while(|name| zip.by_name(name).is_ok())
+        .collect();
+    for chart in charts {
+        let xml = zip_text(&path, &chart);
+        let ranges: Vec<&str> = xml
+            .split("<c:f>")
+            .skip(1)
+            .filter_map(|s| s.split("</c:f>").next())
+            .collect();
+        text.push_str(&format!("{chart}: {}\n", ranges.join(", ")));
+    }
+    insta::assert_snapshot!("results_xlsx", text);
 }
