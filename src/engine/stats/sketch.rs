@@ -343,52 +343,79 @@ impl QuantileSketch {
     /// below `count`; bucketed mode), in one pass over the buckets in
     /// ascending value order.
     fn values_at_ranks(&self, ranks: &[u64]) -> Vec<f64> {
-        #[derive(Clone, Copy)]
-        enum Bucket {
-            NegativeInfinity,
-            Negative(i64),
-            Zero,
-            Positive(i64),
-            PositiveInfinity,
-        }
+        let mut walk = RankWalk {
+            ranks,
+            values: Vec::with_capacity(ranks.len()),
+            below: 0,
+        };
+        walk.bucket(self.negative_infinite, f64::NEG_INFINITY);
+        // Most negative first: largest magnitude first.
         let negative = &self.negative;
+        walk.store(&negative.bins, true, |i| {
+            -bucket_midpoint(negative.offset + i as i64)
+        });
+        walk.bucket(self.zeros, 0.0);
         let positive = &self.positive;
-        let buckets =
-            std::iter::once((self.negative_infinite, Bucket::NegativeInfinity))
-                // Most negative first: largest magnitude first.
-                .chain(
-                    negative.bins.iter().enumerate().rev().map(|(i, &c)| {
-                        (u64::from(c), Bucket::Negative(negative.offset + i as i64))
-                    }),
-                )
-                .chain(std::iter::once((self.zeros, Bucket::Zero)))
-                .chain(
-                    positive.bins.iter().enumerate().map(|(i, &c)| {
-                        (u64::from(c), Bucket::Positive(positive.offset + i as i64))
-                    }),
-                )
-                .chain(std::iter::once((
-                    self.positive_infinite,
-                    Bucket::PositiveInfinity,
-                )));
-        let mut values = Vec::with_capacity(ranks.len());
-        let mut below = 0u64;
-        for (count, bucket) in buckets {
-            below += count;
-            while values.len() < ranks.len() && ranks[values.len()] < below {
-                values.push(match bucket {
-                    Bucket::NegativeInfinity => f64::NEG_INFINITY,
-                    Bucket::Negative(key) => -bucket_midpoint(key),
-                    Bucket::Zero => 0.0,
-                    Bucket::Positive(key) => bucket_midpoint(key),
-                    Bucket::PositiveInfinity => f64::INFINITY,
-                });
-            }
-            if values.len() == ranks.len() {
-                break;
-            }
+        walk.store(&positive.bins, false, |i| {
+            bucket_midpoint(positive.offset + i as i64)
+        });
+        walk.bucket(self.positive_infinite, f64::INFINITY);
+        walk.values
+    }
+}
+
+/// A walk over buckets in ascending value order that picks the value of
+/// each wanted rank: the bucket where the count of values so far first
+/// exceeds the rank.
+struct RankWalk<'a> {
+    /// Wanted 0-based ranks, ascending.
+    ranks: &'a [u64],
+    /// The value of each rank found so far.
+    values: Vec<f64>,
+    /// Values in the buckets walked.
+    below: u64,
+}
+
+impl RankWalk<'_> {
+    /// Bins summed at once where no wanted rank falls in them: a store
+    /// spans thousands of mostly empty bins, and a sweep reads a few
+    /// ranks of every cell of every point.
+    const BLOCK: usize = 64;
+
+    /// Walk one bucket of `count` values, all estimated by `value`.
+    fn bucket(&mut self, count: u64, value: f64) {
+        self.below += count;
+        while self.values.len() < self.ranks.len() && self.ranks[self.values.len()] < self.below {
+            self.values.push(value);
         }
-        values
+    }
+
+    /// Walk `bins` (backwards if `reverse`), the value of bin `i` being
+    /// `value(i)`; blocks that hold no wanted rank are skipped whole.
+    fn store(&mut self, bins: &[u32], reverse: bool, value: impl Fn(usize) -> f64) {
+        let n = bins.len();
+        let mut start = 0;
+        while start < n {
+            let Some(&next) = self.ranks.get(self.values.len()) else {
+                return;
+            };
+            let end = (start + Self::BLOCK).min(n);
+            let block = if reverse {
+                &bins[n - end..n - start]
+            } else {
+                &bins[start..end]
+            };
+            let sum: u64 = block.iter().map(|&c| u64::from(c)).sum();
+            if self.below + sum <= next {
+                self.below += sum;
+            } else {
+                for position in start..end {
+                    let i = if reverse { n - 1 - position } else { position };
+                    self.bucket(u64::from(bins[i]), value(i));
+                }
+            }
+            start = end;
+        }
     }
 }
 
@@ -517,6 +544,52 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use rand_distr::{Distribution, LogNormal, Normal, Uniform};
+
+    /// Every rank read by the block-skipping walk is the bucket a walk of
+    /// one bin at a time finds: values over 12 orders of magnitude, both
+    /// signs, zeros and infinities, so blocks are skipped, entered and
+    /// walked backwards.
+    #[test]
+    fn the_rank_walk_finds_the_bucket_of_every_rank() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let spread = LogNormal::new(0.0, 6.0).unwrap();
+        let mut xs: Vec<f64> = (0..20_000)
+            .map(|i| {
+                let x: f64 = spread.sample(&mut rng);
+                match i % 10 {
+                    0 => 0.0,
+                    1..=3 => -x,
+                    _ => x,
+                }
+            })
+            .collect();
+        xs.extend([f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]);
+        let mut s = QuantileSketch::new();
+        s.insert_slice(&xs);
+        assert!(!s.is_exact());
+        // One bin at a time, in ascending value order.
+        let mut buckets: Vec<(u64, f64)> = vec![(s.negative_infinite, f64::NEG_INFINITY)];
+        for (i, &c) in s.negative.bins.iter().enumerate().rev() {
+            let key = s.negative.offset + i as i64;
+            buckets.push((u64::from(c), -bucket_midpoint(key)));
+        }
+        buckets.push((s.zeros, 0.0));
+        for (i, &c) in s.positive.bins.iter().enumerate() {
+            let key = s.positive.offset + i as i64;
+            buckets.push((u64::from(c), bucket_midpoint(key)));
+        }
+        buckets.push((s.positive_infinite, f64::INFINITY));
+        let mut reference = Vec::new();
+        for (count, value) in buckets {
+            reference.extend(std::iter::repeat_n(value, count as usize));
+        }
+        assert_eq!(reference.len() as u64, s.count);
+        let ranks: Vec<u64> = (0..s.count).step_by(7).chain([s.count - 1]).collect();
+        let walked = s.values_at_ranks(&ranks);
+        for (&r, &v) in ranks.iter().zip(&walked) {
+            assert_eq!(v.to_bits(), reference[r as usize].to_bits(), "rank {r}");
+        }
+    }
 
     /// Type 7 on sorted data, the reference definition.
     fn type7(sorted: &[f64], q: f64) -> (f64, f64, f64) {
