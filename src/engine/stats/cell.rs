@@ -27,7 +27,7 @@ pub struct Summary {
     /// [`SKETCH_RELATIVE_ACCURACY`](super::SKETCH_RELATIVE_ACCURACY)).
     pub quantiles: Vec<f64>,
     /// A distribution-free 95% interval `(lo, hi)` for each quantile, in
-    /// the order of `quantiles` (see [`QuantileSketch::quantile_intervals`]).
+    /// the order of `quantiles` (see `QuantileSketch::quantile_intervals`).
     pub quantile_intervals: Vec<(f64, f64)>,
     /// For a scalar with a target: share of replications whose value is
     /// `>= target` (NaN counts as below). `None` otherwise.
