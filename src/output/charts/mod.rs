@@ -190,10 +190,13 @@ pub struct RenderedChart {
     pub svg: String,
 }
 
+/// Draw chart `spec` of `data` on `root`; `drivers` are a tornado
+/// chart's (see [`tornado::drivers_of`]), computed once for both surfaces.
 fn draw_on<B: canvas::TextOut>(
     root: &canvas::Area<B>,
     spec: &ChartSpec,
     data: &ChartData,
+    drivers: &[tornado::Driver],
 ) -> canvas::Drawn {
     let s = spec.subject.as_str();
     match spec.kind {
@@ -201,19 +204,37 @@ fn draw_on<B: canvas::TextOut>(
         ChartKind::FanByZone => fan::draw_fan_by_zone(root, data, s),
         ChartKind::Histogram => distribution::draw_histogram(root, data, s),
         ChartKind::Cdf => distribution::draw_cdf(root, data, s),
-        ChartKind::Tornado => tornado::draw_tornado(root, data, s),
+        ChartKind::Tornado => tornado::draw_tornado(root, data, s, drivers),
     }
 }
 
 /// Draw one chart as PNG and SVG, at the run's chart size. Pure: the bytes
 /// depend only on `spec` and `data`.
 pub fn render(spec: &ChartSpec, data: &ChartData) -> Result<RenderedChart, Error> {
+    let ranks = match spec.kind {
+        ChartKind::Tornado => tornado::input_ranks(&data.sample),
+        _ => Vec::new(),
+    };
+    render_ranked(spec, data, &ranks)
+}
+
+/// [`render`], given the sample's [`tornado::input_ranks`] (used only by
+/// tornado charts).
+fn render_ranked(
+    spec: &ChartSpec,
+    data: &ChartData,
+    input_ranks: &[Vec<f64>],
+) -> Result<RenderedChart, Error> {
     register_fonts();
     let failed = |e: String| Error::Runtime(format!("cannot draw {}: {e}", spec.file_stem()));
+    let drivers = match spec.kind {
+        ChartKind::Tornado => tornado::drivers_of(data, input_ranks, &spec.subject),
+        _ => Vec::new(),
+    };
     let (w, h) = data.run.chart_size.pixels();
-    let rgb = canvas::draw_rgb(w, h, |root| draw_on(root, spec, data)).map_err(failed)?;
+    let rgb = canvas::draw_rgb(w, h, |root| draw_on(root, spec, data, &drivers)).map_err(failed)?;
     let png = canvas::encode_png(&rgb, w, h).map_err(failed)?;
-    let svg = canvas::draw_svg(w, h, |root| draw_on(root, spec, data)).map_err(failed)?;
+    let svg = canvas::draw_svg(w, h, |root| draw_on(root, spec, data, &drivers)).map_err(failed)?;
     Ok(RenderedChart {
         spec: spec.clone(),
         png,
@@ -280,7 +301,19 @@ pub fn render_all(data: &ChartData, threads: usize) -> Result<Vec<RenderedChart>
         .num_threads(threads.max(1))
         .build()
         .map_err(|source| Error::ThreadPool { threads, source })?;
-    pool.install(|| specs.par_iter().map(|s| render(s, data)).collect())
+    pool.install(|| {
+        // The inputs' ranks are shared by every tornado chart.
+        let tornado = specs.iter().any(|s| s.kind == ChartKind::Tornado);
+        let ranks = if tornado {
+            tornado::input_ranks(&data.sample)
+        } else {
+            Vec::new()
+        };
+        specs
+            .par_iter()
+            .map(|s| render_ranked(s, data, &ranks))
+            .collect()
+    })
 }
 
 /// Write rendered charts into `dir` (a pending folder), under `prefix`

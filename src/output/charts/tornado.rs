@@ -9,6 +9,7 @@
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
+use rayon::prelude::*;
 
 use super::axes::{Axis, Grid, chart, y_label_area};
 use super::canvas::{Area, Drawn, TextOut, err};
@@ -87,6 +88,18 @@ pub struct Driver {
 /// Every input's rank correlation with scalar `scalar` (its index in the
 /// sample), largest magnitude first; NaN last; ties in input order.
 pub fn drivers(sample: &Sample, scalar: usize) -> Vec<Driver> {
+    drivers_ranked(sample, &input_ranks(sample), scalar)
+}
+
+/// The [`ranks`] of each input of `sample`: the same for every tornado
+/// chart of a run, so ranked once (sorting the inputs, one per chart and
+/// surface, was a quarter of a 10,000-replication run).
+pub fn input_ranks(sample: &Sample) -> Vec<Vec<f64>> {
+    sample.input_values.par_iter().map(|x| ranks(x)).collect()
+}
+
+/// [`drivers`], given the sample's [`input_ranks`].
+pub fn drivers_ranked(sample: &Sample, input_ranks: &[Vec<f64>], scalar: usize) -> Vec<Driver> {
     let Some(y) = sample.scalar_values.get(scalar) else {
         return Vec::new();
     };
@@ -94,10 +107,10 @@ pub fn drivers(sample: &Sample, scalar: usize) -> Vec<Driver> {
     let mut out: Vec<Driver> = sample
         .inputs
         .iter()
-        .zip(&sample.input_values)
+        .zip(input_ranks)
         .map(|(name, x)| Driver {
             input: name.clone(),
-            rho: pearson(&ranks(x), &y_ranks),
+            rho: pearson(x, &y_ranks),
         })
         .collect();
     // A stable sort keeps input order among equal magnitudes.
@@ -117,11 +130,24 @@ fn signed(rho: f64) -> String {
     }
 }
 
-/// The tornado chart of scalar `name`.
-pub fn draw_tornado<B: TextOut>(root: &Area<B>, data: &ChartData, name: &str) -> Drawn {
-    let (label, _) = label_and_unit(&data.run.catalogue, name);
+/// The drivers of scalar `name` of `data` (none if the sample lacks it),
+/// given the sample's [`input_ranks`].
+pub fn drivers_of(data: &ChartData, input_ranks: &[Vec<f64>], name: &str) -> Vec<Driver> {
     let index = data.sample.scalars.iter().position(|s| s == name);
-    let all = index.map(|i| drivers(&data.sample, i)).unwrap_or_default();
+    index
+        .map(|i| drivers_ranked(&data.sample, input_ranks, i))
+        .unwrap_or_default()
+}
+
+/// The tornado chart of scalar `name`, whose drivers are `all` (see
+/// [`drivers_of`]).
+pub fn draw_tornado<B: TextOut>(
+    root: &Area<B>,
+    data: &ChartData,
+    name: &str,
+    all: &[Driver],
+) -> Drawn {
+    let (label, _) = label_and_unit(&data.run.catalogue, name);
     let shown: Vec<&Driver> = all.iter().filter(|d| !d.rho.is_nan()).take(TOP).collect();
     let title = format!("{label}: what drives it");
     let subtitle = format!(
