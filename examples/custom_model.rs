@@ -152,9 +152,18 @@ pub fn run_example(dir: &Path) -> Result<PathBuf, Error> {
 }
 
 fn main() -> std::process::ExitCode {
-    let dir = std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("output/fishery-example"), PathBuf::from);
+    let arg = std::env::args_os().nth(1);
+    // An option is not a folder name (`-- --help` once made `--help/`).
+    if arg
+        .as_ref()
+        .is_some_and(|a| a.to_string_lossy().starts_with('-'))
+    {
+        println!(
+            "usage: cargo run --example custom_model -- [DIR]  (default output/fishery-example)"
+        );
+        return std::process::ExitCode::SUCCESS;
+    }
+    let dir = arg.map_or_else(|| PathBuf::from("output/fishery-example"), PathBuf::from);
     match run_example(&dir) {
         Ok(run) => {
             println!("fishery run folder: {} (report.md, charts/)", run.display());
