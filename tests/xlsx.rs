@@ -84,10 +84,9 @@ fn assert_export_rewrites_the_workbook(out: &Path, what: &str) {
     );
 }
 
-#[test]
-fn a_run_folder_has_a_workbook_that_a_second_reader_reads_as_the_csv_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
+/// Run the full fixture (300 replications) into `dir/run`; returns it.
+fn run_fixture(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("run");
     sezsim()
         .args([
             "run",
@@ -100,6 +99,13 @@ fn a_run_folder_has_a_workbook_that_a_second_reader_reads_as_the_csv_files() {
         .arg(&out)
         .assert()
         .success();
+    out
+}
+
+#[test]
+fn a_run_folder_has_a_workbook_that_a_second_reader_reads_as_the_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_fixture(dir.path());
     let path = out.join("results.xlsx");
     let mut book = open(&path);
     assert_eq!(
@@ -287,19 +293,7 @@ fn export_refuses_a_folder_sezsim_did_not_write() {
 #[test]
 fn the_workbook_of_a_small_run_is_pinned_by_a_snapshot() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    sezsim()
-        .args([
-            "run",
-            "tests/fixtures/full/base.toml",
-            "-q",
-            "-n",
-            "300",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let out = run_fixture(dir.path());
     let path = out.join("results.xlsx");
     let mut book = open(&path);
     let mut text = String::new();

@@ -234,8 +234,11 @@ fn label_of<'a>(labels: &'a HashMap<String, String>, name: &'a str) -> &'a str {
 }
 
 /// The factors as the report lists them.
-fn report_factors(scenario: &Scenario, plan: &Plan) -> Vec<ReportFactor> {
-    let labels = factor_labels(scenario, plan);
+fn report_factors(
+    scenario: &Scenario,
+    plan: &Plan,
+    labels: &HashMap<String, String>,
+) -> Vec<ReportFactor> {
     manifest_factors(plan)
         .into_iter()
         .map(|f| {
@@ -259,7 +262,7 @@ fn report_factors(scenario: &Scenario, plan: &Plan) -> Vec<ReportFactor> {
                 Vec::new()
             };
             ReportFactor {
-                label: label_of(&labels, &f.name).to_string(),
+                label: label_of(labels, &f.name).to_string(),
                 name: f.name,
                 what,
                 members,
@@ -366,9 +369,9 @@ fn sections(
     scenario: &Scenario,
     plan: &Plan,
     results: &Results,
+    labels: &HashMap<String, String>,
 ) -> (Vec<ReportSection>, Vec<SensitivityChart>) {
     let catalogue = scenario.model.catalogue();
-    let labels = factor_labels(scenario, plan);
     let mut sections = Vec::new();
     let mut figures = Vec::new();
     let keys: Vec<&OutputKey> = plan.selection.outputs.iter().map(|(k, _)| k).collect();
@@ -433,7 +436,7 @@ fn sections(
                         .iter()
                         .take(TOP_FACTORS)
                         .map(|&(f, s1, st)| chart::FactorBars {
-                            name: label_of(&labels, f).to_string(),
+                            name: label_of(labels, f).to_string(),
                             s1: [s1.value, s1.lo, s1.hi],
                             st: [st.value, st.lo, st.hi],
                         })
@@ -445,7 +448,7 @@ fn sections(
                     caption: "First-order (S1) and total (ST) indices with their 95% intervals, sorted by ST.".into(),
                 });
                 if yearly
-                    && let Some(area) = year_shares(scenario, plan, results, key, &label, &labels)
+                    && let Some(area) = year_shares(scenario, plan, results, key, &label, labels)
                 {
                     section.charts.push(ReportChart {
                         stem: area.stem.clone(),
@@ -483,7 +486,7 @@ fn sections(
                     factors: sorted
                         .iter()
                         .map(|&(f, st)| {
-                            (label_of(&labels, f).to_string(), st.mu_star.value, st.sigma)
+                            (label_of(labels, f).to_string(), st.mu_star.value, st.sigma)
                         })
                         .collect(),
                 }));
@@ -636,7 +639,8 @@ pub(super) fn publish(
             tables.push("morris.csv".to_string());
         }
     }
-    let (sections, figures) = sections(scenario, plan, &results);
+    let labels = factor_labels(scenario, plan);
+    let (sections, figures) = sections(scenario, plan, &results, &labels);
     let pictures = chart::render_all(&figures, scenario.outputs.chart_size, settings.threads)?;
     charts::write_pictures(&pending, &format!("{CHARTS_DIR}/"), &pictures)?;
     let leading = sections.first().and_then(|s| {
@@ -653,7 +657,7 @@ pub(super) fn publish(
         scenario: scenario.name.clone(),
         method: settings.method.name().into(),
         settings: report_settings(settings, plan, merged),
-        factors: report_factors(scenario, plan),
+        factors: report_factors(scenario, plan, &labels),
         sections,
         reproduce: reproduce.to_string(),
     };
