@@ -129,6 +129,7 @@ fn options(replications: u64, threads: usize) -> RunOptions {
         threads,
         quantiles: vec![0.05, 0.25, 0.5, 0.75, 0.95],
         scalar_targets: vec![Some(2000.0); SCALARS],
+        keep_series: None,
     }
 }
 
