@@ -877,6 +877,8 @@ mod tests {
             // Beyond the exact limit the merge sees codes, within it values.
             (vec![300], vec![19], f64::INFINITY, 600, 300, "out4", 2028),
             (vec![5], vec![0], f64::NEG_INFINITY, N, 5, "out0", 2025),
+            // Cell 0 is otherwise always 0: a NaN among zeros is found too.
+            (vec![5], vec![0], f64::NAN, N, 5, "out0", 2025),
         ];
         for (bad, cells, value, n, replication, output, year) in cases {
             let model = Poisoned {
