@@ -424,8 +424,12 @@ fn whole(scenario: &Path, replications: u64, threads: usize, out: &Path) -> f64 
     )
 }
 
-/// One whole `sezsim sweep` of `file` into `out`; its wall time.
+/// One whole `sezsim sweep` of `file` into `out`, from scratch (a sweep
+/// keeps the finished points of a folder it finds); its wall time.
 fn sweep(file: &Path, threads: usize, out: &Path) -> f64 {
+    if out.exists() {
+        std::fs::remove_dir_all(out).expect("the previous sweep folder can be removed");
+    }
     timed(
         Command::new(env!("CARGO_BIN_EXE_sezsim"))
             .arg("sweep")
