@@ -41,7 +41,9 @@ pub struct RunOptions {
     /// every series. The model still computes all of them, but the
     /// statistics (the larger part of a run's cost per value) are kept only
     /// for these, and the summary's layout lists only these. Results of a
-    /// kept series are the bits it has in a run that keeps all.
+    /// kept series are the bits it has in a run that keeps all. Only kept
+    /// values (and the scalars) are checked for NaN and infinity, since
+    /// only they reach a table.
     pub keep_series: Option<Vec<usize>>,
 }
 
