@@ -13,6 +13,11 @@
 //! ```text
 //! SEZSIM_ENGINE_MEMORY_REPS=1000000 /usr/bin/time -v target/release/deps/engine-<hash>
 //! ```
+//!
+//! Statistics per cell: with `SEZSIM_ENGINE_PER_CELL=1`, `cargo bench
+//! --bench engine` prints instead what the statistics cost per cell and
+//! replication (a run summarising every cell against one summarising
+//! none) beside a bare log-bucket histogram update.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -129,6 +134,7 @@ fn options(replications: u64, threads: usize) -> RunOptions {
         threads,
         quantiles: vec![0.05, 0.25, 0.5, 0.75, 0.95],
         scalar_targets: vec![Some(2000.0); SCALARS],
+        keep_series: None,
     }
 }
 
@@ -207,7 +213,71 @@ fn memory_probe(replications: u64) {
     );
 }
 
+/// The statistics' cost per cell and replication: a run of the synthetic
+/// model that summarises every series cell against one that summarises
+/// none (`keep_series`: the model computes the same values either way),
+/// on one thread, medians of interleaved rounds; beside it what the
+/// simplest log-bucket histogram update costs (the key from the bit
+/// pattern, a counter in bins that stay in L1).
+fn statistics_per_cell(replications: u64, rounds: usize) {
+    let model = Synthetic::new();
+    let source = Uniforms::new();
+    let cells = (SERIES * YEARS) as f64;
+    let mut none = options(replications, 1);
+    none.keep_series = Some(Vec::new());
+    let timed = |options: &RunOptions| {
+        let start = Instant::now();
+        black_box(run(&model, &source, options, Hooks::default()).unwrap());
+        start.elapsed().as_secs_f64()
+    };
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        with.push(timed(&options(replications, 1)));
+        without.push(timed(&none));
+    }
+    let (with, without) = (median(with), median(without));
+    let per_cell = (with - without) / (replications as f64 * cells) * 1e9;
+
+    // The reference: the same number of values, keyed and counted.
+    let mut record = Record {
+        series: vec![0.0; SERIES * YEARS],
+        scalars: vec![0.0; SCALARS],
+        inputs: vec![0.0; INPUTS],
+    };
+    let mut values = vec![0.0; INPUTS];
+    let mut worker = source.worker();
+    let mut rows = Vec::new();
+    for r in 0..64 {
+        worker.fill(r, &mut values, &mut record.inputs);
+        model.run(r, &values, &mut (), &mut record);
+        rows.push(record.series.clone());
+    }
+    let shift = 52 - sezsim::engine::stats::SKETCH_SUB_BUCKET_BITS;
+    let mut bins = vec![0u32; 4096];
+    let start = Instant::now();
+    for r in 0..replications {
+        for &x in &rows[r as usize % rows.len()] {
+            bins[((x.to_bits() >> shift) & 4095) as usize] += 1;
+        }
+    }
+    black_box(&bins);
+    let histogram = start.elapsed().as_secs_f64() / (replications as f64 * cells) * 1e9;
+    println!(
+        "statistics of {cells} cells x {replications} replications, 1 thread: every cell {with:.3} s, none {without:.3} s: \
+         {per_cell:.2} ns per cell and replication; a log-bucket histogram update with its bins in L1: {histogram:.2} ns"
+    );
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
 fn main() {
+    if std::env::var_os("SEZSIM_ENGINE_PER_CELL").is_some() {
+        statistics_per_cell(100_000, 5);
+        return;
+    }
     if let Some(n) = std::env::var("SEZSIM_ENGINE_MEMORY_REPS")
         .ok()
         .and_then(|n| n.parse().ok())

@@ -13,11 +13,15 @@
 //! (and 1,000,000 when `SEZSIM_BENCH_1M` is set), interleaving the two so
 //! that a noisy machine hurts both alike, and prints the median of
 //! `SEZSIM_BENCH_ROUNDS` rounds (default 5; 3 at 1M). `SEZSIM_BENCH_THREADS`
-//! sets the threads of both (default: all cores). Without `--bench` (as
-//! `cargo test --benches` runs it) one small round checks that it works.
+//! sets the threads of both (default: all cores). Each size also times
+//! the run with `[outputs] tables = "charted"` and `"scalars"`. With
+//! `SEZSIM_BENCH_SWEEP` set, a sweep of 100 points x 2,000 replications is
+//! timed against one run of 200,000 (the sweep overhead). Without
+//! `--bench` (as `cargo test --benches` runs it) one small round checks
+//! that it works.
 
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -404,21 +408,71 @@ fn floor(shape: Shape, streams: &Streams, replications: u64, threads: usize) -> 
     total
 }
 
-/// One whole `sezsim run` into `out`, as a user runs it; its wall time.
-fn whole(replications: u64, threads: usize, out: &Path) -> f64 {
+/// One whole `sezsim run` of `scenario` into `out`, as a user runs it;
+/// its wall time.
+fn whole(scenario: &Path, replications: u64, threads: usize, out: &Path) -> f64 {
+    timed(
+        Command::new(env!("CARGO_BIN_EXE_sezsim"))
+            .arg("run")
+            .arg(scenario)
+            .args(["-q", "-n"])
+            .arg(replications.to_string())
+            .arg("--threads")
+            .arg(threads.to_string())
+            .arg("--out")
+            .arg(out),
+    )
+}
+
+/// One whole `sezsim sweep` of `file` into `out`, from scratch (a sweep
+/// keeps the finished points of a folder it finds); its wall time.
+fn sweep(file: &Path, threads: usize, out: &Path) -> f64 {
+    if out.exists() {
+        std::fs::remove_dir_all(out).expect("the previous sweep folder can be removed");
+    }
+    timed(
+        Command::new(env!("CARGO_BIN_EXE_sezsim"))
+            .arg("sweep")
+            .arg(file)
+            .args(["-q", "--threads"])
+            .arg(threads.to_string())
+            .arg("--out")
+            .arg(out),
+    )
+}
+
+fn timed(command: &mut Command) -> f64 {
     let start = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_sezsim"))
-        .args(["run", SCENARIO, "-q", "-n"])
-        .arg(replications.to_string())
-        .arg("--threads")
-        .arg(threads.to_string())
-        .arg("--out")
-        .arg(out)
-        .status()
-        .expect("the sezsim binary starts");
+    let status = command.status().expect("the sezsim binary starts");
     let seconds = start.elapsed().as_secs_f64();
-    assert!(status.success(), "sezsim run failed: {status}");
+    assert!(status.success(), "sezsim failed: {status}");
     seconds
+}
+
+/// The baseline with `[outputs] tables = "<tables>"`, written in `dir`.
+fn baseline_with_tables(dir: &Path, tables: &str) -> PathBuf {
+    let base = std::fs::canonicalize(SCENARIO).expect("the baseline exists");
+    let path = dir.join(format!("baseline_{tables}.toml"));
+    let text = format!(
+        "extends = {:?}\n[outputs]\ntables = \"{tables}\"\n",
+        base.display().to_string()
+    );
+    std::fs::write(&path, text).expect("a temporary scenario");
+    path
+}
+
+/// A sweep of `points` points x `replications` over Dhabeji's trainees
+/// and retention (the shipped Latin hypercube, more points), keeping
+/// `tables`, written in `dir`.
+fn sweep_file(dir: &Path, points: usize, replications: u64, tables: &str) -> PathBuf {
+    let base = std::fs::canonicalize(SCENARIO).expect("the baseline exists");
+    let path = dir.join(format!("sweep_{tables}.toml"));
+    let text = format!(
+        "[sweep]\nname = \"bench\"\nbase = {:?}\ndesign = \"lhs\"\npoints = {points}\nreplications = {replications}\ntables = \"{tables}\"\n\n[[parameters]]\npath = \"zones.dhabeji.workforce.trainees_per_year\"\nmin = 250\nmax = 2000\n\n[[parameters]]\npath = \"zones.dhabeji.workforce.retention_rate\"\nmin = 0.5\nmax = 0.95\n",
+        base.display().to_string()
+    );
+    std::fs::write(&path, text).expect("a temporary sweep file");
+    path
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -484,6 +538,9 @@ fn main() {
     let streams = Streams::new(seed, shape.zones);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("run");
+    let baseline = Path::new(SCENARIO);
+    let charted = baseline_with_tables(dir.path(), "charted");
+    let scalars = baseline_with_tables(dir.path(), "scalars");
     println!(
         "whole `sezsim run {SCENARIO}` vs floor ({} zones x {} years, {} parameters, {} values a replication), {threads} thread(s)",
         shape.zones,
@@ -492,29 +549,70 @@ fn main() {
         shape.values()
     );
     println!(
-        "{:>12} {:>7} {:>10} {:>10} {:>12} {:>12} {:>12}",
+        "  all, charted, scalars: the run with [outputs] tables = \"all\" (the default), \"charted\", \"scalars\""
+    );
+    println!(
+        "{:>12} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11} {:>11} {:>9} {:>9} {:>9}",
         "replications",
         "rounds",
-        "whole (s)",
+        "all (s)",
+        "charted",
+        "scalars",
         "floor (s)",
-        "whole rep/s",
+        "all rep/s",
         "floor rep/s",
-        "whole/floor"
+        "all/floor",
+        "charted/f",
+        "scalars/f"
     );
     for (replications, rounds) in sizes {
-        let (mut whole_s, mut floor_s) = (Vec::new(), Vec::new());
+        let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
         for _ in 0..rounds {
-            whole_s.push(whole(replications, threads, &out));
+            times[0].push(whole(baseline, replications, threads, &out));
             let start = Instant::now();
             black_box(floor(shape, &streams, replications, threads));
-            floor_s.push(start.elapsed().as_secs_f64());
+            times[3].push(start.elapsed().as_secs_f64());
+            times[1].push(whole(&charted, replications, threads, &out));
+            times[2].push(whole(&scalars, replications, threads, &out));
         }
-        let (w, f) = (median(whole_s), median(floor_s));
+        let [w, c, sc, f] = times.map(median);
         println!(
-            "{replications:>12} {rounds:>7} {w:>10.3} {f:>10.3} {:>12.0} {:>12.0} {:>11.2}x",
+            "{replications:>12} {rounds:>7} {w:>9.3} {c:>9.3} {sc:>9.3} {f:>9.3} {:>11.0} {:>11.0} {:>8.2}x {:>8.2}x {:>8.2}x",
             replications as f64 / w,
             replications as f64 / f,
-            w / f
+            w / f,
+            c / f,
+            sc / f
+        );
+    }
+
+    // The sweep overhead: 100 points x 2,000 replications against one
+    // run of 200,000, interleaved.
+    if benchmarking && std::env::var_os("SEZSIM_BENCH_SWEEP").is_some() {
+        let rounds = env_number("SEZSIM_BENCH_ROUNDS").unwrap_or(5).max(1);
+        let (points, per_point) = (100, 2_000);
+        let lean = sweep_file(dir.path(), points, per_point, "scalars");
+        let full = sweep_file(dir.path(), points, per_point, "all");
+        let total = points as u64 * per_point;
+        let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+        for _ in 0..rounds {
+            times[0].push(sweep(&lean, threads, &dir.path().join("sweep_lean")));
+            times[1].push(whole(baseline, total, threads, &out));
+            times[2].push(sweep(&full, threads, &dir.path().join("sweep_full")));
+            times[3].push(whole(&scalars, total, threads, &out));
+        }
+        let [lean, run_all, full, run_scalars] = times.map(median);
+        println!(
+            "sweep of {points} points x {per_point} replications against one run of {total}, {threads} thread(s), median of {rounds}:"
+        );
+        println!(
+            "  sweep (points keep scalars, the default) {lean:.3} s / run {run_all:.3} s = {:.2}x; / run with tables = \"scalars\" {run_scalars:.3} s = {:.2}x",
+            lean / run_all,
+            lean / run_scalars
+        );
+        println!(
+            "  sweep with tables = \"all\" {full:.3} s / run {run_all:.3} s = {:.2}x",
+            full / run_all
         );
     }
 }

@@ -521,3 +521,55 @@ fn bare_emit_slurm_writes_the_default_script_as_docs_cluster_md_shows() {
     let text = read(script);
     assert!(text.contains("N=3\n") && text.contains("CPUS=2\n"));
 }
+
+/// Points keep no yearly tables unless the sweep file asks (`points.csv`
+/// and the charts read only scalars), and what they write does not
+/// depend on it; asking for tables reruns the points.
+#[test]
+fn points_keep_scalars_only_unless_the_sweep_asks_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    // One name for all three, so their charts' titles agree.
+    let file = |sub: &str, body: &str| {
+        let d = dir.path().join(sub);
+        std::fs::create_dir(&d).unwrap();
+        sweep_file(&d, "grid", 300, &format!("{body}{GRID}"))
+    };
+    let lean = file("lean", "");
+    let full = file("full", "tables = \"all\"\n");
+    let charted = file("charted", "tables = \"charted\"\n");
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    sweep(&lean, &a, &["-q"]);
+    sweep(&full, &b, &["-q"]);
+    sweep(&charted, &c, &["-q"]);
+    for file in ["points.csv", "charts/heatmap_exports_final.png"] {
+        let bytes = |d: &Path| std::fs::read(d.join(file)).unwrap();
+        assert!(bytes(&a) == bytes(&b) && bytes(&a) == bytes(&c), "{file}");
+    }
+    for p in 1..=9 {
+        let point = format!("points/{p:04}");
+        let text = |d: &Path, f: &str| read(d.join(&point).join(f));
+        assert_eq!(text(&a, "scalars.csv"), text(&b, "scalars.csv"), "{point}");
+        assert_eq!(text(&a, "point.csv"), text(&b, "point.csv"), "{point}");
+        let (lean_rows, full_rows) = (text(&a, "summary.csv"), text(&b, "summary.csv"));
+        assert_eq!(lean_rows.lines().count(), 1, "{point}: the header only");
+        assert!(full_rows.starts_with(&lean_rows));
+        // The fixture charts exports and capital.
+        let kept: Vec<&str> = full_rows
+            .lines()
+            .filter(|l| l.starts_with("exports,") || l.starts_with("capital,"))
+            .collect();
+        assert_eq!(
+            text(&c, "summary.csv").lines().skip(1).collect::<Vec<_>>(),
+            kept
+        );
+        assert!(text(&a, "manifest.json").contains("\"tables\": \"scalars\""));
+    }
+    // The same folder with tables asked for: every point runs again.
+    let stdout = sweep(&full, &a, &[]);
+    assert!(stdout.contains("9 points (9 run, 0 kept"), "{stdout}");
+    assert_same_results(&a, &b, "rerun with every table");
+}

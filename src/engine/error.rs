@@ -64,6 +64,17 @@ pub enum EngineError {
         /// Cells the model records.
         cells: usize,
     },
+    /// [`super::RunOptions::keep_series`] names a series the model does
+    /// not record, or is not strictly increasing.
+    #[error(
+        "series {series} cannot be kept: the model records series 0 to {count} (exclusive), to be named once each in increasing order"
+    )]
+    KeptSeries {
+        /// The offending index.
+        series: usize,
+        /// Series the model records.
+        count: usize,
+    },
     /// The thread pool could not be created.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),

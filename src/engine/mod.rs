@@ -15,7 +15,7 @@
 //!
 //! Replications `0..N` are cut into chunks of [`CHUNK_SIZE`] (the last one
 //! shorter), a constant independent of the thread count. Chunks are
-//! processed in waves of `2 x threads`:
+//! processed in waves of `8 x threads`:
 //!
 //! 1. **Simulate** (parallel over the wave's chunks): each chunk makes one
 //!    workspace and one [`Record`] and runs its replications. After each
@@ -36,6 +36,10 @@
 //!    model's overflow is never averaged into silent NaN statistics.
 //! 3. **Hooks** (on the calling thread, in replication order): the
 //!    per-replication sink, then the progress callback after each chunk.
+//!
+//! A run asked to keep only some series ([`RunOptions::keep_series`])
+//! copies those from each record before step 1 and does the rest for them
+//! alone; a kept cell's statistics are the bits a run of all gives.
 //!
 //! Nothing is allocated per replication. Memory is the wave's buffers
 //! (per chunk, about `CHUNK_SIZE x (4 x cells + 8 x scalars [+ 8 x inputs

@@ -36,6 +36,15 @@ pub struct RunOptions {
     /// Per scalar (in layout order), the target for `p_target`. Empty means
     /// no targets; otherwise one entry per scalar.
     pub scalar_targets: Vec<Option<f64>>,
+    /// The series to summarise, as indices into the model's
+    /// [`OutputLayout::series`], strictly increasing; `None` summarises
+    /// every series. The model still computes all of them, but the
+    /// statistics (the larger part of a run's cost per value) are kept only
+    /// for these, and the summary's layout lists only these. Results of a
+    /// kept series are the bits it has in a run that keeps all. Only kept
+    /// values (and the scalars) are checked for NaN and infinity, since
+    /// only they reach a table.
+    pub keep_series: Option<Vec<usize>>,
 }
 
 impl RunOptions {
@@ -47,6 +56,7 @@ impl RunOptions {
             threads,
             quantiles: vec![0.05, 0.25, 0.5, 0.75, 0.95],
             scalar_targets: Vec::new(),
+            keep_series: None,
         }
     }
 }
@@ -126,6 +136,38 @@ impl Dims {
         }
         Ok(())
     }
+}
+
+impl Dims {
+    /// The sizes of the record a model writes whose summary keeps
+    /// `self` (the same scalars and inputs, `series` series).
+    pub(super) fn with_series(self, series: usize, years: usize) -> Dims {
+        Dims {
+            cells: series * years,
+            ..self
+        }
+    }
+}
+
+/// The layout a run summarises: the model's `layout`, with only the series
+/// `keep` names (see [`RunOptions::keep_series`]) once they are checked.
+pub(super) fn kept_layout(
+    layout: &OutputLayout,
+    keep: Option<&[usize]>,
+) -> Result<OutputLayout, EngineError> {
+    let Some(keep) = keep else {
+        return Ok(layout.clone());
+    };
+    let count = layout.series.len();
+    for (i, &s) in keep.iter().enumerate() {
+        if s >= count || (i > 0 && keep[i - 1] >= s) {
+            return Err(EngineError::KeptSeries { series: s, count });
+        }
+    }
+    Ok(OutputLayout {
+        series: keep.iter().map(|&s| layout.series[s].clone()).collect(),
+        ..layout.clone()
+    })
 }
 
 /// Check that every cell `hooks` asks for exists.

@@ -327,6 +327,7 @@ fn decode_partial(bytes: &[u8]) -> Result<PartialRun, DecodeError> {
         threads: 0,
         quantiles,
         scalar_targets,
+        keep_series: None,
     };
     let chunks = d.u64()?..d.u64()?;
     let covered = d.u64()?;

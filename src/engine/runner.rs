@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::options::{Dims, validate, validate_cells};
+use super::options::{Dims, kept_layout, validate, validate_cells};
 use super::stats::{CellStats, ChunkSums, EXACT_QUANTILE_LIMIT, bucket_codes, non_finite_of_code};
 use super::{
     CHUNK_SIZE, EngineError, Hooks, Model, OutputLayout, ParameterSource, PartialRun,
@@ -56,12 +56,17 @@ pub fn run_partial<M: Model>(
     chunks: Range<u64>,
     mut hooks: Hooks<'_>,
 ) -> Result<PartialRun, EngineError> {
-    let mut layout = model.layout().clone();
+    let keep = options.keep_series.as_deref();
+    let mut layout = kept_layout(model.layout(), keep)?;
     layout.inputs = source.inputs().to_vec();
     let layout = &layout;
+    // `dims` sizes what is summarised, `recorded` what the model writes.
     let dims = Dims::of(layout);
+    let years = layout.years.len();
+    let recorded = dims.with_series(model.layout().series.len(), years);
+    let gather = Gather { keep, years };
     validate(options, &dims)?;
-    validate_cells(hooks.series_cells, &dims)?;
+    validate_cells(hooks.series_cells, &recorded)?;
     let total_chunks = chunk_count(options.replications);
     if chunks.start >= chunks.end || chunks.end > total_chunks {
         return Err(EngineError::ChunkRange {
@@ -78,7 +83,7 @@ pub fn run_partial<M: Model>(
     // carry 4-byte codes rather than values (half the memory traffic).
     let bucketed = options.replications > EXACT_QUANTILE_LIMIT as u64;
     // The pilot: replication 0 fixes every cell's shift.
-    let mut record = dims.record();
+    let mut record = recorded.record();
     let mut values = vec![0.0; source.len()];
     source.worker().fill(0, &mut values, &mut record.inputs);
     model.run(
@@ -87,17 +92,21 @@ pub fn run_partial<M: Model>(
         &mut model.workspace(),
         &mut record,
     );
-    dims.check(&record, 0)?;
+    recorded.check(&record, 0)?;
+    let mut pilot_row = vec![0.0; dims.cells];
     let mut partial = PartialRun {
         layout: layout.clone(),
+        // Neither is kept: `threads` does not change results, and the
+        // layout says which series were kept.
         options: RunOptions {
             threads: 0,
+            keep_series: None,
             ..options.clone()
         },
         chunks: chunks.start..chunks.start,
         replications: 0,
-        series: record
-            .series
+        series: gather
+            .row(&record.series, &mut pilot_row)
             .iter()
             .map(|&x| CellStats::new(x, bucketed))
             .collect(),
@@ -132,10 +141,9 @@ pub fn run_partial<M: Model>(
             slot.assign(next + i as u64, options.replications);
         }
         pool.install(|| {
-            active
-                .par_iter_mut()
-                .with_max_len(1)
-                .try_for_each(|slot| slot.simulate(model, source, &dims, &shifts, series_cells))
+            active.par_iter_mut().with_max_len(1).try_for_each(|slot| {
+                slot.simulate(model, source, &recorded, gather, &shifts, series_cells)
+            })
         })?;
         let active = &*active;
         pool.install(|| partial.absorb_wave(active, &targets));
@@ -418,12 +426,14 @@ impl ChunkSlot {
         &self.scalar_col[scalar * VALUE_STRIDE..scalar * VALUE_STRIDE + self.len]
     }
 
-    /// Run this chunk's replications into the buffers.
+    /// Run this chunk's replications into the buffers; `recorded` sizes
+    /// the model's record, `gather` picks the summarised series from it.
     fn simulate<M: Model>(
         &mut self,
         model: &M,
         source: &dyn ParameterSource,
-        dims: &Dims,
+        recorded: &Dims,
+        gather: Gather<'_>,
         shifts: &[f64],
         series_cells: &[usize],
     ) -> Result<(), EngineError> {
@@ -431,8 +441,9 @@ impl ChunkSlot {
         let picked = series_cells.len();
         let mut parameters = source.worker();
         let mut values = vec![0.0; source.len()];
-        let mut record = dims.record();
-        let cells = dims.cells;
+        let mut record = recorded.record();
+        let cells = shifts.len();
+        let mut kept_row = vec![0.0; if gather.keep.is_some() { cells } else { 0 }];
         self.sums.reset();
         for block_start in (0..self.len).step_by(TRANSPOSE_BLOCK) {
             let block_len = TRANSPOSE_BLOCK.min(self.len - block_start);
@@ -442,18 +453,19 @@ impl ChunkSlot {
                 parameters.fill(replication, &mut values, &mut record.inputs);
                 let shocks = source.shocks(replication);
                 model.run(shocks, &values, &mut workspace, &mut record);
-                dims.check(&record, replication)?;
-                self.sums.add_row(&record.series, shifts);
+                recorded.check(&record, replication)?;
+                let row = gather.row(&record.series, &mut kept_row);
+                self.sums.add_row(row, shifts);
                 if self.codes.is_empty() {
-                    self.value_block[b * cells..(b + 1) * cells].copy_from_slice(&record.series);
+                    self.value_block[b * cells..(b + 1) * cells].copy_from_slice(row);
                 } else {
-                    bucket_codes(&record.series, &mut self.code_block[b * cells..]);
+                    bucket_codes(row, &mut self.code_block[b * cells..]);
                 }
                 for (s, &x) in record.scalars.iter().enumerate() {
                     self.scalar_col[s * VALUE_STRIDE + i] = x;
                 }
                 if self.keep_inputs {
-                    self.input_rows[i * dims.inputs..(i + 1) * dims.inputs]
+                    self.input_rows[i * recorded.inputs..(i + 1) * recorded.inputs]
                         .copy_from_slice(&record.inputs);
                 }
                 for (slot, &cell) in self.series_rows[i * picked..(i + 1) * picked]
@@ -483,6 +495,29 @@ impl ChunkSlot {
             }
         }
         Ok(())
+    }
+}
+
+/// Which series of a model's record a run summarises: all, or the
+/// series `keep` lists (each `years` values long).
+#[derive(Clone, Copy)]
+struct Gather<'a> {
+    keep: Option<&'a [usize]>,
+    years: usize,
+}
+
+impl Gather<'_> {
+    /// The summarised values of a record's `series`: the record itself
+    /// when every series is kept, else the kept series copied into `row`.
+    fn row<'r>(&self, series: &'r [f64], row: &'r mut [f64]) -> &'r [f64] {
+        let Some(keep) = self.keep else {
+            return series;
+        };
+        let years = self.years;
+        for (out, &s) in row.chunks_exact_mut(years.max(1)).zip(keep) {
+            out.copy_from_slice(&series[s * years..(s + 1) * years]);
+        }
+        row
     }
 }
 
@@ -842,6 +877,8 @@ mod tests {
             // Beyond the exact limit the merge sees codes, within it values.
             (vec![300], vec![19], f64::INFINITY, 600, 300, "out4", 2028),
             (vec![5], vec![0], f64::NEG_INFINITY, N, 5, "out0", 2025),
+            // Cell 0 is otherwise always 0: a NaN among zeros is found too.
+            (vec![5], vec![0], f64::NAN, N, 5, "out0", 2025),
         ];
         for (bad, cells, value, n, replication, output, year) in cases {
             let model = Poisoned {
@@ -925,5 +962,78 @@ mod tests {
         assert!(matches!(e, EngineError::NonFinite { .. }), "{e}");
         // One thread: the first wave's chunks reached the sink, no later one.
         assert_eq!(seen, (WAVE_CHUNKS_PER_THREAD * CHUNK_SIZE) as u64);
+    }
+
+    /// A run that keeps some series summarises them to exactly the bits
+    /// a run of all gives, scalars included, on any thread count, whole
+    /// or in merged parts, exact or bucketed; the hooks still name cells
+    /// of the model's record.
+    #[test]
+    fn kept_series_have_the_bits_of_a_run_that_keeps_all() {
+        let model = Toy::new(5, 4);
+        let keep = [1, 3, 4];
+        for n in [CHUNK_SIZE as u64 * 3 + 17, N] {
+            let full = run(&model, &options(n, 2), Hooks::default()).unwrap();
+            let chosen = |keep: &[usize]| {
+                let mut expected = full.clone();
+                expected.layout.series = keep
+                    .iter()
+                    .map(|&s| full.layout.series[s].clone())
+                    .collect();
+                expected.series = keep
+                    .iter()
+                    .flat_map(|&s| (0..4).map(move |t| s * 4 + t))
+                    .map(|c| full.series[c].clone())
+                    .collect();
+                expected
+            };
+            for keep in [&keep[..], &[]] {
+                let expected = chosen(keep);
+                let mut opts = options(n, 1);
+                opts.keep_series = Some(keep.to_vec());
+                for threads in [1, 3] {
+                    opts.threads = threads;
+                    let kept = run(&model, &opts, Hooks::default()).unwrap();
+                    assert_eq!(kept.layout, expected.layout, "n {n}, {threads} threads");
+                    assert_eq!(bits(&kept), bits(&expected), "n {n}, {threads} threads");
+                }
+                let chunks = chunk_count(n);
+                let mut merged = run_partial(&model, &opts, 0..1, Hooks::default()).unwrap();
+                merged
+                    .merge(&run_partial(&model, &opts, 1..chunks, Hooks::default()).unwrap())
+                    .unwrap();
+                assert_eq!(bits(&merged.finish()), bits(&expected), "n {n}, merged");
+            }
+        }
+        // Cell 18 is series 4, year 2 of the model's record: the sink
+        // gets it although only series 0 is summarised.
+        let mut seen = Vec::new();
+        let mut sink = |v: ReplicationValues<'_>| seen.push((v.replication, v.series[0]));
+        let mut opts = options(300, 2);
+        opts.keep_series = Some(vec![0]);
+        let hooks = Hooks {
+            on_replication: Some(&mut sink),
+            series_cells: &[18],
+            ..Hooks::default()
+        };
+        run(&model, &opts, hooks).unwrap();
+        assert_eq!(seen.len(), 300);
+        for (r, x) in seen {
+            assert_eq!(x.to_bits(), record_of(&model, r).series[18].to_bits());
+        }
+    }
+
+    #[test]
+    fn series_to_keep_must_exist_once_each_in_order() {
+        let model = Toy::new(5, 4);
+        for (keep, series) in [(vec![3, 1], 1), (vec![2, 2], 2), (vec![0, 5], 5)] {
+            let mut opts = options(10, 1);
+            opts.keep_series = Some(keep.clone());
+            let e = run(&model, &opts, Hooks::default()).unwrap_err();
+            assert!(
+                matches!(e, EngineError::KeptSeries { series: s, count: 5 } if s == series),
+                "{keep:?}: {e}"
+            );
+        }
     }
 }

@@ -125,6 +125,7 @@ pub(super) fn options(replications: u64, threads: usize) -> RunOptions {
         threads,
         quantiles: vec![0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0],
         scalar_targets: vec![Some(800.0), None, Some(0.0)],
+        keep_series: None,
     }
 }
 

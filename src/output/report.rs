@@ -17,7 +17,7 @@ use crate::output::charts::{ChartData, ChartKind, ChartSpec, chart_list};
 use crate::output::format;
 use crate::output::intervals;
 use crate::output::manifest::Manifest;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Tables};
 
 /// The settings of a run, as shown.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +42,8 @@ pub struct ReportSettings {
     /// Whether the model records yearly series (a benchmark has none, and
     /// so no horizon).
     pub yearly: bool,
+    /// Which yearly series have tables (`[outputs].tables`).
+    pub tables: Tables,
     /// Worker threads used (results never depend on them).
     pub threads: usize,
     /// Seconds the run took.
@@ -197,7 +199,9 @@ impl Report {
             sampling: manifest.sampling.to_string(),
             start_year: manifest.start_year,
             years: manifest.years,
-            yearly: !summary.layout.series.is_empty(),
+            // The model's, not the summary's: `tables` may keep none.
+            yearly: !scenario.model.catalogue().series.is_empty(),
+            tables: manifest.tables,
             threads: manifest.threads,
             wall_time_seconds: manifest.wall_time_seconds,
             quantile_method: manifest.quantile_method.clone(),
@@ -286,6 +290,11 @@ impl Report {
             })
             .collect();
         let mut charts_not_drawn = Vec::new();
+        if manifest.tables == Tables::Scalars && !scenario.outputs.charts.is_empty() {
+            charts_not_drawn.push(
+                "No fan charts: `tables = \"scalars\"` keeps no yearly series; set tables = \"charted\" or \"all\" in [outputs] to draw them.".to_string(),
+            );
+        }
         if data.sample.inputs.is_empty() && !data.scalars.is_empty() {
             charts_not_drawn.push(
                 "No tornado charts: every parameter of the scenario is fixed, so no uncertain input can drive the outcomes.".to_string(),
@@ -437,6 +446,15 @@ pub fn render(r: &Report) -> String {
             "| Horizon | {}–{last} ({} {years}) |",
             s.start_year, s.years
         );
+    }
+    match s.tables {
+        Tables::All => {}
+        Tables::Charted => {
+            let _ = writeln!(out, "| Yearly tables | charted outputs only |");
+        }
+        Tables::Scalars => {
+            let _ = writeln!(out, "| Yearly tables | none (scalars only) |");
+        }
     }
     let _ = writeln!(out, "| Threads | {} |", s.threads);
     let _ = writeln!(out, "| Wall time | {:.1} s |", s.wall_time_seconds);

@@ -18,7 +18,7 @@ pub mod csvdata;
 mod header;
 mod kind;
 pub mod labels;
-mod outputs;
+pub(crate) mod outputs;
 pub mod raw;
 pub mod reader;
 mod schema;

@@ -5,9 +5,10 @@ use std::collections::HashSet;
 
 use super::header::{Header, MAX_YEAR, MIN_YEAR};
 use super::kind::ModelKind;
+use super::raw::Node;
 use super::reader::{self, TableReader, nearest};
 use super::schema::Schema;
-use super::types::OutputSettings;
+use super::types::{OutputSettings, Tables};
 use crate::output::charts::ChartSize;
 use crate::output::format::quantile_label;
 use crate::output::precision;
@@ -29,6 +30,7 @@ impl Schema<'_> {
             targets: Vec::new(),
             chart_size: ChartSize::default(),
             precision: Vec::new(),
+            tables: Tables::default(),
         };
         let Some(mut o) = self.section(top, "outputs", "[outputs]", false) else {
             return Some(settings);
@@ -180,6 +182,12 @@ impl Schema<'_> {
                 None => ok = false,
             }
         }
+        if let Some(n) = o.get("tables") {
+            match tables_setting(&mut self.ctx, n, "outputs.tables") {
+                Some(tables) => settings.tables = tables,
+                None => ok = false,
+            }
+        }
         if let Some(n) = o.get("precision") {
             if let Some(items) = reader::array(&mut self.ctx, n, "outputs.precision") {
                 for (i, item) in items.iter().enumerate() {
@@ -207,6 +215,26 @@ impl Schema<'_> {
         o.finish(&mut self.ctx);
         ok.then_some(settings)
     }
+}
+
+/// A `tables` setting (`[outputs]` of a scenario, `[sweep]` of a sweep
+/// file) at `path`; `None` once the error is reported.
+pub(crate) fn tables_setting(ctx: &mut reader::Ctx, n: &Node, path: &str) -> Option<Tables> {
+    let name = reader::string(ctx, n, path)?;
+    if let Some(tables) = Tables::from_name(name) {
+        return Some(tables);
+    }
+    let names: Vec<&str> = Tables::ALL.iter().map(|t| t.name()).collect();
+    let d = ctx.error(
+        n.origin,
+        path,
+        format!("unknown setting `{name}`; settings: {}", names.join(", ")),
+    );
+    d.help = Some(match nearest(&name.to_lowercase(), &names) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "\"all\" summarises every yearly series, \"charted\" those of the charted outputs, \"scalars\" none".into(),
+    });
+    None
 }
 
 /// What can be checked of a precision request before the model is built:
@@ -238,6 +266,12 @@ fn check_precision(
             return Err(format!(
                 "`{text}`: unknown output `{output}`{}",
                 hint(output, &series)
+            ));
+        }
+        if !settings.tables.keeps(output, &settings.charts) {
+            return Err(format!(
+                "`{text}`: `tables = \"{}\"` keeps no table of `{output}`, so its precision cannot be known; chart it with tables = \"charted\", or set tables = \"all\"",
+                settings.tables.name()
             ));
         }
         let last = h.start_year + h.years as i32 - 1;

@@ -176,6 +176,78 @@ pub struct OutputSettings {
     /// Precision requests (`precision = ["exports_final=1%"]`), checked
     /// against the model's outputs when a run starts.
     pub precision: Vec<crate::output::precision::PrecisionSpec>,
+    /// Which yearly series get tables (`tables`; all by default).
+    pub tables: Tables,
+}
+
+/// `[outputs] tables`: which yearly series a run summarises into
+/// `summary.csv` (and the charts, report and workbook made from it).
+/// Scalars are always summarised, and their results do not depend on it;
+/// nor does a kept series' row. Fewer series cost less: the statistics of
+/// every value are a large part of a run's time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tables {
+    /// Every series the model records (the default).
+    #[default]
+    All,
+    /// The series of the outputs in `[outputs] charts`, every zone and
+    /// the total.
+    Charted,
+    /// No yearly series: no fan charts, an empty `summary.csv` (its header).
+    Scalars,
+}
+
+impl Tables {
+    /// Every setting, in the order the docs list them.
+    pub const ALL: [Tables; 3] = [Tables::All, Tables::Charted, Tables::Scalars];
+
+    /// The name in scenario files and the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tables::All => "all",
+            Tables::Charted => "charted",
+            Tables::Scalars => "scalars",
+        }
+    }
+
+    /// Whether this is the default (every series).
+    pub fn is_default(&self) -> bool {
+        *self == Tables::All
+    }
+
+    /// The setting named `name`.
+    pub fn from_name(name: &str) -> Option<Tables> {
+        Tables::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// Whether the series of output `output` get tables when the fan
+    /// charts are `charts`.
+    pub fn keeps(self, output: &str, charts: &[String]) -> bool {
+        match self {
+            Tables::All => true,
+            Tables::Charted => charts.iter().any(|c| c == output),
+            Tables::Scalars => false,
+        }
+    }
+
+    /// [`crate::engine::RunOptions::keep_series`] for a model recording
+    /// `layout`: `None` (all) or the kept series' indices.
+    pub fn keep_series(
+        self,
+        layout: &crate::engine::OutputLayout,
+        charts: &[String],
+    ) -> Option<Vec<usize>> {
+        (self != Tables::All).then(|| {
+            layout
+                .series
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| self.keeps(&s.output, charts))
+                .map(|(i, _)| i)
+                .collect()
+        })
+    }
 }
 
 /// `[sensitivity]`.

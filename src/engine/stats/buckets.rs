@@ -152,18 +152,22 @@ pub fn non_finite_of_code(code: u32) -> Option<f64> {
 
 /// [`bucket_code`] of every value of `values` into `codes` (at least as
 /// long). Written to vectorise: every code is first computed as if the
-/// value were positive and finite (the common case, a shift and an add),
-/// then a second pass, only if needed, fixes the others.
+/// value were zero or positive and finite (the common cases: a shift and
+/// an add, or a select), then a second pass, only if needed, fixes the
+/// others. Zeros are in the first pass because models record many (a zone
+/// not yet open): a quarter of a CPEC replication's values.
 pub fn bucket_codes(values: &[f64], codes: &mut [u32]) {
     let codes = &mut codes[..values.len()];
     // Float comparisons only (`x - x == 0` exactly when `x` is finite):
-    // 64-bit integer compares do not vectorise on baseline x86-64.
+    // 64-bit integer compares do not vectorise on baseline x86-64. Both
+    // zeros pass `x >= 0.0` and `x == 0.0`.
     #[allow(clippy::eq_op)]
-    let fast = |x: f64| x > 0.0 && x - x == 0.0;
+    let fast = |x: f64| x >= 0.0 && x - x == 0.0;
     let mut count = 0u64;
     for (code, &x) in codes.iter_mut().zip(values) {
         count += u64::from(fast(x));
-        *code = CODE_POSITIVE_BASE.wrapping_add((x.to_bits() >> KEY_SHIFT) as u32);
+        let positive = CODE_POSITIVE_BASE.wrapping_add((x.to_bits() >> KEY_SHIFT) as u32);
+        *code = if x == 0.0 { CODE_ZERO } else { positive };
     }
     if count < values.len() as u64 {
         for (code, &x) in codes.iter_mut().zip(values) {

@@ -786,6 +786,11 @@ mod tests {
         let mut batch = vec![0; xs.len() + 3];
         bucket_codes(&xs, &mut batch);
         assert_eq!(batch[..xs.len()], codes[..]);
+        // Zeros and positives only: the first pass alone codes them.
+        let plain = [3.0, 0.0, -0.0, 5e-320, f64::MIN_POSITIVE, 1e300, 0.0];
+        let mut first_pass = [0; 7];
+        bucket_codes(&plain, &mut first_pass);
+        assert_eq!(first_pass, plain.map(bucket_code));
         by_code.insert_codes(&codes[..100]);
         by_code.insert_codes(&codes[100..]);
         assert_eq!(by_code.count(), xs.len() as u64 - 1);

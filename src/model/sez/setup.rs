@@ -314,10 +314,14 @@ fn layout(scenario: &Scenario, spec: &SezSpec) -> (OutputLayout, SeriesIndex) {
         inputs: Vec::new(),
         catalogue: catalogue(),
     };
+    let years = layout.years.len();
+    let starts = (0..spec.zones.len())
+        .map(|z| std::array::from_fn(|o| zone[o][z] * years))
+        .collect();
     (
         layout,
         SeriesIndex {
-            zone,
+            starts,
             total,
             national,
         },

@@ -34,8 +34,10 @@ pub enum Mode {
 /// Where each output lands in a [`Record`]'s series (index of the series).
 #[derive(Debug, Clone)]
 pub(super) struct SeriesIndex {
-    /// `zone[o][z]`: series of output o (in [`ZoneOutput`] order), zone z.
-    pub zone: Vec<Vec<usize>>,
+    /// `starts[z][o]`: where zone z's series of output o (in
+    /// [`ZoneOutput`] order) starts in a record (its series index x
+    /// years): each of the year loop's stores is one lookup.
+    pub starts: Vec<[usize; out::COUNT]>,
     /// `total[o]`: the `total` series of output o, if summed.
     pub total: Vec<Option<usize>>,
     /// National outputs, in [`NationalOutput`] order.
@@ -374,36 +376,32 @@ impl Model for SezModel {
                 let tfp_index = s.tfp / s.a0;
                 let buildout_shown = if kmax == 0.0 { 0.0 } else { buildout };
 
-                let o = &idx.zone;
-                set(series, o[out::INVESTMENT][z], t, investment);
-                set(series, o[out::CAPITAL][z], t, k);
-                set(series, o[out::BUILDOUT][z], t, buildout_shown);
-                set(series, o[out::OUTPUT][z], t, output);
-                set(series, o[out::VALUE_ADDED][z], t, value_added);
-                set(series, o[out::EMPLOYMENT][z], t, skilled + unskilled);
-                set(series, o[out::SKILLED_EMPLOYMENT][z], t, skilled);
-                set(series, o[out::SKILL_GAP][z], t, skilled_needed - skilled);
-                set(series, o[out::ENERGY_DEMAND][z], t, energy_demand);
-                set(series, o[out::BACKUP_ENERGY][z], t, energy.backup);
-                set(series, o[out::SERVED_SHARE][z], t, served_share);
-                set(series, o[out::TFP_INDEX][z], t, tfp_index);
-                set(series, o[out::FOREIGN_SHARE][z], t, foreign_share);
-                set(series, o[out::LOCAL_CONTENT][z], t, s.local_content);
+                let starts = &idx.starts[z];
+                let mut put = |o: usize, x: f64| series[starts[o] + t] = x;
+                put(out::INVESTMENT, investment);
+                put(out::CAPITAL, k);
+                put(out::BUILDOUT, buildout_shown);
+                put(out::OUTPUT, output);
+                put(out::VALUE_ADDED, value_added);
+                put(out::EMPLOYMENT, skilled + unskilled);
+                put(out::SKILLED_EMPLOYMENT, skilled);
+                put(out::SKILL_GAP, skilled_needed - skilled);
+                put(out::ENERGY_DEMAND, energy_demand);
+                put(out::BACKUP_ENERGY, energy.backup);
+                put(out::SERVED_SHARE, served_share);
+                put(out::TFP_INDEX, tfp_index);
+                put(out::FOREIGN_SHARE, foreign_share);
+                put(out::LOCAL_CONTENT, s.local_content);
                 let supplier_output = zone.output_multiplier * purchases;
-                set(series, o[out::SUPPLIER_OUTPUT][z], t, supplier_output);
-                set(
-                    series,
-                    o[out::SUPPLIER_JOBS][z],
-                    t,
-                    zone.jobs_multiplier * purchases,
-                );
-                set(series, o[out::TAX_REVENUE][z], t, tax);
-                set(series, o[out::PUBLIC_COST][z], t, zone.public_cost[t]);
-                set(series, o[out::SERVICED_AREA][z], t, ws.serviced[cell]);
-                set(series, o[out::OUTAGE_HOURS][z], t, energy.outage_hours);
-                set(series, o[out::ENERGY_COST][z], t, energy.cost_musd);
-                set(series, o[out::MARGIN][z], t, margin);
-                set(series, o[out::POLICY_COST][z], t, policy_cost);
+                put(out::SUPPLIER_OUTPUT, supplier_output);
+                put(out::SUPPLIER_JOBS, zone.jobs_multiplier * purchases);
+                put(out::TAX_REVENUE, tax);
+                put(out::PUBLIC_COST, zone.public_cost[t]);
+                put(out::SERVICED_AREA, ws.serviced[cell]);
+                put(out::OUTAGE_HOURS, energy.outage_hours);
+                put(out::ENERGY_COST, energy.cost_musd);
+                put(out::MARGIN, margin);
+                put(out::POLICY_COST, policy_cost);
 
                 // State updates for t + 1.
                 let employed = skilled + unskilled;
@@ -445,13 +443,13 @@ impl Model for SezModel {
             };
             for z in 0..self.zones.len() {
                 let exports = logistics * ws.state[z].exports_desired;
-                set(series, idx.zone[out::EXPORTS][z], t, exports);
+                series[idx.starts[z][out::EXPORTS] + t] = exports;
             }
 
             // Totals over zones (ratios have none; served share is a ratio of sums).
             for o in 0..out::COUNT {
                 if let Some(total) = idx.total[o] {
-                    let sum: f64 = idx.zone[o].iter().map(|&s| series[s * h + t]).sum();
+                    let sum: f64 = idx.starts.iter().map(|z| series[z[o] + t]).sum();
                     set(series, total, t, sum);
                 }
             }

@@ -125,6 +125,7 @@ mod tests {
             outputs: Catalogue::default(),
             parameters: Vec::new(),
             chart_size: Default::default(),
+            tables: crate::scenario::Tables::Charted,
         };
         assert_eq!(run.to_json(), RUN_JSON);
         let mut sweep = SweepManifest {
@@ -249,7 +250,8 @@ mod tests {
   "outputs": {
     "series": [],
     "scalars": []
-  }
+  },
+  "tables": "charted"
 }
 "#;
 

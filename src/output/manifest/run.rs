@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{ManifestInput, TOOL, TOOL_VERSION};
 use crate::engine::Catalogue;
 use crate::output::charts::ChartSize;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Tables};
 use crate::uncertainty::SamplingMethod;
 
 /// The run manifest (docs/outputs.md). Field names are a public interface.
@@ -87,6 +87,10 @@ pub struct Manifest {
     /// existed.
     #[serde(default, skip_serializing_if = "ChartSize::is_default")]
     pub chart_size: ChartSize,
+    /// Which yearly series have tables (`[outputs].tables`); left out at
+    /// the default (all), and absent from folders written before it existed.
+    #[serde(default, skip_serializing_if = "Tables::is_default")]
+    pub tables: Tables,
 }
 
 /// An uncertain parameter, as the run manifest records it.
@@ -220,6 +224,7 @@ impl Manifest {
                 })
                 .collect(),
             chart_size: scenario.outputs.chart_size,
+            tables: scenario.outputs.tables,
         }
     }
 

@@ -351,6 +351,14 @@ impl Plan {
         let replications = (units.end - units.start) * rows;
         let mut options = RunOptions::new(replications, threads);
         options.quantiles.clear();
+        // The analysis reads values through the hooks, not the summary:
+        // only the series it follows are summarised, which keeps the
+        // engine's check that none of them is NaN or infinite.
+        let years = self.model.layout().years.len().max(1);
+        let mut followed: Vec<usize> = self.selection.cells.iter().map(|c| c / years).collect();
+        followed.sort_unstable();
+        followed.dedup();
+        options.keep_series = Some(followed);
         let width = self.selection.len();
         let mut block = vec![0.0; rows as usize * width];
         let mut failed: Option<SensitivityError> = None;

@@ -297,8 +297,21 @@ fn compare_recording(
     };
     // The overlay charts are drawn from the fan.csv each run folder just
     // saved, like every chart, so their bytes follow from saved data.
+    // Only outputs every scenario keeps tables of (`[outputs] tables`):
+    // an overlay missing a scenario would read as one that agrees.
+    let overlaid: Vec<String> = scenarios[0]
+        .outputs
+        .charts
+        .iter()
+        .filter(|o| {
+            scenarios
+                .iter()
+                .all(|s| s.outputs.tables.keeps(o, &s.outputs.charts))
+        })
+        .cloned()
+        .collect();
     let overlays = overlay_data(&pending, scenarios, settings.replications)?;
-    let pictures = charts::overlay::render_overlays(&overlays, &scenarios[0].outputs.charts)?;
+    let pictures = charts::overlay::render_overlays(&overlays, &overlaid)?;
     charts::write_pictures(&pending, &format!("{}/", charts::CHARTS_DIR), &pictures)?;
     let compare_table = compare_csv(&comparison);
     pending.write("compare.csv", compare_table.as_bytes())?;

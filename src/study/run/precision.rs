@@ -15,7 +15,7 @@ use crate::output::manifest::PrecisionRecord;
 use crate::output::precision::{self, Resolved};
 use crate::output::reservoir::Reservoir;
 use crate::output::run_dir::PendingDir;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Tables};
 use crate::uncertainty::SamplingMethod;
 
 use super::{RunSettings, Simulation};
@@ -99,7 +99,17 @@ pub(crate) fn run_to_precision(
                 &scenario.outputs.quantiles,
                 &scenario.outputs.targets,
             )
-            .map_err(Error::usage)
+            .map_err(|message| match scenario.outputs.tables {
+                Tables::All => Error::usage(message),
+                tables => Error::usage(format!(
+                    "{message} ([outputs] tables = \"{}\" keeps only {})",
+                    tables.name(),
+                    match tables {
+                        Tables::Scalars => "the scalars",
+                        _ => "the tables of the charted outputs",
+                    }
+                )),
+            })
         })
         .collect::<Result<_, _>>()?;
     let checkpoints = checkpoints(cap);

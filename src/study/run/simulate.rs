@@ -46,6 +46,10 @@ pub(crate) fn run_options(
                     .map(|&(_, t)| t)
             })
             .collect(),
+        keep_series: scenario
+            .outputs
+            .tables
+            .keep_series(layout, &scenario.outputs.charts),
     }
 }
 
@@ -182,9 +186,14 @@ impl<'a> Simulation<'a> {
         })
     }
 
-    /// What the run records, inputs included.
+    /// What the run summarises, inputs included: the series its
+    /// `[outputs] tables` keeps.
     pub(crate) fn layout(&self) -> OutputLayout {
-        self.prepared.layout()
+        let mut layout = self.prepared.layout();
+        if let Some(keep) = &self.options.keep_series {
+            layout.series = keep.iter().map(|&s| layout.series[s].clone()).collect();
+        }
+        layout
     }
 
     /// Run chunks `chunks`, which must follow the previous call's.

@@ -248,9 +248,9 @@ impl Sweep {
     }
 
     /// What identifies point `p`'s results: the tool version, the base
-    /// scenario's contents, seed, replications and the point's values (by
-    /// their bits). Not the sweep file's text: editing a comment, the title
-    /// or another point keeps finished points valid.
+    /// scenario's contents, seed, replications, the tables kept and the
+    /// point's values (by their bits). Not the sweep file's text: editing a
+    /// comment, the title or another point keeps finished points valid.
     pub fn point_key(&self, p: usize) -> String {
         let mut text = format!(
             "sezsim sweep point v1\ntool_version={}\nbase_sha256={}\nseed={}\nreplications={}\n",
@@ -259,6 +259,9 @@ impl Sweep {
             self.seed,
             self.replications
         );
+        // Points written before the setting existed kept every table, so
+        // their keys (without this line) no longer match: they run again.
+        text.push_str(&format!("tables={}\n", self.spec.tables.name()));
         for (k, param) in self.spec.parameters.iter().enumerate() {
             text.push_str(&format!(
                 "{}={:016x}\n",

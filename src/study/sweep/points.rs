@@ -66,7 +66,8 @@ impl Sweep {
         progress: Option<&mut dyn FnMut(u64)>,
     ) -> Result<(), Error> {
         let started = Instant::now();
-        let scenario = self.template.variant(&self.overrides(p))?;
+        let mut scenario = self.template.variant(&self.overrides(p))?;
+        scenario.outputs.tables = self.spec.tables;
         // Sweep points hold tables only (no charts), so no sample.
         let rs = RunSettings::new(&scenario, dir)
             .with_replications(self.replications)

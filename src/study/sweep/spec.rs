@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::scenario::is_safe_name;
+use crate::scenario::outputs::tables_setting;
 use crate::scenario::raw::{self, Node, Origin};
 use crate::scenario::reader::{self, Ctx, TableReader};
-use crate::scenario::{MAX_REPLICATIONS, MAX_SEED};
+use crate::scenario::{MAX_REPLICATIONS, MAX_SEED, Tables};
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 100_000;
@@ -108,6 +109,10 @@ pub struct SweepSpec {
     pub chart_scalar: Option<(String, usize)>,
     /// The swept parameters, in file order.
     pub parameters: Vec<SweptParameter>,
+    /// Which yearly series each point's run keeps tables of
+    /// (`[sweep].tables`): none by default, since `points.csv` and the
+    /// sweep's charts read only scalars.
+    pub tables: Tables,
 }
 
 /// Read the sweep file at `path` alone (without its base scenario; see
@@ -161,6 +166,7 @@ pub(crate) fn read_partial(path: &Path) -> Result<PartialSpec, Vec<Diagnostic>> 
         seed: None,
         chart_scalar: None,
         parameters: Vec::new(),
+        tables: Tables::Scalars,
     };
     let header = read_header(&mut ctx, &mut top, &mut spec, path);
     let mut paths = Vec::new();
@@ -320,6 +326,12 @@ fn read_header(
     if let Some(n) = s.get("chart_scalar") {
         match reader::string(ctx, n, "sweep.chart_scalar") {
             Some(v) => spec.chart_scalar = Some((v.to_string(), n.origin.offset)),
+            None => ok = false,
+        }
+    }
+    if let Some(n) = s.get("tables") {
+        match tables_setting(ctx, n, "sweep.tables") {
+            Some(tables) => spec.tables = tables,
             None => ok = false,
         }
     }
