@@ -128,6 +128,15 @@ impl Model for Synthetic {
     }
 }
 
+/// A record of the synthetic model's size.
+fn empty_record() -> Record {
+    Record {
+        series: vec![0.0; SERIES * YEARS],
+        scalars: vec![0.0; SCALARS],
+        inputs: vec![0.0; INPUTS],
+    }
+}
+
 fn options(replications: u64, threads: usize) -> RunOptions {
     RunOptions {
         replications,
@@ -145,11 +154,7 @@ fn bench_engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("model_only");
     group.throughput(Throughput::Elements(1000));
     group.bench_function("1000_replications", |b| {
-        let mut record = Record {
-            series: vec![0.0; SERIES * YEARS],
-            scalars: vec![0.0; SCALARS],
-            inputs: vec![0.0; INPUTS],
-        };
+        let mut record = empty_record();
         let mut values = vec![0.0; INPUTS];
         let mut worker = source.worker();
         b.iter(|| {
@@ -239,11 +244,7 @@ fn statistics_per_cell(replications: u64, rounds: usize) {
     let per_cell = (with - without) / (replications as f64 * cells) * 1e9;
 
     // The reference: the same number of values, keyed and counted.
-    let mut record = Record {
-        series: vec![0.0; SERIES * YEARS],
-        scalars: vec![0.0; SCALARS],
-        inputs: vec![0.0; INPUTS],
-    };
+    let mut record = empty_record();
     let mut values = vec![0.0; INPUTS];
     let mut worker = source.worker();
     let mut rows = Vec::new();

@@ -54,6 +54,19 @@ impl OutputLayout {
         }
     }
 
+    /// This layout with only the series at indices `series` (in that
+    /// order; an index beyond the series is skipped): what a run that
+    /// keeps them summarises (see [`super::RunOptions::keep_series`]).
+    pub fn keeping(&self, series: &[usize]) -> OutputLayout {
+        OutputLayout {
+            series: series
+                .iter()
+                .filter_map(|&s| self.series.get(s).cloned())
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// The catalogue entry of an output or scalar named `name`.
     pub fn describe(&self, name: &str) -> Option<&Described> {
         self.catalogue.describe(name)

@@ -164,10 +164,7 @@ pub(super) fn kept_layout(
             return Err(EngineError::KeptSeries { series: s, count });
         }
     }
-    Ok(OutputLayout {
-        series: keep.iter().map(|&s| layout.series[s].clone()).collect(),
-        ..layout.clone()
-    })
+    Ok(layout.keeping(keep))
 }
 
 /// Check that every cell `hooks` asks for exists.

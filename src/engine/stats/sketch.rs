@@ -325,8 +325,9 @@ impl QuantileSketch {
             return bounds
                 .iter()
                 .map(|&(lo, hi)| {
-                    let at =
-                        |r: u64| estimates[ranks.binary_search(&r).expect("rank was collected")];
+                    // `ranks` holds every bound (sorted, deduplicated
+                    // above), so the position found is the rank's own.
+                    let at = |r: u64| estimates[ranks.partition_point(|&x| x < r)];
                     let (a, b) = (at(lo), at(hi));
                     (
                         (a - widen * a.abs()).clamp(min, max),
@@ -335,7 +336,7 @@ impl QuantileSketch {
                 })
                 .collect();
         };
-        let at = |r: u64| values[ranks.binary_search(&r).expect("rank was collected")];
+        let at = |r: u64| values[ranks.partition_point(|&x| x < r)];
         bounds.iter().map(|&(lo, hi)| (at(lo), at(hi))).collect()
     }
 

@@ -189,11 +189,11 @@ impl<'a> Simulation<'a> {
     /// What the run summarises, inputs included: the series its
     /// `[outputs] tables` keeps.
     pub(crate) fn layout(&self) -> OutputLayout {
-        let mut layout = self.prepared.layout();
-        if let Some(keep) = &self.options.keep_series {
-            layout.series = keep.iter().map(|&s| layout.series[s].clone()).collect();
+        let layout = self.prepared.layout();
+        match &self.options.keep_series {
+            Some(keep) => layout.keeping(keep),
+            None => layout,
         }
-        layout
     }
 
     /// Run chunks `chunks`, which must follow the previous call's.
